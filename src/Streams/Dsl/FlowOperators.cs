@@ -65,4 +65,18 @@ public static partial class FlowOperators
     /// <param name="idleTimeout">Complete a substream after this long without elements (null: never).</param>
     public static Flow<TIn, TOut> GroupBy<TIn, T, TKey, TOut>(this Flow<TIn, T> flow, Func<T, TKey> keySelector, Func<TKey, Flow<T, TOut>> substream, int maxKeys, TimeSpan? idleTimeout = null) where TKey : notnull =>
         flow.Append(Ops.GroupBy(keySelector, substream, maxKeys, idleTimeout));
+
+    /// <summary>Emits the running accumulation (not the seed). Under Restart supervision a failing element resets the accumulator to <paramref name="seed"/>.</summary>
+    /// <param name="flow">The upstream flow.</param>
+    /// <param name="seed">The initial accumulator.</param>
+    /// <param name="fold">Combines the accumulator with an element.</param>
+    public static Flow<TIn, TAccumulate> Scan<TIn, T, TAccumulate>(this Flow<TIn, T> flow, TAccumulate seed, Func<TAccumulate, T, TAccumulate> fold) =>
+        flow.Append(Ops.Scan(seed, fold));
+
+    /// <summary>When upstream fails (with an error <paramref name="when"/> accepts; default: any), emits <paramref name="handler"/>'s element for the error and completes normally instead.</summary>
+    /// <param name="flow">The upstream flow.</param>
+    /// <param name="handler">The last element to emit, given the error.</param>
+    /// <param name="when">Which errors to recover from (null: all).</param>
+    public static Flow<TIn, T> Recover<TIn, T>(this Flow<TIn, T> flow, Func<Exception, T> handler, Func<Exception, bool>? when = null) =>
+        flow.Append(Ops.Recover(handler, when));
 }

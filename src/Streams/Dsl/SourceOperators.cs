@@ -68,4 +68,18 @@ public static partial class SourceOperators
     /// <param name="idleTimeout">Complete a substream after this long without elements (null: never).</param>
     public static Source<TOut> GroupBy<T, TKey, TOut>(this Source<T> source, Func<T, TKey> keySelector, Func<TKey, Flow<T, TOut>> substream, int maxKeys, TimeSpan? idleTimeout = null) where TKey : notnull =>
         source.Append(Ops.GroupBy(keySelector, substream, maxKeys, idleTimeout));
+
+    /// <summary>Emits the running accumulation (not the seed). Under Restart supervision a failing element resets the accumulator to <paramref name="seed"/>.</summary>
+    /// <param name="source">The upstream source.</param>
+    /// <param name="seed">The initial accumulator.</param>
+    /// <param name="fold">Combines the accumulator with an element.</param>
+    public static Source<TAccumulate> Scan<T, TAccumulate>(this Source<T> source, TAccumulate seed, Func<TAccumulate, T, TAccumulate> fold) =>
+        source.Append(Ops.Scan(seed, fold));
+
+    /// <summary>When upstream fails (with an error <paramref name="when"/> accepts; default: any), emits <paramref name="handler"/>'s element for the error and completes normally instead.</summary>
+    /// <param name="source">The upstream source.</param>
+    /// <param name="handler">The last element to emit, given the error.</param>
+    /// <param name="when">Which errors to recover from (null: all).</param>
+    public static Source<T> Recover<T>(this Source<T> source, Func<Exception, T> handler, Func<Exception, bool>? when = null) =>
+        source.Append(Ops.Recover(handler, when));
 }

@@ -78,4 +78,17 @@ internal static class Ops
         return up => StageNode<TOut>.Linear(up, "GroupBy", (ctx, input, stage) =>
             new GroupByStage<T, TKey, TOut>(ctx, input, keySelector, substream, maxKeys, idleTimeout, stage), buffers: true);
     }
+
+    public static Func<StageNode<T>, StageNode<TAccumulate>> Scan<T, TAccumulate>(TAccumulate seed, Func<TAccumulate, T, TAccumulate> fold)
+    {
+        ArgumentNullException.ThrowIfNull(fold);
+        return up => StageNode<TAccumulate>.Linear(up, "Scan", (_, input, stage) => new ScanStage<T, TAccumulate>(input, seed, fold, stage));
+    }
+
+    public static Func<StageNode<T>, StageNode<T>> Recover<T>(Func<Exception, T> handler, Func<Exception, bool>? when)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        var accept = when ?? (static _ => true);
+        return up => StageNode<T>.Linear(up, "Recover", (_, input, stage) => new RecoverStage<T>(input, handler, accept, stage));
+    }
 }

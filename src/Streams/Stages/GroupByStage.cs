@@ -82,13 +82,13 @@ internal sealed class GroupByStage<T, TKey, TOut> : Outlet<TOut> where TKey : no
     {
         _downstreamCancelled = true;
         _output.Writer.TryComplete();
-        Interlocked.Exchange(ref _expirySignal, null)?.TrySetResult(true);
+        Signal.Set(Interlocked.Exchange(ref _expirySignal, null));
     }
 
     private void OnExpiryTick()
     {
         _expiryDue = true;
-        Interlocked.Exchange(ref _expirySignal, null)?.TrySetResult(true);
+        Signal.Set(Interlocked.Exchange(ref _expirySignal, null));
     }
 
     private async Task DispatchAsync(LoopActivity activity, CancellationToken cancellationToken)
