@@ -30,7 +30,8 @@ public sealed class MetricsTests
         lock (measurements)
         {
             Assert.Contains(measurements, m => m is { Instrument: "vigil.streams.stage.elements_out", Stage: "parse" } && m.Value >= 9);
-            Assert.Contains(measurements, m => m is { Instrument: "vigil.streams.stage.queue_depth", Stage: "hop", Value: 8 });
+            // The blocked consumer leaves the boundary's ring (8) nearly full: its writer is woken only once half is free.
+            Assert.Contains(measurements, m => m is { Instrument: "vigil.streams.stage.queue_depth", Stage: "hop", Value: >= 7 and <= 8 });
             Assert.Contains(measurements, m => m.Instrument == "vigil.streams.stage.processing_time");
         }
         gate.SetResult(0);
