@@ -39,6 +39,16 @@ public sealed class PatientPpgTrackerTests
     }
 
     [Fact]
+    public void Push_UnsignedTwentyFourBitAdcCounts_TracksWithinThreeBpm()
+    {
+        // A 24-bit ADC near the top of its range: offsets of millions of counts, pulse of a few hundred.
+        var s = TestSignals.Synthetic(seconds: 120, fs: 50, channels: 1);
+        var rec = TestSignals.MapPpg(s.Recording, (_, _, v) => MathF.Round(8_000_000f + 2 * (v - 2000)));
+        var score = Score(rec, s.Truth);
+        Assert.True(score.MaeBpm < 3, $"MAE {score.MaeBpm:0.00} BPM");
+    }
+
+    [Fact]
     public void Push_SingleChannelDevice_TracksLikeOneChannel()
     {
         var s = TestSignals.Synthetic(seconds: 120, channels: 1);
