@@ -150,19 +150,10 @@ public sealed class ModelServer : IAsyncDisposable
         if (live.Count == 0) return results;
         // Higher priority first among what this node holds (quorum queues have no priorities).
         live = live.OrderByDescending(x => x.Request.Priority).ToList();
-        Interlocked.Increment(ref _batches);
-        IReadOnlyList<HandlerOutcome> outcomes;
-        try
-        {
-            outcomes = await _handler.InferAsync(live.Select(x => x.Request).ToList(), _stop.Token).ConfigureAwait(false);
-            if (outcomes.Count != live.Count)
-                throw new InvalidOperationException($"handler returned {outcomes.Count} outcomes for {live.Count} requests");
-        }
-        catch (Exception e)
-        {
-            string why = $"model {_model.Id} v{_model.Version} failed on node {_node} for a batch of {live.Count}: {e.Message}";
-            outcomes = live.Select(_ => HandlerOutcome.Fail(why)).ToList();
-        }
+        // A frame may carry more requests than the model's capacity: run them in capacity-sized batches.
+        var outcomes = new List<HandlerOutcome>(live.Count);
+        for (int start = 0; start < live.Count; start += _model.Capacity)
+            outcomes.AddRange(await RunHandlerAsync(live.GetRange(start, Math.Min(_model.Capacity, live.Count - start))).ConfigureAwait(false));
         for (int i = 0; i < live.Count; i++)
         {
             var (replyTo, r) = live[i];
@@ -175,6 +166,23 @@ public sealed class ModelServer : IAsyncDisposable
             }
         }
         return results;
+    }
+
+    private async Task<IReadOnlyList<HandlerOutcome>> RunHandlerAsync(List<(string ReplyTo, InferenceRequest Request)> batch)
+    {
+        Interlocked.Increment(ref _batches);
+        try
+        {
+            var outcomes = await _handler.InferAsync(batch.Select(x => x.Request).ToList(), _stop.Token).ConfigureAwait(false);
+            if (outcomes.Count != batch.Count)
+                throw new InvalidOperationException($"handler returned {outcomes.Count} outcomes for {batch.Count} requests");
+            return outcomes;
+        }
+        catch (Exception e)
+        {
+            string why = $"model {_model.Id} v{_model.Version} failed on node {_node} for a batch of {batch.Count}: {e.Message}";
+            return batch.Select(_ => HandlerOutcome.Fail(why)).ToList();
+        }
     }
 
     private InferenceResult Result(InferenceRequest r, InferenceStatus status, IReadOnlyList<WireTensor> outputs, string error) =>
