@@ -71,7 +71,7 @@ public sealed record ClientSettings
     /// <summary>Unconfirmed broker messages allowed per channel.</summary>
     public int ConfirmWindow { get; init; } = 32;
     /// <summary>Most requests carried by one broker message.</summary>
-    public int FrameMaxRequests { get; init; } = 64;
+    public int FrameMaxRequests { get; init; } = 8;
     /// <summary>Most payload bytes per broker message (a larger single request still goes alone).</summary>
     public int FrameMaxBytes { get; init; } = 1 << 20;
 }
