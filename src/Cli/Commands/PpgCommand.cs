@@ -41,7 +41,7 @@ internal static class PpgCommand
         var json = a.Flag("json");
         a.RejectUnknown();
         var evaluation = await PpgEvaluator.EvaluateDirectoryAsync(data,
-            (rec, ct) => Task.FromResult(PpgEvaluator.RunDirect(rec)));
+            (rec, ct) => PpgPipelineRunner.RunRecordingAsync(rec, cancellationToken: ct));
         if (outPath is not null) WriteWindows(outPath, evaluation);
         Console.WriteLine(json ? ToJson(evaluation) : ToTable(evaluation));
         return 0;
