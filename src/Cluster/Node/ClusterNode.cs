@@ -56,7 +56,11 @@ public sealed class ClusterNode : IAsyncDisposable
 
     private async Task StartPartsAsync(Func<ModelServing, IInferenceHandler> handlers, IPatientFunctionFactory? shardFunction, CancellationToken ct)
     {
-        _connection.ConnectionShutdownAsync += (_, e) => { Log($"broker connection lost ({e.ReplyText}); recovering"); return Task.CompletedTask; };
+        _connection.ConnectionShutdownAsync += (_, e) =>
+        {
+            if (e.Initiator != ShutdownInitiator.Application) Log($"broker connection lost ({e.ReplyText}); recovering");
+            return Task.CompletedTask;
+        };
         _connection.RecoverySucceededAsync += (_, _) => { Log("broker connection recovered"); return Task.CompletedTask; };
         if (_config.HasRole("serve"))
             foreach (var model in _config.Models)

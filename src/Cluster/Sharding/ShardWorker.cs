@@ -52,10 +52,12 @@ public sealed class ShardWorker : IAsyncDisposable
     private Task? _worker;
     private ITimer? _ticker;
     private long _generation, _unacked, _windows, _duplicates, _rebuilt, _handedOver;
-    private int _patientCount;
+    private int _patientCount, _held;
 
     /// <summary>Patients whose state this node holds.</summary>
     public int PatientCount => Volatile.Read(ref _patientCount);
+    /// <summary>Windows held back (waiting for a hand-off or a missing window).</summary>
+    public int HeldWindows => Volatile.Read(ref _held);
     /// <summary>Windows processed since start.</summary>
     public long WindowsProcessed => Interlocked.Read(ref _windows);
     /// <summary>Windows dropped because they were already processed (redeliveries).</summary>
@@ -154,6 +156,7 @@ public sealed class ShardWorker : IAsyncDisposable
                 Log($"shard worker error ({item.GetType().Name}): {e.Message}");
             }
             Volatile.Write(ref _patientCount, _patients.Count);
+            Volatile.Write(ref _held, _patients.Values.Sum(p => p.Held.Count));
         }
     }
 
