@@ -83,6 +83,8 @@ public sealed record ShardSettings
     public int Prefetch { get; init; } = 512;
     /// <summary>Weight of this node's queue on the consistent-hash ring.</summary>
     public int Weight { get; init; } = 10;
+    /// <summary>Name of the patient ring: the consistent-hash exchange and the prefix of its queues.</summary>
+    public string Ring { get; init; } = "vigil.patients";
 }
 
 /// <summary>The whole cluster.conf, after environment overrides.</summary>
