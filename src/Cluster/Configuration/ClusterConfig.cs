@@ -71,7 +71,7 @@ public sealed record ClientSettings
     /// <summary>Unconfirmed broker messages allowed per channel.</summary>
     public int ConfirmWindow { get; init; } = 32;
     /// <summary>Most requests carried by one broker message.</summary>
-    public int FrameMaxRequests { get; init; } = 64;
+    public int FrameMaxRequests { get; init; } = 8;
     /// <summary>Most payload bytes per broker message (a larger single request still goes alone).</summary>
     public int FrameMaxBytes { get; init; } = 1 << 20;
 }
@@ -83,6 +83,8 @@ public sealed record ShardSettings
     public int Prefetch { get; init; } = 512;
     /// <summary>Weight of this node's queue on the consistent-hash ring.</summary>
     public int Weight { get; init; } = 10;
+    /// <summary>Name of the patient ring: the consistent-hash exchange and the prefix of its queues.</summary>
+    public string Ring { get; init; } = "vigil.patients";
 }
 
 /// <summary>The whole cluster.conf, after environment overrides.</summary>

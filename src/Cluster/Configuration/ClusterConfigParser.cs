@@ -57,6 +57,7 @@ public static class ClusterConfigParser
         {
             ["prefetch"] = new(Kind.PositiveInt, (c, v) => c with { Shard = c.Shard with { Prefetch = (int)v } }),
             ["weight"] = new(Kind.PositiveInt, (c, v) => c with { Shard = c.Shard with { Weight = (int)v } }),
+            ["ring"] = new(Kind.Text, (c, v) => c with { Shard = c.Shard with { Ring = (string)v } }),
         },
     };
 
