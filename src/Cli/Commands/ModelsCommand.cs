@@ -9,20 +9,41 @@ namespace Vigil.Cli.Commands;
 /// models/), verifying each model file's sha256 and signature, and lists what would be served;
 /// refused cards are reported and make the exit code 1.
 /// <c>vigil models check CARD</c>: verifies one card against its model file; exit 1 on a mismatch.
+/// <c>vigil models bench [--json] [--requesters N] [--seconds S] [--rounds R] [--delay-ms D] [--concurrent-batches C]</c>:
+/// the dynamic batcher against fixed batch sizes (<see cref="Benchmarks.BatcherBenchmark"/>).
 /// <c>${VIGIL_SHARED}</c> in card paths defaults to the shared folder beside the repository.
 /// </summary>
 internal static class ModelsCommand
 {
-    public static Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(string[] args)
     {
-        var a = new CommandArguments(args);
-        var verb = a.Positional.Count > 0 ? a.Positional[0] : throw new CommandLineException("usage: models list [--dir DIR] | models check CARD");
-        return Task.FromResult(verb switch
+        var a = new CommandArguments(args, "json");
+        var verb = a.Positional.Count > 0 ? a.Positional[0] : throw new CommandLineException("usage: models list [--dir DIR] | models check CARD | models bench [--json]");
+        return verb switch
         {
             "list" => List(a),
             "check" => Check(a),
-            _ => throw new CommandLineException($"unknown verb '{verb}' (expected list or check)"),
-        });
+            "bench" => await Bench(a),
+            _ => throw new CommandLineException($"unknown verb '{verb}' (expected list, check or bench)"),
+        };
+    }
+
+    // The batcher part of `vigil bench models`, runnable on its own.
+    private static async Task<int> Bench(CommandArguments a)
+    {
+        var json = a.Flag("json");
+        var bench = new Benchmarks.BatcherBenchmark
+        {
+            Requesters = a.GetInt("requesters", 32),
+            Duration = TimeSpan.FromSeconds(a.GetDouble("seconds", 0.6)),
+            Rounds = a.GetInt("rounds", 6),
+            ConcurrentBatches = a.GetInt("concurrent-batches", 1),
+            MaxQueueDelay = TimeSpan.FromMilliseconds(a.GetDouble("delay-ms", 2)),
+        };
+        a.RejectUnknown();
+        var result = await bench.RunAsync(json ? null : Console.WriteLine);
+        Console.WriteLine(result.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        return 0;
     }
 
     private static int List(CommandArguments a)
