@@ -89,14 +89,14 @@ internal sealed class ActorCell<TMessage> : ActorCellBase, IActorRef<TMessage>, 
 
     public bool Tell(TMessage message)
     {
-        if (_closed) { ActorDeadLetter(message, DeadLetterReason.ActorStopped); return false; }
-        if (!_room.Wait(0)) { ActorDeadLetter(message, DeadLetterReason.MailboxFull); return false; }
+        if (_closed) { ReportDeadLetter(message, DeadLetterReason.ActorStopped); return false; }
+        if (!_room.Wait(0)) { ReportDeadLetter(message, DeadLetterReason.MailboxFull); return false; }
         return WriteReserved(message);
     }
 
     public ValueTask<bool> TellAsync(TMessage message, CancellationToken cancellationToken = default)
     {
-        if (_closed) { ActorDeadLetter(message, DeadLetterReason.ActorStopped); return ValueTask.FromResult(false); }
+        if (_closed) { ReportDeadLetter(message, DeadLetterReason.ActorStopped); return ValueTask.FromResult(false); }
         if (_room.Wait(0)) return ValueTask.FromResult(WriteReserved(message));
         return TellSlowAsync(message, cancellationToken);
     }
@@ -105,7 +105,7 @@ internal sealed class ActorCell<TMessage> : ActorCellBase, IActorRef<TMessage>, 
     {
         if (!await ReserveAsync(cancellationToken).ConfigureAwait(false))
         {
-            ActorDeadLetter(message, DeadLetterReason.ActorStopped);
+            ReportDeadLetter(message, DeadLetterReason.ActorStopped);
             return false;
         }
         return WriteReserved(message);
@@ -141,7 +141,7 @@ internal sealed class ActorCell<TMessage> : ActorCellBase, IActorRef<TMessage>, 
             return true;
         }
         _room.Release();
-        ActorDeadLetter(message, DeadLetterReason.ActorStopped);
+        ReportDeadLetter(message, DeadLetterReason.ActorStopped);
         return false;
     }
 
@@ -193,7 +193,7 @@ internal sealed class ActorCell<TMessage> : ActorCellBase, IActorRef<TMessage>, 
 
     void IDeathWatcher.OnWatchedTerminated(IActorRef actor) => PostSystem(new WatchedTerminated(actor));
 
-    private void ActorDeadLetter(object? message, DeadLetterReason reason, Exception? error = null) =>
+    private void ReportDeadLetter(object? message, DeadLetterReason reason, Exception? error = null) =>
         System.PublishDeadLetter(message, Path, reason, error);
 
     // ---------------- context operations (called from the actor's own handlers) ----------------
@@ -293,7 +293,7 @@ internal sealed class ActorCell<TMessage> : ActorCellBase, IActorRef<TMessage>, 
         {
             if (_actor is null || _discardRemaining)
             {
-                ActorDeadLetter(message, DeadLetterReason.DiscardedOnStop);
+                ReportDeadLetter(message, DeadLetterReason.DiscardedOnStop);
                 return;
             }
             try
@@ -404,7 +404,7 @@ internal sealed class ActorCell<TMessage> : ActorCellBase, IActorRef<TMessage>, 
             }
         }
 
-        if (hasMessage) ActorDeadLetter(message, DeadLetterReason.HandlerFailed, error);
+        if (hasMessage) ReportDeadLetter(message, DeadLetterReason.HandlerFailed, error);
     }
 
     /// <summary>Ends the current incarnation before a restart: timers, PostStop, children.</summary>
