@@ -88,3 +88,48 @@ public sealed class PpgPipelineTests
         while (!condition() && DateTime.UtcNow < deadline) await Task.Yield();
     }
 }
+
+public sealed class PpgStreamGraphTests
+{
+    private static readonly TimeSpan Safety = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Post_OnePatientsBadBatch_OtherPatientsUnaffected()
+    {
+        var a = TestSignals.Synthetic(seconds: 40, seed: 1).Recording;
+        var b = TestSignals.Synthetic(seconds: 40, seed: 2).Recording;
+        var results = new ConcurrentQueue<PpgWindowResult>();
+        var errors = new ConcurrentQueue<PpgIngestError>();
+        using var materializer = new Vigil.Streams.Materializer(new Vigil.Streams.MaterializerOptions { TimeProvider = new ManualClock() });
+        await using (var graph = new PpgStreamGraph(materializer, results.Enqueue, errors.Enqueue))
+        {
+            for (var i = 0; i < a.Count; i += 125)
+            {
+                await graph.PostAsync(a.Slice("alice", i, Math.Min(125, a.Count - i)));
+                await graph.PostAsync(b.Slice("bob", i, Math.Min(125, b.Count - i)));
+                if (i == 2500) await graph.PostAsync(b.Slice("bob", 100, 125));   // bob's clock goes back
+            }
+            await graph.CompleteAsync().WaitAsync(Safety);
+            Assert.Equal(1, graph.Errors);
+        }
+        Assert.Equal("bob", Assert.Single(errors).PatientId);
+        Assert.Equal(TestSignals.Run(a).Select(r => r.Bpm), results.Where(r => r.PatientId == "alice").OrderBy(r => r.WindowIndex).Select(r => r.Bpm));
+        Assert.Equal(TestSignals.Run(b).Select(r => r.Bpm), results.Where(r => r.PatientId == "bob").OrderBy(r => r.WindowIndex).Select(r => r.Bpm));
+    }
+
+    [Fact]
+    public async Task Post_ManyPatients_EachSubstreamKeepsItsOwnState()
+    {
+        var recs = Enumerable.Range(0, 8).Select(i => TestSignals.Synthetic(seconds: 24, seed: 20 + i).Recording).ToArray();
+        var results = new ConcurrentQueue<PpgWindowResult>();
+        using var materializer = new Vigil.Streams.Materializer(new Vigil.Streams.MaterializerOptions { TimeProvider = new ManualClock() });
+        await using (var graph = new PpgStreamGraph(materializer, results.Enqueue, options: new PpgStreamGraphOptions { QueueCapacity = 4 }))
+        {
+            await Task.WhenAll(recs.Select((r, i) => PpgPipelineRunner.ReplayAsync(graph, r, $"p{i}", batchSeconds: 0.5)));
+            await graph.CompleteAsync().WaitAsync(Safety);
+        }
+        for (var i = 0; i < recs.Length; i++)
+            Assert.Equal(TestSignals.Run(recs[i]).Select(r => r.Bpm),
+                results.Where(r => r.PatientId == $"p{i}").OrderBy(r => r.WindowIndex).Select(r => r.Bpm));
+    }
+}

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Vigil.Ppg.Data;
+using Vigil.Streams;
 
 namespace Vigil.Ppg;
 
@@ -33,20 +34,23 @@ public static class PpgPipelineRunner
         }
     }
 
-    /// <summary>Runs one recording through a fresh pipeline and returns its window results in order; refused batches throw.</summary>
+    /// <summary>
+    /// Runs one recording through a fresh <see cref="PpgStreamGraph"/> (the live path: push queue →
+    /// GroupBy(patient) → tracker) and returns its window results in order; a refused batch throws.
+    /// </summary>
     public static async Task<IReadOnlyList<PpgWindowResult>> RunRecordingAsync(PpgRecording recording, PpgTrackerOptions? options = null,
         TimeProvider? pacing = null, CancellationToken cancellationToken = default)
     {
         var results = new ConcurrentQueue<PpgWindowResult>();
         var errors = new ConcurrentQueue<PpgIngestError>();
-        var pipeline = new PpgPipeline(results.Enqueue, errors.Enqueue, new PpgPipelineOptions
+        using var materializer = new Materializer(new MaterializerOptions { TimeProvider = pacing ?? TimeProvider.System });
+        var graph = new PpgStreamGraph(materializer, results.Enqueue, errors.Enqueue, new PpgStreamGraphOptions
         {
             Tracker = options ?? PpgTrackerOptions.Default,
-            Shards = 1,
             InputIdentity = _ => recording.Identity,
         });
-        await using (pipeline.ConfigureAwait(false))
-            await ReplayAsync(pipeline, recording, recording.Name, pacing: pacing, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using (graph.ConfigureAwait(false))
+            await ReplayAsync(graph, recording, recording.Name, pacing: pacing, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (errors.TryPeek(out var error)) throw new PpgInputException($"{recording.Name}: {error.Message}");
         return results.OrderBy(r => r.WindowIndex).ToList();
     }
