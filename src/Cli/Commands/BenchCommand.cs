@@ -1,11 +1,24 @@
+using Vigil.Cli.Benchmarks;
+
 namespace Vigil.Cli.Commands;
 
-/// <summary><c>vigil bench</c>.</summary>
+/// <summary><c>vigil bench streams|models|cluster [--json]</c>: dispatches to one benchmark.</summary>
 internal static class BenchCommand
 {
     public static Task<int> RunAsync(string[] args)
     {
-        Console.Error.WriteLine("vigil bench: not available yet in this build.");
-        return Task.FromResult(2);
+        if (args.Length == 0)
+        {
+            Console.Error.WriteLine("usage: vigil bench streams|models|cluster [--json]");
+            return Task.FromResult(2);
+        }
+        var rest = args[1..];
+        return args[0] switch
+        {
+            "streams" => StreamsBenchmark.RunAsync(rest),
+            "models" => ModelsBenchmark.RunAsync(rest),
+            "cluster" => ClusterBenchmark.RunAsync(rest),
+            _ => throw new CommandLineException($"unknown benchmark '{args[0]}' (expected streams, models or cluster)"),
+        };
     }
 }

@@ -1,0 +1,10 @@
+namespace Vigil.Models.Batching;
+
+/// <summary>
+/// Runs one batch: returns exactly one response per request, in the same order as
+/// <paramref name="batch"/>.
+/// </summary>
+/// <param name="batch">The requests, highest priority first, then in arrival order.</param>
+/// <param name="cancellation">Signalled when the batcher is torn down.</param>
+public delegate ValueTask<IReadOnlyList<TResponse>> BatchHandler<TRequest, TResponse>(
+    IReadOnlyList<TRequest> batch, CancellationToken cancellation);
