@@ -161,6 +161,27 @@ public sealed class RemoteInferenceTests
         finally { await Broker.DeleteQueuesAsync(config, Topology.ModelQueue(model, "1")); }
     }
 
+    [Fact]
+    public async Task InferRemotely_AsStreamStage_EveryElementGetsItsResultInOrder()
+    {
+        string model = Broker.UniqueModel("stage");
+        var config = Broker.Config("t-stage", new ModelServing { Id = model, Capacity = 8, Handler = "sum" });
+        await using var node = await ClusterNode.StartAsync(config, log: TextWriter.Null);
+        await using var client = await RemoteInferenceClient.ConnectAsync(config with { Client = config.Client with { MaxInFlight = 16 } });
+        using var materializer = new Vigil.Streams.Materializer();
+        try
+        {
+            var requests = Enumerable.Range(0, 500).Select(i => client.CreateRequest(model, "1", [WireTensor.FromFloats("x", [1], [i])])).ToList();
+            var results = await Vigil.Streams.Source.From(requests)
+                .InferRemotely(client, parallelism: 32)
+                .RunWith(Vigil.Streams.Sink.ToList<InferenceResult>(), materializer)
+                .WaitAsync(Safety);
+            Assert.Equal(requests.Select(r => r.Id), results.Select(r => r.RequestId));
+            Assert.Equal(Enumerable.Range(0, 500).Select(i => (float)i), results.Select(r => r.Outputs[0].ToFloats()[0]));
+        }
+        finally { await Broker.DeleteQueuesAsync(config, Topology.ModelQueue(model, "1")); }
+    }
+
     private sealed class CountingHandler : IInferenceHandler
     {
         private int _calls;

@@ -39,6 +39,16 @@ public sealed class PatientPpgTrackerTests
     }
 
     [Fact]
+    public void Push_UnsignedTwentyFourBitAdcCounts_TracksWithinThreeBpm()
+    {
+        // A 24-bit ADC near the top of its range: offsets of millions of counts, pulse of a few hundred.
+        var s = TestSignals.Synthetic(seconds: 120, fs: 50, channels: 1);
+        var rec = TestSignals.MapPpg(s.Recording, (_, _, v) => MathF.Round(8_000_000f + 2 * (v - 2000)));
+        var score = Score(rec, s.Truth);
+        Assert.True(score.MaeBpm < 3, $"MAE {score.MaeBpm:0.00} BPM");
+    }
+
+    [Fact]
     public void Push_SingleChannelDevice_TracksLikeOneChannel()
     {
         var s = TestSignals.Synthetic(seconds: 120, channels: 1);
@@ -171,10 +181,23 @@ public sealed class PatientPpgTrackerTests
     }
 
     [Fact]
-    public void Result_StateBytes_StaysUnderTwentyKilobytes()
+    public void StateBytes_ThousandLivePatients_UnderTwentyKilobytesEachOnTheHeap()
     {
-        var tracker = new PatientPpgTracker("p", 3, sampleRateHz: 125);
-        Assert.InRange(tracker.StateBytes, 1_000, 20_000);
+        var s = TestSignals.Synthetic(seconds: 12);
+        var batch = s.Recording.Slice("p", 0, s.Recording.Count);
+        var results = new List<PpgWindowResult>();
+        var before = GC.GetTotalMemory(true);
+        var live = new List<PatientPpgTracker>();
+        for (var i = 0; i < 1000; i++)
+        {
+            var t = new PatientPpgTracker("p" + i, 2, sampleRateHz: 125);
+            t.Push(batch, results);
+            results.Clear();
+            live.Add(t);
+        }
+        var perPatient = (GC.GetTotalMemory(true) - before) / 1000.0;
+        Assert.InRange(perPatient, 1_000, 20_000);
+        Assert.InRange(live[0].StateBytes, 0.5 * perPatient, 1.5 * perPatient);
     }
 
     [Fact]

@@ -32,10 +32,17 @@ public static class ClusterBench
     {
         string model = $"bench-sum-{Guid.NewGuid():N}"[..18];
         var serving = new ModelServing { Id = model, Version = "1", Capacity = 32, Handler = "sum" };
+        // The tiny ONNX model, when the repository's copy and the ORT library are present.
+        string cnnPath = BuiltInHandlers.ResolvePath("models/small-cnn.onnx");
+        var cnn = new ModelServing { Id = model.Replace("sum", "cnn"), Version = "1", Capacity = 8, Handler = "onnx", Path = cnnPath };
+        string? cnnSkipped = null;
+        IInferenceHandler? cnnLocal = null;
+        try { cnnLocal = File.Exists(cnnPath) ? BuiltInHandlers.Create(cnn) : null; cnnSkipped = cnnLocal is null ? $"{cnnPath} not found" : null; }
+        catch (Exception e) { cnnSkipped = $"ONNX Runtime unavailable: {e.Message}"; }
         var config = baseConfig with
         {
             Node = new NodeSettings { Name = "bench-node", Roles = ["serve"] },
-            Models = [serving],
+            Models = cnnLocal is null ? [serving] : [serving, cnn],
             Timeouts = baseConfig.Timeouts with { Request = TimeSpan.FromSeconds(60) },
         };
         var results = new Dictionary<string, object>();
@@ -43,7 +50,14 @@ public static class ClusterBench
         try
         {
             progress.WriteLine("latency: local vs remote, 1 KB tensor, model 'sum', one request at a time");
-            results["latency_1kb"] = await LatencyAsync(config, serving, options.LatencySamples).ConfigureAwait(false);
+            results["latency_1kb"] = await LatencyAsync(config, serving.Id, BuiltInHandlers.Create(serving), Floats(256), options.LatencySamples, true).ConfigureAwait(false);
+            if (cnnLocal is not null)
+            {
+                progress.WriteLine("latency: local vs remote, ONNX small-cnn (1x3x32x32 float32 = 12 KB), one request at a time");
+                var image = WireTensor.FromFloats("image", [1, 3, 32, 32], Floats(3 * 32 * 32).ToFloats());
+                results["latency_onnx_small_cnn"] = await LatencyAsync(config, cnn.Id, cnnLocal, image, options.LatencySamples / 2, false).ConfigureAwait(false);
+            }
+            else results["latency_onnx_small_cnn"] = new { skipped = cnnSkipped };
 
             var naive = config.Client with { Channels = 1, ConfirmWindow = 1, FrameMaxRequests = 1, MaxInFlight = 64 };
             var tuned = config.Client with { Channels = 2, ConfirmWindow = 32, FrameMaxRequests = 8, MaxInFlight = 1024 };
@@ -66,6 +80,7 @@ public static class ClusterBench
         {
             await node.DrainAsync().ConfigureAwait(false);
             await DeleteQueueAsync(config, Topology.ModelQueue(model, "1")).ConfigureAwait(false);
+            if (cnnLocal is not null) await DeleteQueueAsync(config, Topology.ModelQueue(cnn.Id, "1")).ConfigureAwait(false);
         }
         var report = new Dictionary<string, object>
         {
@@ -85,40 +100,40 @@ public static class ClusterBench
         return WireTensor.FromFloats("x", [count], values);
     }
 
-    private static async Task<object> LatencyAsync(ClusterConfig config, ModelServing serving, int samples)
+    private static async Task<object> LatencyAsync(ClusterConfig config, string modelId, IInferenceHandler handler, WireTensor input, int samples, bool withBareBroker)
     {
-        var handler = BuiltInHandlers.Create(serving);
-        var input = Floats(256);
         var local = new double[samples];
         var remote = new double[samples];
         await using var client = await RemoteInferenceClient.ConnectAsync(config).ConfigureAwait(false);
         for (int i = 0; i < samples / 10; i++)
         {
-            await handler.InferAsync([client.CreateRequest(serving.Id, "1", [input])], default).ConfigureAwait(false);
-            await client.InferAsync(client.CreateRequest(serving.Id, "1", [input])).ConfigureAwait(false);
+            await handler.InferAsync([client.CreateRequest(modelId, "1", [input])], default).ConfigureAwait(false);
+            await client.InferAsync(client.CreateRequest(modelId, "1", [input])).ConfigureAwait(false);
         }
         for (int i = 0; i < samples; i++)
         {
-            var request = client.CreateRequest(serving.Id, "1", [input]);
+            var request = client.CreateRequest(modelId, "1", [input]);
             long t0 = Stopwatch.GetTimestamp();
             await handler.InferAsync([request], default).ConfigureAwait(false);
             local[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
             t0 = Stopwatch.GetTimestamp();
-            var r = await client.InferAsync(client.CreateRequest(serving.Id, "1", [input])).ConfigureAwait(false);
+            var r = await client.InferAsync(client.CreateRequest(modelId, "1", [input])).ConfigureAwait(false);
             remote[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
             if (r.Status != InferenceStatus.Ok) throw new InvalidOperationException($"benchmark request failed: {r.Error}");
         }
         Array.Sort(local); Array.Sort(remote);
-        var raw = await RawRoundTrip.MeasureAsync(config, samples).ConfigureAwait(false);
+        var raw = withBareBroker ? await RawRoundTrip.MeasureAsync(config, samples).ConfigureAwait(false) : null;
         double P(double[] a, double q) => a[Math.Min(a.Length - 1, (int)(q * a.Length))];
         return new
         {
             samples,
-            bare_broker_round_trip_ms = new { p50 = Round(P(raw, 0.5)), p99 = Round(P(raw, 0.99)), note = "RabbitMQ.Client alone, same queues types, no Vigil code: the floor on this machine now" },
+            model = modelId,
+            input_bytes = input.Data.Length,
+            bare_broker_round_trip_ms = raw is null ? null : new { p50 = Round(P(raw, 0.5)), p99 = Round(P(raw, 0.99)), note = "RabbitMQ.Client alone, same queue types, 1 KB, no Vigil code: the floor on this machine now" },
             local_ms = new { p50 = Round(P(local, 0.5)), p99 = Round(P(local, 0.99)) },
             remote_ms = new { p50 = Round(P(remote, 0.5)), p99 = Round(P(remote, 0.99)) },
             added_ms = new { p50 = Round(P(remote, 0.5) - P(local, 0.5)), p99 = Round(P(remote, 0.99) - P(local, 0.99)) },
-            vigil_overhead_over_bare_broker_p50_ms = Round(P(remote, 0.5) - P(raw, 0.5)),
+            vigil_overhead_over_bare_broker_p50_ms = raw is null ? (double?)null : Round(P(remote, 0.5) - P(raw, 0.5)),
             floor_added_p50_ms = 2.0,
             meets_floor = P(remote, 0.5) - P(local, 0.5) <= 2.0,
         };

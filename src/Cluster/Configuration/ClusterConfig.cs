@@ -36,8 +36,10 @@ public sealed record ModelServing
     public string Version { get; init; } = "1";
     /// <summary>Batching capacity: the most requests handed to the model at once, and the consumer prefetch.</summary>
     public int Capacity { get; init; } = 16;
-    /// <summary>Which handler computes results: <c>echo</c>, <c>sum</c> (built-in test models).</summary>
+    /// <summary>Which handler computes results: <c>echo</c>, <c>sum</c> (built-in test models) or <c>onnx</c>.</summary>
     public string Handler { get; init; } = "echo";
+    /// <summary>ONNX file for handler <c>onnx</c> (relative paths resolve against VIGIL_HOME, else the working directory).</summary>
+    public string Path { get; init; } = "";
     /// <summary>Artificial delay per batch (built-in test models only): makes a "slow model".</summary>
     public TimeSpan Delay { get; init; } = TimeSpan.Zero;
 }

@@ -67,10 +67,11 @@ public static class ClusterConfigParser
         ["capacity"] = new(Kind.PositiveInt, (m, v) => m with { Capacity = (int)v }),
         ["handler"] = new(Kind.Handler, (m, v) => m with { Handler = (string)v }),
         ["delay"] = new(Kind.Duration, (m, v) => m with { Delay = (TimeSpan)v }),
+        ["path"] = new(Kind.Text, (m, v) => m with { Path = (string)v }),
     };
 
     /// <summary>Built-in handler names accepted by <c>handler =</c>.</summary>
-    public static readonly IReadOnlyList<string> Handlers = ["echo", "sum"];
+    public static readonly IReadOnlyList<string> Handlers = ["echo", "sum", "onnx"];
 
     /// <summary>Roles accepted by <c>roles =</c>.</summary>
     public static readonly IReadOnlyList<string> Roles = ["serve", "shard"];
@@ -151,6 +152,9 @@ public static class ClusterConfigParser
         }
 
         config = config with { Models = models.Select(m => m.Model).ToList() };
+        foreach (var m in config.Models)
+            if (m.Handler == "onnx" && m.Path.Length == 0)
+                throw new ClusterConfigException($"{source}: [model {m.Id}] has handler = onnx but no path = FILE.onnx");
         if (config.HasRole("serve") && config.Models.Count == 0)
             throw new ClusterConfigException($"{source}: node '{config.Node.Name}' has role 'serve' but no [model NAME] section");
         return config;

@@ -124,7 +124,7 @@ internal abstract class FanOutHub<T>
             var error = context.ErrorOr(e);
             foreach (var o in Outputs) o.Complete(error);
             _upstream.Cancel();
-            if (e is not OperationCanceledException) throw;
+            // Downstream receives the error and decides (fail the graph, or Recover).
         }
     }
 }
