@@ -33,6 +33,7 @@ public sealed class DynamicBatcher<TRequest, TResponse> : IAsyncDisposable
     private bool _disposing;       // no new requests; flush the queue without waiting for the delay
     private long _batches, _completed, _failed, _expired, _refused, _cancelled;
     private long[] _batchSizeCounts;
+    private TimeSpan _computeTime;   // total handler time
 
     /// <summary>Creates a batcher that runs batches through <paramref name="handler"/>.</summary>
     public DynamicBatcher(BatchHandler<TRequest, TResponse> handler, DynamicBatcherOptions options)
@@ -62,7 +63,7 @@ public sealed class DynamicBatcher<TRequest, TResponse> : IAsyncDisposable
         {
             lock (_gate)
                 return new BatcherStatistics(_batches, _completed, _failed, _expired, _refused, _cancelled,
-                    _byPriority.Count, _batchSizeCounts.ToArray());
+                    _byPriority.Count, _batchSizeCounts.ToArray(), _computeTime);
         }
     }
 
@@ -234,7 +235,9 @@ public sealed class DynamicBatcher<TRequest, TResponse> : IAsyncDisposable
                         $"The batch handler for model '{_options.ModelId}' returned {responses?.Count ?? 0} responses for {batch.Count} requests.");
             }
             catch (Exception e) { failure = e; }
-            BatcherInstruments.ComputeTime.Record(ElapsedMs(start, _time.GetTimestamp()), _modelTag);
+            var computed = _time.GetElapsedTime(start, _time.GetTimestamp());
+            BatcherInstruments.ComputeTime.Record(computed.TotalMilliseconds, _modelTag);
+            lock (_gate) _computeTime += computed;
 
             if (failure is null)
             {

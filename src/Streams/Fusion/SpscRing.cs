@@ -123,9 +123,9 @@ internal sealed class SpscRing<T>
         return _error is { } e ? ValueTask.FromException<bool>(e) : new(false);
     }
 
-    private void WakeReader() => Interlocked.Exchange(ref _readerWaiter, null)?.TrySetResult(true);
+    private void WakeReader() => Signal.Set(Interlocked.Exchange(ref _readerWaiter, null));
 
-    private void WakeWriter() => Interlocked.Exchange(ref _writerWaiter, null)?.TrySetResult(true);
+    private void WakeWriter() => Signal.Set(Interlocked.Exchange(ref _writerWaiter, null));
 }
 
 /// <summary>Head and tail of a ring on separate cache lines so producer and consumer do not false-share.</summary>

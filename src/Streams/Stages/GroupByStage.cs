@@ -82,13 +82,13 @@ internal sealed class GroupByStage<T, TKey, TOut> : Outlet<TOut> where TKey : no
     {
         _downstreamCancelled = true;
         _output.Writer.TryComplete();
-        Interlocked.Exchange(ref _expirySignal, null)?.TrySetResult(true);
+        Signal.Set(Interlocked.Exchange(ref _expirySignal, null));
     }
 
     private void OnExpiryTick()
     {
         _expiryDue = true;
-        Interlocked.Exchange(ref _expirySignal, null)?.TrySetResult(true);
+        Signal.Set(Interlocked.Exchange(ref _expirySignal, null));
     }
 
     private async Task DispatchAsync(LoopActivity activity, CancellationToken cancellationToken)
@@ -134,7 +134,7 @@ internal sealed class GroupByStage<T, TKey, TOut> : Outlet<TOut> where TKey : no
             Volatile.Write(ref _error, _context.ErrorOr(e));
             _upstream.Cancel();
             CompleteAll();
-            if (e is not OperationCanceledException) throw;
+            // The merged output carries the error downstream, where it fails the graph or is recovered.
         }
         finally
         {
