@@ -1,0 +1,212 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Compression;
+
+namespace Vigil.BoneAge.Imaging;
+
+/// <summary>
+/// Vigil's own PNG decoder (ISO/IEC 15948): non-interlaced grey, grey+alpha, RGB, RGBA (8 or 16
+/// bits) and palette or low-bit grey (1, 2, 4, 8 bits); colour becomes grey with the BT.601 luma
+/// weights, alpha is ignored. Inflates IDAT with the BCL's <see cref="ZLibStream"/> and unfilters
+/// row by row into a float image, so the only large buffer is the output.
+/// </summary>
+public static class PngDecoder
+{
+    private static ReadOnlySpan<byte> Signature => [137, 80, 78, 71, 13, 10, 26, 10];
+
+    /// <summary>True when <paramref name="header"/> starts with the PNG signature.</summary>
+    public static bool IsPng(ReadOnlySpan<byte> header) => header.Length >= 8 && header[..8].SequenceEqual(Signature);
+
+    /// <summary>Decodes <paramref name="data"/> (a whole PNG file) named <paramref name="name"/>.</summary>
+    public static Radiograph Decode(byte[] data, string name, long maxPixels = long.MaxValue)
+    {
+        if (!IsPng(data)) throw new ImageFormatException($"{name}: not a PNG file (bad signature)");
+        int width = 0, height = 0, bitDepth = 0, colorType = -1;
+        byte[]? palette = null;
+        var idat = new List<(int Offset, int Length)>();
+        var pos = 8;
+        var sawEnd = false;
+        while (pos + 8 <= data.Length)
+        {
+            var length = BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(pos));
+            var type = data.AsSpan(pos + 4, 4);
+            if (length > (uint)(data.Length - pos - 12))
+                throw new ImageFormatException($"{name}: PNG is truncated (chunk '{System.Text.Encoding.ASCII.GetString(type)}' at offset {pos} runs past the end)");
+            var body = pos + 8;
+            if (type.SequenceEqual("IHDR"u8))
+            {
+                if (length < 13) throw new ImageFormatException($"{name}: PNG IHDR chunk is too short");
+                width = (int)Math.Min(BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(body)), int.MaxValue);
+                height = (int)Math.Min(BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(body + 4)), int.MaxValue);
+                bitDepth = data[body + 8];
+                colorType = data[body + 9];
+                if (data[body + 12] != 0)
+                    throw new ImageFormatException($"{name}: interlaced (Adam7) PNG is not supported; re-save it non-interlaced");
+            }
+            else if (type.SequenceEqual("PLTE"u8)) palette = data.AsSpan(body, (int)length).ToArray();
+            else if (type.SequenceEqual("IDAT"u8)) idat.Add((body, (int)length));
+            else if (type.SequenceEqual("IEND"u8)) { sawEnd = true; break; }
+            pos = body + (int)length + 4;
+        }
+        if (colorType < 0) throw new ImageFormatException($"{name}: PNG has no IHDR chunk");
+        if (width == 0 || height == 0) throw new ImageFormatException($"{name}: image is empty ({width}x{height})");
+        if ((long)width * height > maxPixels)
+            throw new ImageFormatException($"{name}: image is {width}x{height} = {(long)width * height} pixels, over the limit of {maxPixels}");
+        if (idat.Count == 0) throw new ImageFormatException($"{name}: PNG is truncated (no IDAT image data{(sawEnd ? "" : ", no IEND")})");
+
+        var channels = colorType switch { 0 => 1, 2 => 3, 3 => 1, 4 => 2, 6 => 4, _ => 0 };
+        var validDepth = colorType switch
+        {
+            0 => bitDepth is 1 or 2 or 4 or 8 or 16,
+            3 => bitDepth is 1 or 2 or 4 or 8,
+            _ => bitDepth is 8 or 16,
+        };
+        if (channels == 0 || !validDepth)
+            throw new ImageFormatException($"{name}: PNG colour type {colorType} with bit depth {bitDepth} is not valid");
+        if (colorType == 3 && palette is null) throw new ImageFormatException($"{name}: palette PNG has no PLTE chunk");
+
+        var bitsPerPixel = channels * bitDepth;
+        var stride = (int)(((long)width * bitsPerPixel + 7) / 8);
+        var bpp = Math.Max(1, bitsPerPixel / 8);
+        var pixels = new float[(long)width * height];
+        var prev = ArrayPool<byte>.Shared.Rent(stride);
+        var cur = ArrayPool<byte>.Shared.Rent(stride + 1);
+        try
+        {
+            Array.Clear(prev, 0, stride);
+            using var z = new ZLibStream(new ChunkStream(data, idat), CompressionMode.Decompress);
+            for (var y = 0; y < height; y++)
+            {
+                ReadExactly(z, cur, stride + 1, name, y);
+                var filter = cur[0];
+                var row = cur.AsSpan(1, stride);
+                Unfilter(filter, row, prev.AsSpan(0, stride), bpp, name, y);
+                ConvertRow(row, pixels.AsSpan(y * width, width), colorType, bitDepth, channels, palette);
+                row.CopyTo(prev);
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ImageFormatException($"{name}: PNG image data is corrupt ({e.Message})", e);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(prev);
+            ArrayPool<byte>.Shared.Return(cur);
+        }
+        return new Radiograph
+        {
+            Image = new GrayImage(width, height, pixels),
+            BitsStored = bitDepth == 16 ? 16 : 8,
+            Format = $"PNG {bitDepth}-bit " + colorType switch { 0 => "grey", 2 => "RGB", 3 => "palette", 4 => "grey+alpha", _ => "RGBA" },
+        };
+    }
+
+    private static void ReadExactly(Stream s, byte[] buffer, int count, string name, int row)
+    {
+        var read = 0;
+        while (read < count)
+        {
+            var n = s.Read(buffer, read, count - read);
+            if (n == 0) throw new ImageFormatException($"{name}: PNG image data ends at row {row} (file truncated or corrupt)");
+            read += n;
+        }
+    }
+
+    private static void Unfilter(byte filter, Span<byte> row, ReadOnlySpan<byte> prev, int bpp, string name, int y)
+    {
+        switch (filter)
+        {
+            case 0: break;
+            case 1: for (var i = bpp; i < row.Length; i++) row[i] += row[i - bpp]; break;
+            case 2: for (var i = 0; i < row.Length; i++) row[i] += prev[i]; break;
+            case 3:
+                for (var i = 0; i < row.Length; i++)
+                    row[i] += (byte)(((i >= bpp ? row[i - bpp] : 0) + prev[i]) >> 1);
+                break;
+            case 4:
+                for (var i = 0; i < row.Length; i++)
+                {
+                    int a = i >= bpp ? row[i - bpp] : 0, b = prev[i], c = i >= bpp ? prev[i - bpp] : 0;
+                    int p = a + b - c, pa = Math.Abs(p - a), pb = Math.Abs(p - b), pc = Math.Abs(p - c);
+                    row[i] += (byte)(pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
+                }
+                break;
+            default: throw new ImageFormatException($"{name}: PNG row {y} has unknown filter type {filter} (corrupt data)");
+        }
+    }
+
+    private static void ConvertRow(ReadOnlySpan<byte> row, Span<float> dst, int colorType, int bitDepth, int channels, byte[]? palette)
+    {
+        if (bitDepth < 8)
+        {
+            var perByte = 8 / bitDepth;
+            var mask = (1 << bitDepth) - 1;
+            for (var x = 0; x < dst.Length; x++)
+            {
+                var v = (row[x / perByte] >> (8 - bitDepth * (x % perByte + 1))) & mask;
+                dst[x] = colorType == 3 ? PaletteGrey(palette!, v) : v * (255f / mask);
+            }
+            return;
+        }
+        if (bitDepth == 8)
+        {
+            switch (colorType)
+            {
+                case 0: for (var x = 0; x < dst.Length; x++) dst[x] = row[x]; break;
+                case 3: for (var x = 0; x < dst.Length; x++) dst[x] = PaletteGrey(palette!, row[x]); break;
+                case 4: for (var x = 0; x < dst.Length; x++) dst[x] = row[2 * x]; break;
+                default:
+                    for (var x = 0; x < dst.Length; x++)
+                    {
+                        var o = x * channels;
+                        dst[x] = Luma(row[o], row[o + 1], row[o + 2]);
+                    }
+                    break;
+            }
+            return;
+        }
+        for (var x = 0; x < dst.Length; x++)
+        {
+            var o = x * channels * 2;
+            if (colorType is 0 or 4) dst[x] = BinaryPrimitives.ReadUInt16BigEndian(row[o..]);
+            else dst[x] = Luma(BinaryPrimitives.ReadUInt16BigEndian(row[o..]), BinaryPrimitives.ReadUInt16BigEndian(row[(o + 2)..]), BinaryPrimitives.ReadUInt16BigEndian(row[(o + 4)..]));
+        }
+    }
+
+    private static float PaletteGrey(byte[] palette, int index) =>
+        3 * index + 2 < palette.Length ? Luma(palette[3 * index], palette[3 * index + 1], palette[3 * index + 2]) : 0f;
+
+    /// <summary>BT.601 luma, the usual colour-to-grey conversion (also ffmpeg's rgb→gray).</summary>
+    internal static float Luma(float r, float g, float b) => 0.299f * r + 0.587f * g + 0.114f * b;
+
+    /// <summary>Reads the IDAT chunk bodies back to back as one stream, without copying them.</summary>
+    private sealed class ChunkStream(byte[] data, List<(int Offset, int Length)> chunks) : Stream
+    {
+        private int _chunk;
+        private int _inChunk;
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            while (_chunk < chunks.Count && _inChunk == chunks[_chunk].Length) { _chunk++; _inChunk = 0; }
+            if (_chunk == chunks.Count) return 0;
+            var (off, len) = chunks[_chunk];
+            var n = Math.Min(buffer.Length, len - _inChunk);
+            data.AsSpan(off + _inChunk, n).CopyTo(buffer);
+            _inChunk += n;
+            return n;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,25 @@
+using Vigil.BoneAge.Dicom;
+
+namespace Vigil.BoneAge.Imaging;
+
+/// <summary>
+/// Loads a radiograph from DICOM Part 10, PNG or JPEG, recognised by content (not by extension).
+/// Every failure is an <see cref="ImageFormatException"/> or <see cref="DicomFormatException"/>
+/// whose message names the file and what is wrong.
+/// </summary>
+public static class RadiographLoader
+{
+    /// <summary>Decodes <paramref name="data"/>, the bytes of the file at <paramref name="path"/>.</summary>
+    public static Radiograph Decode(byte[] data, string path, long maxPixels)
+    {
+        var name = Path.GetFileName(path);
+        if (data.Length == 0) throw new ImageFormatException($"{name}: file is empty");
+        if (DicomReader.HasPart10Marker(data)) return DicomReader.Read(data, path, maxPixels);
+        if (PngDecoder.IsPng(data)) return PngDecoder.Decode(data, name, maxPixels);
+        if (JpegDecoder.IsJpeg(data)) return JpegDecoder.Decode(data, path, maxPixels);
+        throw new ImageFormatException($"{name}: not a recognised image (expected DICOM Part 10, PNG or JPEG)");
+    }
+
+    /// <summary>Reads and decodes the file at <paramref name="path"/>.</summary>
+    public static Radiograph Load(string path, long maxPixels = long.MaxValue) => Decode(File.ReadAllBytes(path), path, maxPixels);
+}

@@ -1,0 +1,229 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Vigil.BoneAge.Dicom;
+using Vigil.BoneAge.Imaging;
+using Vigil.BoneAge.Preprocessing;
+using Vigil.BoneAge.Reference;
+using Vigil.BoneAge.Reporting;
+using Vigil.Streams;
+
+namespace Vigil.BoneAge.Scoring;
+
+/// <summary>
+/// Scores a batch of hand radiographs as one stream graph: read and hash (in order: duplicates and
+/// already-scored images are decided deterministically), decode and preprocess in parallel
+/// (bounded: at most <see cref="ScoreOptions.DecodeParallelism"/> full-size images in memory),
+/// inference through the model's dynamic batcher with a bounded number in flight, then rows
+/// appended and flushed per group with one FHIR Observation per scored image. A bad image becomes
+/// a failed row with the reason; the run goes on.
+/// </summary>
+public sealed class BoneAgeScorer(BoneAgeModel model, ScoreOptions options)
+{
+    private readonly Preprocessor _preprocessor = new(model.Preprocessing);
+
+    /// <summary>Runs the batch and returns the summary (also written to summary.json).</summary>
+    public async Task<ScoreSummary> RunAsync(CancellationToken cancellation = default)
+    {
+        Directory.CreateDirectory(options.OutputDirectory);
+        var reportPath = Path.Combine(options.OutputDirectory, "report.csv");
+        var observations = Path.Combine(options.OutputDirectory, "observations");
+        using var report = new ReportCsvWriter(reportPath);
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        var progress = new ProgressReporter(options.Progress, options.Inputs.Count, options.InteractiveProgress, options.TimeProvider);
+        var start = options.TimeProvider.GetTimestamp();
+        int scored = 0, failed = 0, skipped = 0, flagged = 0;
+        var reasons = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+
+        using var materializer = new Materializer(new MaterializerOptions { TimeProvider = options.TimeProvider });
+        var done = Source.From(options.Inputs.Select((path, i) => new ScoringItem { Path = path, Index = i }))
+            .Select(item => ReadAndHash(item, report.AlreadyScored, seen))
+            .Where(item => !item.Skip || Interlocked.Increment(ref skipped) < 0)
+            .SelectAsync(options.DecodeParallelism, item => Task.Run(() => Prepare(item), cancellation))
+            .SelectAsync(options.MaxInFlight, item => ScoreAsync(item, cancellation))
+            .GroupedWithin(options.FlushEvery, TimeSpan.FromSeconds(1))
+            .RunWith(Sink.ForEach<IReadOnlyList<ReportRow>>(rows =>
+            {
+                report.Append(rows);
+                foreach (var row in rows)
+                {
+                    if (row.Status == ReportRow.Ok)
+                    {
+                        scored++;
+                        if (row.Flag.Length > 0) flagged++;
+                        if (options.WriteObservations) FhirObservation.Write(row, observations, options.TimeProvider.GetUtcNow());
+                    }
+                    else
+                    {
+                        failed++;
+                        reasons.AddOrUpdate(ReasonKind(row.Reason), 1, (_, n) => n + 1);
+                    }
+                }
+                progress.Report(scored + failed + skipped, failed);
+            }), materializer);
+        await done.WaitAsync(cancellation).ConfigureAwait(false);
+        progress.Report(scored + failed + skipped, failed, final: true);
+
+        var elapsed = options.TimeProvider.GetElapsedTime(start).TotalSeconds;
+        var summary = new ScoreSummary
+        {
+            Total = options.Inputs.Count,
+            Scored = scored,
+            Failed = failed,
+            Skipped = skipped,
+            Flagged = flagged,
+            ElapsedSeconds = elapsed,
+            ImagesPerSecond = elapsed > 0 ? (scored + failed) / elapsed : 0,
+            Model = model.Card.Provenance,
+            NotForClinicalUse = model.Card.NotForClinicalUse,
+            MeanBatchSize = model.Statistics.MeanBatchSize,
+            FailureReasons = new SortedDictionary<string, int>(reasons, StringComparer.Ordinal),
+            Report = reportPath,
+        };
+        await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, "summary.json"),
+            JsonSerializer.Serialize(summary, SummaryJson), cancellation).ConfigureAwait(false);
+        return summary;
+    }
+
+    internal static readonly JsonSerializerOptions SummaryJson = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+    };
+
+    /// <summary>The reason without the file name, for grouping in the summary.</summary>
+    private static string ReasonKind(string reason)
+    {
+        var colon = reason.IndexOf(": ", StringComparison.Ordinal);
+        var kind = colon >= 0 && colon < 80 ? reason[(colon + 2)..] : reason;
+        return kind.Length > 60 ? kind[..60] : kind;
+    }
+
+    private ScoringItem ReadAndHash(ScoringItem item, IReadOnlySet<string> alreadyScored, Dictionary<string, string> seen)
+    {
+        try
+        {
+            var info = new FileInfo(item.Path);
+            // A file so large it cannot hold an image under the pixel limit is refused unread.
+            if (info.Exists && info.Length > options.MaxPixels * 8 + (1 << 20))
+            {
+                item.Failure = $"{info.Name}: file is {info.Length} bytes, too large for an image under the limit of {options.MaxPixels} pixels";
+                return item;
+            }
+            item.Bytes = File.ReadAllBytes(item.Path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            item.Failure = $"{Path.GetFileName(item.Path)}: cannot be read ({e.Message})";
+            return item;
+        }
+        item.Sha256 = Convert.ToHexStringLower(SHA256.HashData(item.Bytes));
+        if (alreadyScored.Contains(item.Sha256)) { item.Skip = true; item.Bytes = null; return item; }
+        if (seen.TryGetValue(item.Sha256, out var first))
+        {
+            item.Failure = $"{Path.GetFileName(item.Path)}: duplicate of {first} (same sha256); scored once";
+            item.Bytes = null;
+            return item;
+        }
+        seen[item.Sha256] = item.Path;
+        return item;
+    }
+
+    private ScoringItem Prepare(ScoringItem item)
+    {
+        if (item.Failure is not null || item.Bytes is null) return item;
+        var name = Path.GetFileName(item.Path);
+        try
+        {
+            var radiograph = RadiographLoader.Decode(item.Bytes, item.Path, options.MaxPixels);
+            item.Bytes = null;
+            item.Format = radiograph.Format;
+            item.SopInstanceUid = radiograph.Metadata.SopInstanceUid ?? "";
+            ResolvePatient(item, radiograph.Metadata);
+            if (item.Sex == PatientSex.Unknown)
+                item.Failure = $"{name}: patient sex is unknown (no manifest entry with sex, no DICOM Patient's Sex): the reference is sex-specific";
+            else if (item.AgeMonths is null)
+                item.Failure = $"{name}: chronological age is unknown (no manifest entry with age_months, no DICOM Patient's Age or birth and study dates)";
+            else
+                item.Prepared = _preprocessor.Run(radiograph);
+        }
+        catch (Exception e) when (e is DicomFormatException or ImageFormatException)
+        {
+            item.Failure = e.Message;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or OutOfMemoryException or FormatException)
+        {
+            item.Failure = $"{name}: could not be preprocessed ({e.Message})";
+        }
+        item.Bytes = null;
+        return item;
+    }
+
+    private void ResolvePatient(ScoringItem item, ImageMetadata tags)
+    {
+        var entry = options.Manifest.Find(item.Path);
+        item.Sex = entry?.Sex is { } s && s != PatientSex.Unknown ? s : tags.Sex;
+        if (entry?.AgeMonths is { } age) { item.AgeMonths = age; item.AgeSource = "manifest"; }
+        else if (tags.BirthDate is not null && tags.StudyDate is not null && tags.ChronologicalAgeMonths is { } d) { item.AgeMonths = d; item.AgeSource = "dicom-dates"; }
+        else if (tags.ChronologicalAgeMonths is { } a) { item.AgeMonths = a; item.AgeSource = "dicom-age"; }
+    }
+
+    private async Task<ReportRow> ScoreAsync(ScoringItem item, CancellationToken cancellation)
+    {
+        if (item.Failure is not null || item.Prepared is null) return FailedRow(item, item.Failure ?? "not prepared");
+        try
+        {
+            var (months, provenance, notClinical) = await model.PredictAsync(item.Sha256, item.Prepared.Input, item.Sex, cancellation).ConfigureAwait(false);
+            var a = BoneAgeAssessment.Assess(months, item.Sex, item.AgeMonths!.Value);
+            return new ReportRow
+            {
+                Image = item.Path,
+                Sha256 = item.Sha256,
+                Status = ReportRow.Ok,
+                Reason = a.ZScoreWithheldReason is { } why ? "z-score withheld: " + why : "",
+                Sex = SexCode(item.Sex),
+                ChronologicalAgeMonths = a.ChronologicalAgeMonths,
+                AgeSource = item.AgeSource,
+                BoneAgeMonths = a.BoneAgeMonths,
+                DifferenceMonths = a.DifferenceMonths,
+                ReferenceSdMonths = a.ReferenceSdMonths,
+                ZScore = a.ZScore,
+                Flag = a.Flag ?? "",
+                ModelId = provenance.ModelId,
+                ModelVersion = provenance.Version,
+                ModelSha256 = provenance.Sha256,
+                ClinicalUse = notClinical ? ReportRow.NotForClinicalUseLabel : "",
+                SopInstanceUid = item.SopInstanceUid,
+                Format = item.Format,
+                Crop = item.Prepared.Crop.ToString(),
+            };
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return FailedRow(item, $"{Path.GetFileName(item.Path)}: inference failed ({e.Message})");
+        }
+        finally
+        {
+            item.Prepared = null;
+        }
+    }
+
+    private ReportRow FailedRow(ScoringItem item, string reason) => new()
+    {
+        Image = item.Path,
+        Sha256 = item.Sha256,
+        Status = ReportRow.Failed,
+        Reason = reason,
+        Sex = SexCode(item.Sex),
+        ChronologicalAgeMonths = item.AgeMonths,
+        AgeSource = item.AgeSource,
+        ModelId = model.Card.Id,
+        ModelVersion = model.Card.Version,
+        ModelSha256 = model.Card.Provenance.Sha256,
+        ClinicalUse = model.Card.NotForClinicalUse ? ReportRow.NotForClinicalUseLabel : "",
+        SopInstanceUid = item.SopInstanceUid,
+        Format = item.Format,
+    };
+
+    private static string SexCode(PatientSex sex) => sex switch { PatientSex.Male => "M", PatientSex.Female => "F", _ => "" };
+}

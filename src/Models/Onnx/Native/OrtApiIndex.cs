@@ -1,0 +1,61 @@
+namespace Vigil.Models.Onnx.Native;
+
+/// <summary>
+/// Positions of the functions Vigil uses in ONNX Runtime's <c>OrtApi</c> function table, counted
+/// from the declaration order of <c>struct OrtApi</c> in <c>onnxruntime_c_api.h</c>. The table is
+/// append-only across releases (entries are never reordered or removed), so these positions hold
+/// for 1.30.0. Index 0 is <c>CreateStatus</c>.
+/// </summary>
+internal static class OrtApiIndex
+{
+    public const int CreateStatus = 0;
+    public const int GetErrorCode = 1;
+    public const int GetErrorMessage = 2;
+    public const int CreateEnv = 3;
+    public const int CreateSession = 7;
+    public const int CreateSessionFromArray = 8;
+    public const int Run = 9;
+    public const int CreateSessionOptions = 10;
+    public const int SetSessionExecutionMode = 13;
+    public const int SetSessionLogId = 20;
+    public const int SetSessionGraphOptimizationLevel = 23;
+    public const int SetIntraOpNumThreads = 24;
+    public const int SetInterOpNumThreads = 25;
+    public const int SessionGetInputCount = 30;
+    public const int SessionGetOutputCount = 31;
+    public const int SessionGetInputTypeInfo = 33;
+    public const int SessionGetOutputTypeInfo = 34;
+    public const int SessionGetInputName = 36;
+    public const int SessionGetOutputName = 37;
+    public const int CreateRunOptions = 39;
+    public const int RunOptionsSetTerminate = 46;
+    public const int CreateTensorWithDataAsOrtValue = 49;
+    public const int GetTensorMutableData = 51;
+    public const int CastTypeInfoToTensorInfo = 55;
+    public const int GetOnnxTypeFromTypeInfo = 56;
+    public const int GetTensorElementType = 60;
+    public const int GetDimensionsCount = 61;
+    public const int GetDimensions = 62;
+    public const int GetSymbolicDimensions = 63;
+    public const int GetTensorTypeAndShape = 65;
+    public const int GetValueType = 67;
+    public const int CreateCpuMemoryInfo = 69;
+    public const int AllocatorFree = 76;
+    public const int GetAllocatorWithDefaultOptions = 78;
+    public const int ReleaseEnv = 92;
+    public const int ReleaseStatus = 93;
+    public const int ReleaseMemoryInfo = 94;
+    public const int ReleaseSession = 95;
+    public const int ReleaseValue = 96;
+    public const int ReleaseRunOptions = 97;
+    public const int ReleaseTypeInfo = 98;
+    public const int ReleaseTensorTypeAndShapeInfo = 99;
+    public const int ReleaseSessionOptions = 100;
+    public const int GetAvailableProviders = 125;
+    public const int ReleaseAvailableProviders = 126;
+    public const int AddSessionConfigEntry = 130;
+    public const int SessionOptionsAppendExecutionProvider_CUDA_V2 = 204;
+    public const int CreateCUDAProviderOptions = 205;
+    public const int UpdateCUDAProviderOptions = 206;
+    public const int ReleaseCUDAProviderOptions = 208;
+}

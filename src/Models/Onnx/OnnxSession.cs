@@ -1,0 +1,150 @@
+using Vigil.Models.Onnx.Native;
+using Vigil.Models.Tensors;
+
+namespace Vigil.Models.Onnx;
+
+/// <summary>
+/// A loaded ONNX model, run by ONNX Runtime through its C API. Create with
+/// <see cref="Load(string, OnnxSessionOptions?)"/> (file) or <see cref="Load(ReadOnlySpan{byte}, string, OnnxSessionOptions?)"/>
+/// (bytes). <see cref="Run(IReadOnlyDictionary{string, Tensor}, IReadOnlyList{string}?, CancellationToken)"/> is
+/// thread-safe: many threads may run one session at once. Inputs are checked against the model's
+/// declared names, types and shapes before ORT sees them; errors name the model and the inputs.
+/// </summary>
+public sealed class OnnxSession : IDisposable
+{
+    private readonly OrtSessionHandle _handle;
+    private readonly OrtRunner _runner;
+
+    private OnnxSession(string modelId, string? path, OrtSessionFactory.Created created)
+    {
+        ModelId = modelId;
+        ModelPath = path;
+        _handle = created.Session;
+        ExecutionProviders = created.Providers;
+        FallbackReason = created.FallbackReason;
+        try
+        {
+            Inputs = OrtMetadataReader.Inputs(_handle, modelId);
+            Outputs = OrtMetadataReader.Outputs(_handle, modelId);
+            foreach (var input in Inputs.Where(i => !i.IsTensor))
+                throw new OnnxRuntimeException(OnnxErrorCode.UnsupportedOutput, $"input '{input.Name}' is not a tensor; Vigil binds tensors only.", modelId);
+            _runner = new OrtRunner(_handle, modelId, (OnnxTensorInfo[])Inputs, (OnnxTensorInfo[])Outputs);
+        }
+        catch
+        {
+            _handle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The id used in errors and logs.</summary>
+    public string ModelId { get; }
+
+    /// <summary>The file the model was loaded from, or null when loaded from bytes.</summary>
+    public string? ModelPath { get; }
+
+    /// <summary>The model's inputs, in declaration order.</summary>
+    public IReadOnlyList<OnnxTensorInfo> Inputs { get; }
+
+    /// <summary>The model's outputs, in declaration order.</summary>
+    public IReadOnlyList<OnnxTensorInfo> Outputs { get; }
+
+    /// <summary>The execution providers in use, in preference order ("CUDA", "CPU" or just "CPU").</summary>
+    public IReadOnlyList<string> ExecutionProviders { get; }
+
+    /// <summary>Why a requested provider was not used (it was also logged), or null.</summary>
+    public string? FallbackReason { get; }
+
+    /// <summary>Loads a model file.</summary>
+    /// <exception cref="OnnxRuntimeException">The file is missing, corrupt, truncated or not a valid model.</exception>
+    public static OnnxSession Load(string path, OnnxSessionOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        options ??= new OnnxSessionOptions();
+        var modelId = options.ModelId ?? Path.GetFileNameWithoutExtension(path);
+        OrtLibrary.Prefer(options.LibraryPath);
+        var full = Path.GetFullPath(path);
+        if (!File.Exists(full))
+            throw new OnnxRuntimeException(OnnxErrorCode.NoSuchFile, $"model file '{full}' does not exist.", modelId, "loading the model");
+        var created = OrtSessionFactory.Create(modelId, full, default, options, LogOf(options));
+        return new OnnxSession(modelId, full, created);
+    }
+
+    /// <summary>Loads a model from its serialised bytes (ORT copies what it needs; the span may be reused after).</summary>
+    /// <exception cref="OnnxRuntimeException">The bytes are not a valid model.</exception>
+    public static OnnxSession Load(ReadOnlySpan<byte> model, string modelId, OnnxSessionOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(modelId);
+        options ??= new OnnxSessionOptions();
+        OrtLibrary.Prefer(options.LibraryPath);
+        if (model.IsEmpty)
+            throw new OnnxRuntimeException(OnnxErrorCode.InvalidProtobuf, "the model is empty (0 bytes).", modelId, "loading the model");
+        var created = OrtSessionFactory.Create(modelId, null, model, options, LogOf(options));
+        return new OnnxSession(modelId, null, created);
+    }
+
+    /// <summary>The declared input called <paramref name="name"/>.</summary>
+    public OnnxTensorInfo Input(string name) => Inputs.FirstOrDefault(i => i.Name == name)
+        ?? throw new KeyNotFoundException($"Model '{ModelId}' has no input '{name}' (inputs: {string.Join(", ", Inputs)}).");
+
+    /// <summary>The declared output called <paramref name="name"/>.</summary>
+    public OnnxTensorInfo Output(string name) => Outputs.FirstOrDefault(o => o.Name == name)
+        ?? throw new KeyNotFoundException($"Model '{ModelId}' has no output '{name}' (outputs: {string.Join(", ", Outputs)}).");
+
+    /// <summary>
+    /// Runs the model. Every input must be given once, by name, with the declared element type and
+    /// a shape that fits the declared one. Returns the requested outputs (all when
+    /// <paramref name="outputNames"/> is null) in the requested order.
+    /// </summary>
+    /// <exception cref="OnnxInputException">An input is missing, unknown, or has the wrong type or shape.</exception>
+    /// <exception cref="OnnxRuntimeException">ONNX Runtime failed; the message carries ORT's text, the model id and the inputs.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> fired during the run.</exception>
+    public OnnxRunResult Run(ReadOnlySpan<NamedTensor> inputs, IReadOnlyList<string>? outputNames = null, CancellationToken cancellation = default)
+    {
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        return _runner.Run(inputs, outputNames, cancellation);
+    }
+
+    /// <summary>Runs the model with inputs given as a name → tensor map.</summary>
+    /// <inheritdoc cref="Run(ReadOnlySpan{NamedTensor}, IReadOnlyList{string}?, CancellationToken)"/>
+    public OnnxRunResult Run(IReadOnlyDictionary<string, Tensor> inputs, IReadOnlyList<string>? outputNames = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var pairs = new NamedTensor[inputs.Count];
+        var k = 0;
+        foreach (var (name, tensor) in inputs) pairs[k++] = new NamedTensor(name, tensor);
+        return Run(pairs, outputNames, cancellation);
+    }
+
+    /// <summary>Runs a single-input model.</summary>
+    public OnnxRunResult Run(string inputName, Tensor input, CancellationToken cancellation = default) =>
+        Run([new NamedTensor(inputName, input)], null, cancellation);
+
+    /// <summary>
+    /// Runs the model on a thread-pool thread, so the caller's thread is free while ORT computes.
+    /// Cancellation asks ORT to stop the run (ORT's terminate flag) and ends with <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public Task<OnnxRunResult> RunAsync(IReadOnlyDictionary<string, Tensor> inputs, IReadOnlyList<string>? outputNames = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var pairs = inputs.Select(p => new NamedTensor(p.Key, p.Value)).ToArray();
+        return RunAsync(pairs, outputNames, cancellation);
+    }
+
+    /// <summary>Runs the model on a thread-pool thread with inputs given as named tensors.</summary>
+    public Task<OnnxRunResult> RunAsync(NamedTensor[] inputs, IReadOnlyList<string>? outputNames = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return Task.Run(() => Run(inputs, outputNames, cancellation), cancellation);
+    }
+
+    /// <summary>Releases the native session once no run is using it.</summary>
+    public void Dispose() => _handle.Dispose();
+
+    /// <summary>Describes the model: id, inputs, outputs and providers.</summary>
+    public override string ToString() =>
+        $"{ModelId} ({string.Join(", ", Inputs)}) -> ({string.Join(", ", Outputs)}) on {string.Join("+", ExecutionProviders)}";
+
+    private static Action<string> LogOf(OnnxSessionOptions options) =>
+        options.Log ?? (message => Console.Error.WriteLine("vigil onnx: " + message));
+}

@@ -1,0 +1,51 @@
+namespace Vigil.Models.Onnx;
+
+/// <summary>How an <see cref="OnnxSession"/> is created and run.</summary>
+public sealed class OnnxSessionOptions
+{
+    /// <summary>Execution provider name for ONNX Runtime's CPU provider.</summary>
+    public const string Cpu = "CPU";
+
+    /// <summary>Execution provider name for NVIDIA CUDA.</summary>
+    public const string Cuda = "CUDA";
+
+    /// <summary>
+    /// The id used in errors and logs; defaults to the model file name without extension
+    /// (or "model" for models loaded from bytes).
+    /// </summary>
+    public string? ModelId { get; set; }
+
+    /// <summary>Threads used inside one operator (0 = ORT's default, one per core; 1 = the calling thread only).</summary>
+    public int IntraOpThreads { get; set; }
+
+    /// <summary>Threads used to run independent operators in parallel (0 = ORT's default). Only used with <see cref="ParallelExecution"/>.</summary>
+    public int InterOpThreads { get; set; }
+
+    /// <summary>Run independent branches of the graph in parallel (ORT_PARALLEL) instead of in sequence.</summary>
+    public bool ParallelExecution { get; set; }
+
+    /// <summary>Graph optimisation applied when the model is loaded.</summary>
+    public OnnxGraphOptimizationLevel GraphOptimizationLevel { get; set; } = OnnxGraphOptimizationLevel.All;
+
+    /// <summary>
+    /// Execution providers by name in order of preference: "CPU" (always present as the last
+    /// resort) and "CUDA". A provider the library or the machine lacks is skipped with a logged
+    /// fallback to CPU; an unknown name is an error.
+    /// </summary>
+    public IReadOnlyList<string> ExecutionProviders { get; set; } = [Cpu];
+
+    /// <summary>The CUDA device used when "CUDA" is requested.</summary>
+    public int CudaDeviceId { get; set; }
+
+    /// <summary>
+    /// Path to libonnxruntime to use when the VIGIL_ORT_LIBRARY environment variable is not set.
+    /// Only the first session of a process decides (one runtime per process).
+    /// </summary>
+    public string? LibraryPath { get; set; }
+
+    /// <summary>Where notices such as a provider fallback go; defaults to standard error.</summary>
+    public Action<string>? Log { get; set; }
+
+    /// <summary>Extra ORT session configuration entries (key/value pairs of <c>AddSessionConfigEntry</c>).</summary>
+    public IReadOnlyDictionary<string, string>? ConfigEntries { get; set; }
+}
