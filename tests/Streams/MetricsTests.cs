@@ -62,7 +62,7 @@ public sealed class MetricsTests
     public async Task Handle_Metrics_ProcessingTimePercentilesAreOrdered()
     {
         using var materializer = new Materializer();
-        var handle = Source.From(Enumerable.Range(0, 5000)).Select(x => Math.Sqrt(x)).Named("sqrt").To(Sink.Ignore<double>()).Run(materializer);
+        var handle = Source.From(Enumerable.Range(0, 5000)).Select(x => { Thread.SpinWait(500); return Math.Sqrt(x); }).Named("sqrt").To(Sink.Ignore<double>()).Run(materializer);
         await handle.Completion.WaitAsync(Safety);
         var m = handle.Metrics.Single(s => s.Stage == "sqrt");
         Assert.True(m.ProcessingP50 <= m.ProcessingP95 && m.ProcessingP95 <= m.ProcessingP99);
