@@ -14,7 +14,8 @@ namespace Vigil.Cli.Benchmarks;
 /// sequential, all graph optimisations). Each side runs timed rounds of back-to-back inferences,
 /// alternating (Vigil sync, Node, Vigil async) so load from other work on a shared machine hits
 /// all alike. Headline figures are median rounds; the ratio is the median of the per-round
-/// Vigil/Node ratios (floor 1.0).
+/// Vigil/Node ratios (floor 1.0). Then the dynamic batcher against fixed batch sizes
+/// (<see cref="BatcherBenchmark"/>, under "batcher").
 /// </summary>
 internal static class ModelsBenchmark
 {
@@ -41,7 +42,9 @@ internal static class ModelsBenchmark
         var root = RepositoryRoot();
         var shared = Environment.GetEnvironmentVariable("VIGIL_SHARED") is { Length: > 0 } s ? s : Path.GetFullPath(Path.Combine(root, "..", "shared"));
         var cases = new[] { TinyCase(shared), UltraFaceCase(shared) }.Where(c => only is null || c.Id.Contains(only, StringComparison.Ordinal)).ToArray();
-        if (cases.Length == 0) throw new CommandLineException($"--only '{only}' matches no benchmark model (tiny_matmul_4d, ultraface_rfb_320)");
+        var runBatcher = only is null || "batcher".Contains(only, StringComparison.Ordinal);
+        if (cases.Length == 0 && !runBatcher)
+            throw new CommandLineException($"--only '{only}' matches nothing (tiny_matmul_4d, ultraface_rfb_320, batcher)");
         var (nodeReady, nodeProblem) = await EnsureNodeAsync(root);
 
         var results = new JsonArray();
@@ -108,10 +111,20 @@ internal static class ModelsBenchmark
             ["method"] = "timed rounds of back-to-back inferences on one input, alternating Vigil sync / Node / Vigil async; figures are median rounds; ratio = median of per-round vigil/node; per_cpu_s = inferences per second of process CPU time",
             ["models"] = results,
         };
+        if (runBatcher)
+        {
+            // The dynamic batcher against fixed batch sizes (models-catalog's BatcherBenchmark).
+            Console.Error.WriteLine("bench models: batcher ...");
+            output["batcher"] = await new BatcherBenchmark().RunAsync(m => Console.Error.WriteLine("bench models: batcher: " + m));
+        }
         if (json)
             Console.WriteLine(output.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         else
+        {
             PrintTable(results);
+            if (output["batcher"] is { } batcher)
+                Console.WriteLine("batcher: " + batcher.ToJsonString());
+        }
         return 0;
     }
 
