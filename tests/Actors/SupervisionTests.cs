@@ -186,6 +186,27 @@ public sealed class SupervisionTests
     }
 
     [Fact]
+    public async Task StopAsync_DuringRestartBackoff_StopsWithoutRestartAndDeadLettersQueued()
+    {
+        var (_, system, probe) = ActorTestHelpers.Create();
+        await using var _ = system;
+        var counter = system.Spawn<CounterMsg>("counter", () => new Counter(probe),
+            new ActorOptions { Supervision = SupervisionStrategy.Restart(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)) });
+        await probe.ExpectMsgAsync("started");
+        counter.Tell(new Boom());
+        await probe.ExpectMsgAsync("stopped");
+        Assert.Equal(DeadLetterReason.HandlerFailed, (await system.NextDeadLetterAsync()).Reason);
+        counter.Tell(new Report()); // queued behind the backoff
+
+        await system.StopAsync(counter).WaitAsync(ActorTestHelpers.Safety); // no clock advance needed
+
+        var dead = await system.NextDeadLetterAsync();
+        Assert.IsType<Report>(dead.Message);
+        Assert.Equal(DeadLetterReason.DiscardedOnStop, dead.Reason);
+        await probe.ExpectNoMsgAsync(TimeSpan.FromMinutes(2)); // never restarted
+    }
+
+    [Fact]
     public void BackoffFor_Series_DoublesAndCaps()
     {
         var s = SupervisionStrategy.Restart(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1));

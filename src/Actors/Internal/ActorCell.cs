@@ -135,11 +135,8 @@ internal sealed class ActorCell<TMessage> : ActorCellBase, IActorRef<TMessage>, 
     /// <summary>Writes a message for which a slot is held; dead-letters it when the mailbox closed meanwhile.</summary>
     public bool WriteReserved(TMessage message)
     {
-        if (_mailbox.Writer.TryWrite(new Envelope(message, isWake: false)))
-        {
-            Unpark();
-            return true;
-        }
+        Unpark(); // before the write, so the loop never runs on mail nobody has counted
+        if (_mailbox.Writer.TryWrite(new Envelope(message, isWake: false))) return true;
         _room.Release();
         ReportDeadLetter(message, DeadLetterReason.ActorStopped);
         return false;
@@ -152,8 +149,8 @@ internal sealed class ActorCell<TMessage> : ActorCellBase, IActorRef<TMessage>, 
             if (_systemClosed) return false;
             _system.Enqueue(message);
         }
-        _mailbox.Writer.TryWrite(Envelope.Wake); // fails only while draining, when the loop is not idle
         Unpark();
+        _mailbox.Writer.TryWrite(Envelope.Wake); // fails only while draining, when the loop is not idle
         if (message is StopRequest)
         {
             // A stop ends a restart backoff early; whoever wakes a suspended loop hands it its unit.
@@ -164,8 +161,10 @@ internal sealed class ActorCell<TMessage> : ActorCellBase, IActorRef<TMessage>, 
     }
 
     /// <summary>
-    /// Called by every writer after it wrote: the first writer to find the loop parked hands it an
-    /// active unit, before the loop can even wake, so the system never looks idle while mail waits.
+    /// Called by every writer just before it writes: the first to find the loop parked hands it an
+    /// active unit before the mail that wakes it exists, so the system never looks idle while mail
+    /// waits. Whoever moves Parked→Active (a writer, or the loop itself on waking, see
+    /// <see cref="WaitForMailAsync"/>) adds the unit, so exactly one is added per park.
     /// </summary>
     private void Unpark()
     {
@@ -188,7 +187,10 @@ internal sealed class ActorCell<TMessage> : ActorCellBase, IActorRef<TMessage>, 
         {
             System.Work.Decrement();
         }
-        return await wait.ConfigureAwait(false);
+        var more = await wait.ConfigureAwait(false);
+        // Woken by a writer that found us not yet parked (it wrote after our re-check): claim the unit ourselves.
+        if (Interlocked.CompareExchange(ref _activity, Active, Parked) == Parked) System.Work.Increment();
+        return more;
     }
 
     void IDeathWatcher.OnWatchedTerminated(IActorRef actor) => PostSystem(new WatchedTerminated(actor));
