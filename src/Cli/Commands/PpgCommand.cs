@@ -15,7 +15,7 @@ internal static class PpgCommand
         if (args.Length == 0 || args[0] is "-h" or "--help")
         {
             Console.Error.WriteLine("usage: vigil ppg eval --data DIR [--out FILE.csv] [--json]");
-            Console.Error.WriteLine("       vigil ppg bench [--streams N] [--seconds S] [--batch-seconds B] [--json]");
+            Console.Error.WriteLine("       vigil ppg bench [--streams N] [--seconds S] [--batch-seconds B] [--graph sharded|streams] [--json]");
             return args.Length == 0 ? 2 : 0;
         }
         var rest = args[1..];
@@ -50,7 +50,7 @@ internal static class PpgCommand
 
     private static async Task<int> BenchAsync(CommandArguments a)
     {
-        var options = new PpgBenchOptions(a.GetInt("streams", 1000), a.GetDouble("seconds", 30), BatchSeconds: a.GetDouble("batch-seconds", 0.5));
+        var options = new PpgBenchOptions(a.GetInt("streams", 1000), a.GetDouble("seconds", 30), BatchSeconds: a.GetDouble("batch-seconds", 0.5), Graph: a.Get("graph") ?? "sharded");
         var json = a.Flag("json");
         a.RejectUnknown();
         var r = await PpgBenchmark.RunAsync(options, Console.Error);
@@ -66,9 +66,17 @@ internal static class PpgCommand
             w.WriteStartObject();
             w.WriteNumber("streams", r.Streams);
             w.WriteNumber("seconds", r.Seconds);
-            w.WriteNumber("shards", r.Shards);
+            w.WriteString("graph", r.Graph);
+            w.WriteNumber("cores", r.Cores);
             w.WriteNumber("batch_seconds", r.BatchSeconds);
             w.WriteNumber("realtime_factor", Math.Round(r.RealtimeFactor, 3));
+            var other = r.Graph == "streams" ? "sharded_realtime_factor" : "streams_realtime_factor";
+            if (double.IsFinite(r.OtherGraphRealtimeFactor))
+            {
+                w.WriteNumber(other, Math.Round(r.OtherGraphRealtimeFactor, 3));
+                w.WriteNumber("graph_ratio", Math.Round(r.RealtimeFactor / r.OtherGraphRealtimeFactor, 3));
+            }
+            else w.WriteNull(other);
             w.WriteNumber("paced_realtime_factor", Math.Round(r.PacedRealtimeFactor, 3));
             w.WriteNumber("p50_result_latency_ms", Math.Round(r.P50ResultLatencyMs, 1));
             w.WriteNumber("p99_result_latency_ms", Math.Round(r.P99ResultLatencyMs, 1));
@@ -78,7 +86,10 @@ internal static class PpgCommand
             w.WriteNumber("windows", r.Windows);
             w.WriteNumber("single_stream_windows_per_s_per_core", Math.Round(r.SingleStreamWindowsPerSecond));
             w.WriteNumber("graph_windows_per_core_s", Math.Round(r.GraphWindowsPerCoreSecond));
-            w.WriteNumber("graph_vs_direct_ratio", Math.Round(r.GraphVsDirectRatio, 3));
+            // Derived: capacity if the process had every core to itself (windows per CPU second × cores
+            // over the windows N streams need per second, one per 2 s hop each).
+            w.WriteNumber("cpu_bound_realtime_factor", Math.Round(r.GraphWindowsPerCoreSecond * r.Cores / (r.Streams * 0.5), 3));
+            w.WriteNumber("load_average_1m", r.LoadAverage);
             w.WriteEndObject();
         }
         Console.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
