@@ -51,6 +51,6 @@ internal static class InternalRate
     /// <summary>25 Hz: the slowest device rate the pipeline accepts, and 3× the highest harmonic it uses.</summary>
     public const double Hz = 25;
 
-    /// <summary>Zero-padded FFT length: 2048 points at 25 Hz is 0.73 BPM per bin.</summary>
-    public const int FftSize = 2048;
+    /// <summary>Zero-padded FFT length: 1024 points at 25 Hz is 1.46 BPM per bin (peaks are interpolated below that).</summary>
+    public const int FftSize = 1024;
 }

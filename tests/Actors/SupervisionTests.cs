@@ -130,7 +130,7 @@ public sealed class SupervisionTests
         await probe.ExpectMsgAsync("stopped");
         await probe.ExpectTerminatedAsync(counter);
 
-        var dead = new List<DeadLetter>();
+        var dead = new List<ActorDeadLetter>();
         for (var i = 0; i < 3; i++) dead.Add(await system.NextDeadLetterAsync());
         Assert.Equal(DeadLetterReason.HandlerFailed, dead[0].Reason);
         Assert.IsType<Boom>(dead[0].Message);
@@ -147,7 +147,7 @@ public sealed class SupervisionTests
         var parentStrategy = SupervisionStrategy.RestartImmediately().WithDecider(ex =>
         {
             probe.Tell(ex);
-            return SupervisionDirective.Restart;
+            return SupervisionDecision.Restart;
         });
         var parent = system.Spawn<string>("parent", () => new Parent(probe), new ActorOptions { Supervision = parentStrategy });
         await probe.ExpectMsgAsync("parent-started");

@@ -277,19 +277,35 @@ public sealed class EntityRegion<TKey, TMessage> : ITopLevel where TKey : notnul
         _stopped.TrySetResult();
     }
 
-    /// <summary>An incarnation terminated: publish its hand-off, then re-create it if messages wait.</summary>
+    /// <summary>
+    /// An incarnation terminated: publish its hand-off first (so a factory that seeds a new
+    /// incarnation from handed-out state finds it), then re-create the entity if messages wait.
+    /// </summary>
     private void OnEntityTerminated(Slot slot, ActorCell<TMessage> cell)
     {
         var handoff = cell.Handoff.IsCompletedSuccessfully ? cell.Handoff.Result : null;
         PassivationReason? reason;
         List<TaskCompletionSource<object?>>? waiters;
-        TaskCompletionSource? passivationDone;
         lock (_gate)
         {
-            if (!ReferenceEquals(slot.Cell, cell) || !_slots.TryGetValue(slot.Key, out var current) || !ReferenceEquals(current, slot)) return;
+            if (!IsCurrentLocked(slot, cell)) return;
             reason = slot.Reason;
             waiters = slot.HandoffWaiters;
             slot.HandoffWaiters = null;
+        }
+        if (reason is { } r)
+        {
+            ActorLog.Passivated(_logger, cell.Path, r);
+            try { _options.OnPassivated?.Invoke(new EntityPassivated<TKey>(slot.Key, r, handoff)); }
+            catch (Exception ex) { ActorLog.HookFailed(_logger, ex, cell.Path, nameof(EntityRegionOptions<TKey>.OnPassivated)); }
+        }
+        foreach (var w in waiters ?? []) w.TrySetResult(reason is null ? null : handoff);
+
+        TaskCompletionSource passivationDone;
+        lock (_gate)
+        {
+            // Messages that arrived meanwhile were buffered (the slot is still passivating).
+            if (!IsCurrentLocked(slot, cell)) return;
             passivationDone = slot.PassivationDone;
             if (slot.Buffer.Count > 0)
             {
@@ -305,21 +321,15 @@ public sealed class EntityRegion<TKey, TMessage> : ITopLevel where TKey : notnul
             else
             {
                 _slots.Remove(slot.Key);
+                if (slot.LruNode is not null) { _lru.Remove(slot.LruNode); slot.LruNode = null; } // stopped by itself, never passivated
                 if (_stopping && _slots.Count == 0) CompleteStopLocked();
             }
         }
-        passivationDone?.TrySetResult();
-        if (reason is { } r)
-        {
-            ActorLog.Passivated(_logger, cell.Path, r);
-            foreach (var w in waiters ?? []) w.TrySetResult(handoff);
-            _options.OnPassivated?.Invoke(new EntityPassivated<TKey>(slot.Key, r, handoff));
-        }
-        else
-        {
-            foreach (var w in waiters ?? []) w.TrySetResult(null);
-        }
+        passivationDone.TrySetResult();
     }
+
+    private bool IsCurrentLocked(Slot slot, ActorCell<TMessage> cell) =>
+        ReferenceEquals(slot.Cell, cell) && _slots.TryGetValue(slot.Key, out var current) && ReferenceEquals(current, slot);
 
     private static string PathName(TKey key)
     {

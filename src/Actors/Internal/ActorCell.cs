@@ -89,14 +89,14 @@ internal sealed class ActorCell<TMessage> : ActorCellBase, IActorRef<TMessage>, 
 
     public bool Tell(TMessage message)
     {
-        if (_closed) { DeadLetter(message, DeadLetterReason.ActorStopped); return false; }
-        if (!_room.Wait(0)) { DeadLetter(message, DeadLetterReason.MailboxFull); return false; }
+        if (_closed) { ReportDeadLetter(message, DeadLetterReason.ActorStopped); return false; }
+        if (!_room.Wait(0)) { ReportDeadLetter(message, DeadLetterReason.MailboxFull); return false; }
         return WriteReserved(message);
     }
 
     public ValueTask<bool> TellAsync(TMessage message, CancellationToken cancellationToken = default)
     {
-        if (_closed) { DeadLetter(message, DeadLetterReason.ActorStopped); return ValueTask.FromResult(false); }
+        if (_closed) { ReportDeadLetter(message, DeadLetterReason.ActorStopped); return ValueTask.FromResult(false); }
         if (_room.Wait(0)) return ValueTask.FromResult(WriteReserved(message));
         return TellSlowAsync(message, cancellationToken);
     }
@@ -105,7 +105,7 @@ internal sealed class ActorCell<TMessage> : ActorCellBase, IActorRef<TMessage>, 
     {
         if (!await ReserveAsync(cancellationToken).ConfigureAwait(false))
         {
-            DeadLetter(message, DeadLetterReason.ActorStopped);
+            ReportDeadLetter(message, DeadLetterReason.ActorStopped);
             return false;
         }
         return WriteReserved(message);
@@ -141,7 +141,7 @@ internal sealed class ActorCell<TMessage> : ActorCellBase, IActorRef<TMessage>, 
             return true;
         }
         _room.Release();
-        DeadLetter(message, DeadLetterReason.ActorStopped);
+        ReportDeadLetter(message, DeadLetterReason.ActorStopped);
         return false;
     }
 
@@ -193,7 +193,7 @@ internal sealed class ActorCell<TMessage> : ActorCellBase, IActorRef<TMessage>, 
 
     void IDeathWatcher.OnWatchedTerminated(IActorRef actor) => PostSystem(new WatchedTerminated(actor));
 
-    private void DeadLetter(object? message, DeadLetterReason reason, Exception? error = null) =>
+    private void ReportDeadLetter(object? message, DeadLetterReason reason, Exception? error = null) =>
         System.PublishDeadLetter(message, Path, reason, error);
 
     // ---------------- context operations (called from the actor's own handlers) ----------------
@@ -293,7 +293,7 @@ internal sealed class ActorCell<TMessage> : ActorCellBase, IActorRef<TMessage>, 
         {
             if (_actor is null || _discardRemaining)
             {
-                DeadLetter(message, DeadLetterReason.DiscardedOnStop);
+                ReportDeadLetter(message, DeadLetterReason.DiscardedOnStop);
                 return;
             }
             try
@@ -370,19 +370,19 @@ internal sealed class ActorCell<TMessage> : ActorCellBase, IActorRef<TMessage>, 
     private async Task HandleFailureAsync(Exception error, TMessage? message, bool hasMessage, Type? failedOn = null)
     {
         var directive = _supervision.Decide(error);
-        if (directive == SupervisionDirective.Resume && _actor is null) directive = SupervisionDirective.Restart; // nothing to resume
-        if (_stopping && directive == SupervisionDirective.Restart) directive = SupervisionDirective.Stop;      // never re-create while stopping
+        if (directive == SupervisionDecision.Resume && _actor is null) directive = SupervisionDecision.Restart; // nothing to resume
+        if (_stopping && directive == SupervisionDecision.Restart) directive = SupervisionDecision.Stop;      // never re-create while stopping
         var messageType = hasMessage ? message?.GetType().Name ?? typeof(TMessage).Name : (failedOn ?? typeof(TMessage)).Name;
         ActorLog.ActorFailed(Logger, error, Path, messageType, directive);
 
-        if (directive == SupervisionDirective.Restart)
+        if (directive == SupervisionDecision.Restart)
         {
             var now = System.Time.GetUtcNow();
             if (_restarts > 0 && now - _lastRestartAt >= _supervision.ResetAfter) _restarts = 0;
             if (_supervision.MaxRestarts is { } max && _restarts >= max)
             {
                 ActorLog.RestartLimitReached(Logger, Path, _restarts);
-                directive = SupervisionDirective.Stop;
+                directive = SupervisionDecision.Stop;
             }
             else
             {
@@ -394,17 +394,17 @@ internal sealed class ActorCell<TMessage> : ActorCellBase, IActorRef<TMessage>, 
             }
         }
 
-        if (directive is SupervisionDirective.Stop or SupervisionDirective.Escalate)
+        if (directive is SupervisionDecision.Stop or SupervisionDecision.Escalate)
         {
             BeginStopping(discard: true);
-            if (directive == SupervisionDirective.Escalate)
+            if (directive == SupervisionDecision.Escalate)
             {
                 if (Parent is null || !Parent.PostSystem(new ChildFailed(this, error)))
                     ActorLog.EscalatedToRoot(Logger, error, Path);
             }
         }
 
-        if (hasMessage) DeadLetter(message, DeadLetterReason.HandlerFailed, error);
+        if (hasMessage) ReportDeadLetter(message, DeadLetterReason.HandlerFailed, error);
     }
 
     /// <summary>Ends the current incarnation before a restart: timers, PostStop, children.</summary>

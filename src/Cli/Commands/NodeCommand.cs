@@ -1,11 +1,23 @@
+using Vigil.Cluster.Node;
+
 namespace Vigil.Cli.Commands;
 
-/// <summary><c>vigil node</c>.</summary>
+/// <summary>
+/// <c>vigil node --config cluster.conf</c>: runs a cluster node (serves its models, processes its
+/// share of patient streams) until SIGTERM/SIGINT, then drains gracefully.
+/// </summary>
 internal static class NodeCommand
 {
     public static Task<int> RunAsync(string[] args)
     {
-        Console.Error.WriteLine("vigil node: not available yet in this build.");
-        return Task.FromResult(2);
+        var a = new CommandArguments(args);
+        string config = a.Get("config") ?? DefaultConfig();
+        a.RejectUnknown();
+        if (a.Positional.Count > 0) throw new CommandLineException($"unexpected argument '{a.Positional[0]}'");
+        return NodeRunner.RunAsync(config, Console.Out, Console.Error);
     }
+
+    /// <summary>cluster.conf at the repository root (VIGIL_HOME), else in the current directory.</summary>
+    internal static string DefaultConfig() =>
+        Environment.GetEnvironmentVariable("VIGIL_HOME") is { Length: > 0 } home ? Path.Combine(home, "cluster.conf") : "cluster.conf";
 }

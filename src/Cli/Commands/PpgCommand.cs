@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Vigil.Ppg;
+using Vigil.Ppg.Bench;
 using Vigil.Ppg.Evaluation;
 
 namespace Vigil.Cli.Commands;
@@ -14,7 +15,7 @@ internal static class PpgCommand
         if (args.Length == 0 || args[0] is "-h" or "--help")
         {
             Console.Error.WriteLine("usage: vigil ppg eval --data DIR [--out FILE.csv] [--json]");
-            Console.Error.WriteLine("       vigil ppg bench [--streams N] [--seconds S] [--json]");
+            Console.Error.WriteLine("       vigil ppg bench [--streams N] [--seconds S] [--batch-seconds B] [--json]");
             return args.Length == 0 ? 2 : 0;
         }
         var rest = args[1..];
@@ -41,17 +42,47 @@ internal static class PpgCommand
         var json = a.Flag("json");
         a.RejectUnknown();
         var evaluation = await PpgEvaluator.EvaluateDirectoryAsync(data,
-            (rec, ct) => Task.FromResult(PpgEvaluator.RunDirect(rec)));
+            (rec, ct) => PpgPipelineRunner.RunRecordingAsync(rec, cancellationToken: ct));
         if (outPath is not null) WriteWindows(outPath, evaluation);
         Console.WriteLine(json ? ToJson(evaluation) : ToTable(evaluation));
         return 0;
     }
 
-    private static Task<int> BenchAsync(CommandArguments a)
+    private static async Task<int> BenchAsync(CommandArguments a)
     {
+        var options = new PpgBenchOptions(a.GetInt("streams", 1000), a.GetDouble("seconds", 30), BatchSeconds: a.GetDouble("batch-seconds", 0.5));
+        var json = a.Flag("json");
         a.RejectUnknown();
-        Console.Error.WriteLine("vigil ppg bench: not available yet in this build.");
-        return Task.FromResult(2);
+        var r = await PpgBenchmark.RunAsync(options, Console.Error);
+        if (!json)
+        {
+            Console.WriteLine(FormattableString.Invariant(
+                $"{r.Streams} streams x {r.Seconds} s: realtime_factor {r.RealtimeFactor:0.00}, p99 latency {r.P99ResultLatencyMs:0} ms, {r.BytesPerStream:0} B/stream, single stream {r.SingleStreamWindowsPerSecond:0} windows/s"));
+            return 0;
+        }
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("streams", r.Streams);
+            w.WriteNumber("seconds", r.Seconds);
+            w.WriteNumber("shards", r.Shards);
+            w.WriteNumber("batch_seconds", r.BatchSeconds);
+            w.WriteNumber("realtime_factor", Math.Round(r.RealtimeFactor, 3));
+            w.WriteNumber("paced_realtime_factor", Math.Round(r.PacedRealtimeFactor, 3));
+            w.WriteNumber("p50_result_latency_ms", Math.Round(r.P50ResultLatencyMs, 1));
+            w.WriteNumber("p99_result_latency_ms", Math.Round(r.P99ResultLatencyMs, 1));
+            w.WriteNumber("max_result_latency_ms", Math.Round(r.MaxResultLatencyMs, 1));
+            w.WriteNumber("bytes_per_stream", Math.Round(r.BytesPerStream));
+            w.WriteNumber("state_bytes_per_stream", Math.Round(r.StateBytesPerStream));
+            w.WriteNumber("windows", r.Windows);
+            w.WriteNumber("single_stream_windows_per_s_per_core", Math.Round(r.SingleStreamWindowsPerSecond));
+            w.WriteNumber("graph_windows_per_core_s", Math.Round(r.GraphWindowsPerCoreSecond));
+            w.WriteNumber("graph_vs_direct_ratio", Math.Round(r.GraphVsDirectRatio, 3));
+            w.WriteEndObject();
+        }
+        Console.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
+        return 0;
     }
 
     private static void WriteWindows(string path, PpgEvaluation evaluation)

@@ -11,10 +11,6 @@ public static class Topology
 {
     /// <summary>Fanout exchange carrying node heartbeats.</summary>
     public const string HeartbeatExchange = "vigil.cluster.heartbeats";
-    /// <summary>Consistent-hash exchange routing patient windows by patient id.</summary>
-    public const string PatientExchange = "vigil.patients";
-    /// <summary>Fanout exchange for shard control messages (state requests).</summary>
-    public const string ShardControlExchange = "vigil.shard.control";
 
     /// <summary>The durable quorum queue of requests for one model version.</summary>
     public static string ModelQueue(string modelId, string version) => $"vigil.infer.{modelId}.v{version}";
@@ -22,8 +18,22 @@ public static class Topology
     /// <summary>A requester's reply queue.</summary>
     public static string ReplyQueue(string clientName) => $"vigil.reply.{clientName}";
 
-    /// <summary>A shard node's queue on the patient ring.</summary>
-    public static string ShardQueue(string nodeName) => $"vigil.shard.{nodeName}";
+    /// <summary>A shard node's durable queue on the patient ring (the ring's consistent-hash exchange is named <paramref name="ring"/>).</summary>
+    public static string ShardQueue(string ring, string nodeName) => $"{ring}.node.{nodeName}";
+
+    /// <summary>Fanout exchange of a ring's control messages (state requests).</summary>
+    public static string ShardControlExchange(string ring) => ring + ".control";
+
+    /// <summary>Fanout exchange where shard nodes publish per-window outputs.</summary>
+    public static string ShardResultsExchange(string ring) => ring + ".results";
+
+    /// <summary>Declares a ring's exchanges: consistent-hash for windows, fanouts for control and outputs.</summary>
+    public static async Task DeclareRingAsync(IChannel channel, string ring, CancellationToken ct = default)
+    {
+        await channel.ExchangeDeclareAsync(ring, "x-consistent-hash", durable: true, autoDelete: false, cancellationToken: ct).ConfigureAwait(false);
+        await channel.ExchangeDeclareAsync(ShardControlExchange(ring), ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: ct).ConfigureAwait(false);
+        await channel.ExchangeDeclareAsync(ShardResultsExchange(ring), ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: ct).ConfigureAwait(false);
+    }
 
     /// <summary>Declares the quorum request queue of a model.</summary>
     public static Task DeclareModelQueueAsync(IChannel channel, string modelId, string version, CancellationToken ct = default) =>

@@ -36,8 +36,10 @@ public sealed record ModelServing
     public string Version { get; init; } = "1";
     /// <summary>Batching capacity: the most requests handed to the model at once, and the consumer prefetch.</summary>
     public int Capacity { get; init; } = 16;
-    /// <summary>Which handler computes results: <c>echo</c>, <c>sum</c> (built-in test models).</summary>
+    /// <summary>Which handler computes results: <c>echo</c>, <c>sum</c> (built-in test models) or <c>onnx</c>.</summary>
     public string Handler { get; init; } = "echo";
+    /// <summary>ONNX file for handler <c>onnx</c> (relative paths resolve against VIGIL_HOME, else the working directory).</summary>
+    public string Path { get; init; } = "";
     /// <summary>Artificial delay per batch (built-in test models only): makes a "slow model".</summary>
     public TimeSpan Delay { get; init; } = TimeSpan.Zero;
 }
@@ -83,6 +85,12 @@ public sealed record ShardSettings
     public int Prefetch { get; init; } = 512;
     /// <summary>Weight of this node's queue on the consistent-hash ring.</summary>
     public int Weight { get; init; } = 10;
+    /// <summary>Name of the patient ring: the consistent-hash exchange and the prefix of its queues.</summary>
+    public string Ring { get; init; } = "vigil.patients";
+    /// <summary>Per-patient function: <c>sequence</c> (order checker) or <c>ppg</c> (heart-rate tracker).</summary>
+    public string Function { get; init; } = "sequence";
+    /// <summary>PPG function: windows kept in the hand-off snapshot and replayed by the next owner.</summary>
+    public int ReplayWindows { get; init; } = 8;
 }
 
 /// <summary>The whole cluster.conf, after environment overrides.</summary>

@@ -14,7 +14,7 @@ public static class ClusterConfigParser
     /// <summary>Prefix of environment variables that override the file.</summary>
     public const string EnvironmentPrefix = "VIGIL_CLUSTER__";
 
-    private enum Kind { Text, PositiveInt, Duration, List, Hosts, Roles, Handler }
+    private enum Kind { Text, PositiveInt, Duration, List, Hosts, Roles, Handler, ShardFunction }
 
     private sealed record Setting(Kind Kind, Func<ClusterConfig, object, ClusterConfig> Apply);
 
@@ -57,6 +57,9 @@ public static class ClusterConfigParser
         {
             ["prefetch"] = new(Kind.PositiveInt, (c, v) => c with { Shard = c.Shard with { Prefetch = (int)v } }),
             ["weight"] = new(Kind.PositiveInt, (c, v) => c with { Shard = c.Shard with { Weight = (int)v } }),
+            ["ring"] = new(Kind.Text, (c, v) => c with { Shard = c.Shard with { Ring = (string)v } }),
+            ["function"] = new(Kind.ShardFunction, (c, v) => c with { Shard = c.Shard with { Function = (string)v } }),
+            ["replay_windows"] = new(Kind.PositiveInt, (c, v) => c with { Shard = c.Shard with { ReplayWindows = (int)v } }),
         },
     };
 
@@ -66,10 +69,11 @@ public static class ClusterConfigParser
         ["capacity"] = new(Kind.PositiveInt, (m, v) => m with { Capacity = (int)v }),
         ["handler"] = new(Kind.Handler, (m, v) => m with { Handler = (string)v }),
         ["delay"] = new(Kind.Duration, (m, v) => m with { Delay = (TimeSpan)v }),
+        ["path"] = new(Kind.Text, (m, v) => m with { Path = (string)v }),
     };
 
     /// <summary>Built-in handler names accepted by <c>handler =</c>.</summary>
-    public static readonly IReadOnlyList<string> Handlers = ["echo", "sum"];
+    public static readonly IReadOnlyList<string> Handlers = ["echo", "sum", "onnx"];
 
     /// <summary>Roles accepted by <c>roles =</c>.</summary>
     public static readonly IReadOnlyList<string> Roles = ["serve", "shard"];
@@ -150,6 +154,9 @@ public static class ClusterConfigParser
         }
 
         config = config with { Models = models.Select(m => m.Model).ToList() };
+        foreach (var m in config.Models)
+            if (m.Handler == "onnx" && m.Path.Length == 0)
+                throw new ClusterConfigException($"{source}: [model {m.Id}] has handler = onnx but no path = FILE.onnx");
         if (config.HasRole("serve") && config.Models.Count == 0)
             throw new ClusterConfigException($"{source}: node '{config.Node.Name}' has role 'serve' but no [model NAME] section");
         return config;
@@ -203,6 +210,9 @@ public static class ClusterConfigParser
                 return roles;
             case Kind.Handler:
                 if (!Handlers.Contains(value)) throw new ClusterConfigException($"{where}: unknown handler '{value}'; handlers are {string.Join(", ", Handlers)}");
+                return value;
+            case Kind.ShardFunction:
+                if (value is not ("sequence" or "ppg")) throw new ClusterConfigException($"{where}: unknown shard function '{value}'; functions are sequence, ppg");
                 return value;
             case Kind.Hosts:
                 var hosts = new List<BrokerEndpoint>();

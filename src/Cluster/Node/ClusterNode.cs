@@ -2,12 +2,13 @@ using RabbitMQ.Client;
 using Vigil.Cluster.Broker;
 using Vigil.Cluster.Configuration;
 using Vigil.Cluster.Inference;
+using Vigil.Cluster.Sharding;
 
 namespace Vigil.Cluster.Node;
 
 /// <summary>
 /// A running Vigil cluster node: one broker connection, a <see cref="ModelServer"/> per configured
-/// model (role <c>serve</c>), a shard worker for patient streams (role <c>shard</c>),
+/// model (role <c>serve</c>), a <see cref="ShardWorker"/> for patient streams (role <c>shard</c>),
 /// and a heartbeat every <see cref="TimeoutSettings.Heartbeat"/>.
 /// </summary>
 public sealed class ClusterNode : IAsyncDisposable
@@ -19,6 +20,7 @@ public sealed class ClusterNode : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private IChannel? _heartbeatChannel;
     private Task? _heartbeatLoop;
+    private ShardWorker? _shard;
     private volatile string _state = "up";
 
     /// <summary>The configuration the node runs with.</summary>
@@ -26,6 +28,9 @@ public sealed class ClusterNode : IAsyncDisposable
 
     /// <summary>The model servers (one per [model] section when the node has role serve).</summary>
     public IReadOnlyList<ModelServer> Servers => _servers;
+
+    /// <summary>The patient shard worker, when the node has role shard.</summary>
+    public ShardWorker? Shard => _shard;
 
     private ClusterNode(ClusterConfig config, IConnection connection, TextWriter log)
     {
@@ -35,22 +40,27 @@ public sealed class ClusterNode : IAsyncDisposable
     /// <summary>Connects and starts serving.</summary>
     /// <param name="config">The node's configuration.</param>
     /// <param name="handlers">Creates the handler of each model; default: the built-in handlers.</param>
+    /// <param name="shardFunction">Per-patient function of the shard role; default: the sequence checker.</param>
     /// <param name="log">Where to write one-line events (default: stderr).</param>
     /// <param name="ct">Cancels starting.</param>
     public static async Task<ClusterNode> StartAsync(ClusterConfig config, Func<ModelServing, IInferenceHandler>? handlers = null,
-        TextWriter? log = null, CancellationToken ct = default)
+        IPatientFunctionFactory? shardFunction = null, TextWriter? log = null, CancellationToken ct = default)
     {
         var connection = await BrokerConnector.ConnectAsync(config, "vigil-node-" + config.Node.Name, TimeSpan.FromSeconds(30), ct)
             .ConfigureAwait(false);
         var node = new ClusterNode(config, connection, log ?? Console.Error);
-        try { await node.StartPartsAsync(handlers ?? BuiltInHandlers.Create, ct).ConfigureAwait(false); }
+        try { await node.StartPartsAsync(handlers ?? BuiltInHandlers.Create, shardFunction, ct).ConfigureAwait(false); }
         catch { await node.DisposeAsync().ConfigureAwait(false); throw; }
         return node;
     }
 
-    private async Task StartPartsAsync(Func<ModelServing, IInferenceHandler> handlers, CancellationToken ct)
+    private async Task StartPartsAsync(Func<ModelServing, IInferenceHandler> handlers, IPatientFunctionFactory? shardFunction, CancellationToken ct)
     {
-        _connection.ConnectionShutdownAsync += (_, e) => { Log($"broker connection lost ({e.ReplyText}); recovering"); return Task.CompletedTask; };
+        _connection.ConnectionShutdownAsync += (_, e) =>
+        {
+            if (e.Initiator != ShutdownInitiator.Application) Log($"broker connection lost ({e.ReplyText}); recovering");
+            return Task.CompletedTask;
+        };
         _connection.RecoverySucceededAsync += (_, _) => { Log("broker connection recovered"); return Task.CompletedTask; };
         if (_config.HasRole("serve"))
             foreach (var model in _config.Models)
@@ -59,7 +69,11 @@ public sealed class ClusterNode : IAsyncDisposable
                 await server.StartAsync(ct).ConfigureAwait(false);
                 _servers.Add(server);
             }
-        //SHARD-START
+        if (_config.HasRole("shard"))
+        {
+            _shard = new ShardWorker(_config, _connection, shardFunction ?? (_config.Shard.Function == "ppg" ? new PpgShardFunctionFactory(_config.Shard.ReplayWindows) : new SequenceCheckerFactory()), _log);
+            await _shard.StartAsync(ct).ConfigureAwait(false);
+        }
         _heartbeatChannel = await _connection.CreateChannelAsync(cancellationToken: ct).ConfigureAwait(false);
         await Topology.DeclareHeartbeatExchangeAsync(_heartbeatChannel, ct).ConfigureAwait(false);
         await PublishHeartbeatAsync().ConfigureAwait(false);
@@ -70,7 +84,7 @@ public sealed class ClusterNode : IAsyncDisposable
     public NodeHeartbeat Heartbeat() => new(
         _config.Node.Name, _state, _config.Node.Roles,
         _servers.Select(s => new ModelLoad(s.Model.Id, s.Model.Version, s.Model.Capacity, s.InHand, s.Processed)).ToList(),
-        0, 0, Environment.ProcessId, DateTimeOffset.UtcNow);
+        _shard is null ? "" : _config.Shard.Ring, _shard?.PatientCount ?? 0, _shard?.WindowsProcessed ?? 0, Environment.ProcessId, DateTimeOffset.UtcNow);
 
     private async Task HeartbeatLoopAsync()
     {
@@ -102,9 +116,10 @@ public sealed class ClusterNode : IAsyncDisposable
         Log("draining: consumers cancelled, finishing held work");
         var timeout = _config.Timeouts.Drain;
         await Task.WhenAll(_servers.Select(s => s.DrainAsync(timeout))).ConfigureAwait(false);
+        if (_shard is not null) await _shard.LeaveAsync(timeout).ConfigureAwait(false);
         _state = "left";
         await PublishHeartbeatAsync().ConfigureAwait(false);
-        Log($"drained: {_servers.Sum(s => s.Processed)} requests answered, 0 windows processed");
+        Log($"drained: {_servers.Sum(s => s.Processed)} requests answered, {_shard?.WindowsProcessed ?? 0} windows processed");
     }
 
     private void Log(string message)
@@ -118,6 +133,7 @@ public sealed class ClusterNode : IAsyncDisposable
         _stop.Cancel();
         if (_heartbeatLoop is not null) await _heartbeatLoop.ConfigureAwait(false);
         foreach (var s in _servers) await s.DisposeAsync().ConfigureAwait(false);
+        if (_shard is not null) await _shard.DisposeAsync().ConfigureAwait(false);
         try { await _connection.CloseAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false); } catch (Exception) { }
         _connection.Dispose();
     }

@@ -19,13 +19,14 @@ public sealed record ModelLoad(string Id, string Version, int Capacity, long InH
 /// <param name="State"><c>up</c>, <c>draining</c> or <c>left</c>.</param>
 /// <param name="Roles">Roles from cluster.conf.</param>
 /// <param name="Models">Models served with their load.</param>
+/// <param name="Ring">Patient ring the node's shard queue is on (empty without role shard).</param>
 /// <param name="Patients">Patients whose state this node holds (shard role).</param>
 /// <param name="WindowsProcessed">Patient windows processed (shard role).</param>
 /// <param name="ProcessId">OS process id.</param>
 /// <param name="SentAt">When the heartbeat was sent.</param>
 public sealed record NodeHeartbeat(
     string Node, string State, IReadOnlyList<string> Roles, IReadOnlyList<ModelLoad> Models,
-    int Patients, long WindowsProcessed, int ProcessId, DateTimeOffset SentAt)
+    string Ring, int Patients, long WindowsProcessed, int ProcessId, DateTimeOffset SentAt)
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 

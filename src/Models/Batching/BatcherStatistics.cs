@@ -9,9 +9,10 @@ namespace Vigil.Models.Batching;
 /// <param name="Cancelled">Requests cancelled by their caller while queued.</param>
 /// <param name="Queued">Requests waiting now.</param>
 /// <param name="BatchSizeCounts">Index n: how many batches had n requests.</param>
+/// <param name="ComputeTime">Total handler time over all batches (on the batcher's clock).</param>
 public sealed record BatcherStatistics(
     long Batches, long Completed, long Failed, long Expired, long Refused, long Cancelled, int Queued,
-    IReadOnlyList<long> BatchSizeCounts)
+    IReadOnlyList<long> BatchSizeCounts, TimeSpan ComputeTime)
 {
     /// <summary>Mean requests per batch (0 before the first batch).</summary>
     public double MeanBatchSize

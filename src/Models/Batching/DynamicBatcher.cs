@@ -24,8 +24,6 @@ public sealed class DynamicBatcher<TRequest, TResponse> : IAsyncDisposable
     private readonly SortedSet<PendingRequest<TRequest, TResponse>> _byArrival = new(PendingRequest<TRequest, TResponse>.ByArrival);
     // Fires when the oldest queued request has waited MaxQueueDelay.
     private readonly ITimer _delayTimer;
-    // Signalled on disposal so a long handler can stop.
-    private readonly CancellationTokenSource _shutdown = new();
     // Completed when disposing and the queue and running batches are empty.
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _sequence;
@@ -33,6 +31,7 @@ public sealed class DynamicBatcher<TRequest, TResponse> : IAsyncDisposable
     private bool _disposing;       // no new requests; flush the queue without waiting for the delay
     private long _batches, _completed, _failed, _expired, _refused, _cancelled;
     private long[] _batchSizeCounts;
+    private TimeSpan _computeTime;   // total handler time
 
     /// <summary>Creates a batcher that runs batches through <paramref name="handler"/>.</summary>
     public DynamicBatcher(BatchHandler<TRequest, TResponse> handler, DynamicBatcherOptions options)
@@ -62,7 +61,7 @@ public sealed class DynamicBatcher<TRequest, TResponse> : IAsyncDisposable
         {
             lock (_gate)
                 return new BatcherStatistics(_batches, _completed, _failed, _expired, _refused, _cancelled,
-                    _byPriority.Count, _batchSizeCounts.ToArray());
+                    _byPriority.Count, _batchSizeCounts.ToArray(), _computeTime);
         }
     }
 
@@ -106,14 +105,15 @@ public sealed class DynamicBatcher<TRequest, TResponse> : IAsyncDisposable
             _byArrival.Add(pending);
             if (deadline is { } due)
                 pending.DeadlineTimer = _time.CreateTimer(static s => ExpireCallback(s!), (this, pending), due - now, Timeout.InfiniteTimeSpan);
+            // Registered under the lock so a dispatch (which detaches under the same order) always
+            // sees it; a token cancelled meanwhile runs Withdraw inline, and the lock is re-entrant.
+            if (cancellation.CanBeCanceled)
+                pending.Cancellation = cancellation.Register(static s =>
+                {
+                    var (batcher, p, token) = ((DynamicBatcher<TRequest, TResponse>, PendingRequest<TRequest, TResponse>, CancellationToken))s!;
+                    batcher.Withdraw(p, () => p.Completion.TrySetCanceled(token), cancelled: true);
+                }, (this, pending, cancellation));
         }
-        // Registered outside the lock: an already-cancelled token runs the callback inline.
-        if (cancellation.CanBeCanceled)
-            pending.Cancellation = cancellation.Register(static s =>
-            {
-                var (batcher, p, token) = ((DynamicBatcher<TRequest, TResponse>, PendingRequest<TRequest, TResponse>, CancellationToken))s!;
-                batcher.Withdraw(p, () => p.Completion.TrySetCanceled(token), cancelled: true);
-            }, (this, pending, cancellation));
         TryDispatch();
         return pending.Completion.Task;
     }
@@ -130,7 +130,6 @@ public sealed class DynamicBatcher<TRequest, TResponse> : IAsyncDisposable
         CheckDrained();
         await _drained.Task.ConfigureAwait(false);
         _delayTimer.Dispose();
-        _shutdown.Dispose();
     }
 
     private static void ExpireCallback(object state)
@@ -228,13 +227,15 @@ public sealed class DynamicBatcher<TRequest, TResponse> : IAsyncDisposable
             Exception? failure = null;
             try
             {
-                responses = await _handler(batch.ConvertAll(p => p.Request), _shutdown.Token).ConfigureAwait(false);
+                responses = await _handler(batch.ConvertAll(p => p.Request), CancellationToken.None).ConfigureAwait(false);
                 if (responses is null || responses.Count != batch.Count)
                     throw new InvalidOperationException(
                         $"The batch handler for model '{_options.ModelId}' returned {responses?.Count ?? 0} responses for {batch.Count} requests.");
             }
             catch (Exception e) { failure = e; }
-            BatcherInstruments.ComputeTime.Record(ElapsedMs(start, _time.GetTimestamp()), _modelTag);
+            var computed = _time.GetElapsedTime(start, _time.GetTimestamp());
+            BatcherInstruments.ComputeTime.Record(computed.TotalMilliseconds, _modelTag);
+            lock (_gate) _computeTime += computed;
 
             if (failure is null)
             {
@@ -259,7 +260,7 @@ public sealed class DynamicBatcher<TRequest, TResponse> : IAsyncDisposable
     {
         try
         {
-            var r = await _handler([p.Request], _shutdown.Token).ConfigureAwait(false);
+            var r = await _handler([p.Request], CancellationToken.None).ConfigureAwait(false);
             if (r is null || r.Count != 1)
                 throw new InvalidOperationException($"The batch handler for model '{_options.ModelId}' returned {r?.Count ?? 0} responses for 1 request.");
             p.Completion.TrySetResult(r[0]);

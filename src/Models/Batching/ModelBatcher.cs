@@ -33,6 +33,7 @@ public sealed class ModelBatcher : IAsyncDisposable
             MaxBatchSize = SupportsBatching ? options.MaxBatchSize : 1,
             MaxQueueDelay = options.MaxQueueDelay,
             MaxQueueLength = options.MaxQueueLength,
+            MaxConcurrentBatches = options.MaxConcurrentBatches,
             TimeProvider = options.TimeProvider,
             IsolateFailures = true,
         });

@@ -12,6 +12,9 @@ public sealed class ModelBatcherOptions
     /// <summary>Most requests waiting before new ones are refused. Default 1024.</summary>
     public int MaxQueueLength { get; init; } = 1024;
 
+    /// <summary>Batches that may run at the same time on the session. Default 1.</summary>
+    public int MaxConcurrentBatches { get; init; } = 1;
+
     /// <summary>Clock for delays and deadlines. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

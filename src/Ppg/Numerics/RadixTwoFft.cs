@@ -39,35 +39,45 @@ internal sealed class RadixTwoFft
     public int Size => _size;
 
     /// <summary>Forward transform of (<paramref name="re"/>, <paramref name="im"/>) in place.</summary>
-    public void Forward(Span<double> re, Span<double> im)
+    public unsafe void Forward(Span<double> re, Span<double> im)
     {
         if (re.Length != _size || im.Length != _size)
             throw new ArgumentException($"FFT buffers must hold exactly {_size} points.");
-        for (var i = 0; i < _size; i++)
+        fixed (double* pr = re, pi = im, wc = _cos, ws = _sin)
+        fixed (int* rev = _bitReverse)
         {
-            var j = _bitReverse[i];
-            if (j <= i) continue;
-            (re[i], re[j]) = (re[j], re[i]);
-            (im[i], im[j]) = (im[j], im[i]);
-        }
-        for (var len = 2; len <= _size; len <<= 1)
-        {
-            var half = len >> 1;
-            var step = _size / len;
-            for (var start = 0; start < _size; start += len)
+            for (var i = 0; i < _size; i++)
             {
+                var j = rev[i];
+                if (j <= i) continue;
+                (pr[i], pr[j]) = (pr[j], pr[i]);
+                (pi[i], pi[j]) = (pi[j], pi[i]);
+            }
+            // First stage (len 2) needs no twiddles.
+            for (var a = 0; a < _size; a += 2)
+            {
+                double xr = pr[a + 1], xi = pi[a + 1];
+                pr[a + 1] = pr[a] - xr; pi[a + 1] = pi[a] - xi;
+                pr[a] += xr; pi[a] += xi;
+            }
+            for (var len = 4; len <= _size; len <<= 1)
+            {
+                var half = len >> 1;
+                var step = _size / len;
                 for (var k = 0; k < half; k++)
                 {
-                    var wr = _cos[k * step];
-                    var wi = _sin[k * step];
-                    var a = start + k;
-                    var b = a + half;
-                    var tr = re[b] * wr - im[b] * wi;
-                    var ti = re[b] * wi + im[b] * wr;
-                    re[b] = re[a] - tr;
-                    im[b] = im[a] - ti;
-                    re[a] += tr;
-                    im[a] += ti;
+                    var wr = wc[k * step];
+                    var wi = ws[k * step];
+                    for (var a = k; a < _size; a += len)
+                    {
+                        var b = a + half;
+                        var tr = pr[b] * wr - pi[b] * wi;
+                        var ti = pr[b] * wi + pi[b] * wr;
+                        pr[b] = pr[a] - tr;
+                        pi[b] = pi[a] - ti;
+                        pr[a] += tr;
+                        pi[a] += ti;
+                    }
                 }
             }
         }

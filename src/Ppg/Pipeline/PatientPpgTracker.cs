@@ -29,6 +29,7 @@ public sealed class PatientPpgTracker
     private bool _filtering;
     private double _t0 = double.NaN, _prevT = double.NaN;
     private readonly double[] _prevY = new double[6];
+    private readonly double[] _offset = new double[6];
     private long _nextOut;             // index of the next 25 Hz output sample (time t0 + k/25)
     private long _lastInvalidOut = -1; // last output index interpolated across a dropout
     private long _nextWindow;
@@ -156,12 +157,14 @@ public sealed class PatientPpgTracker
         for (var c = 0; c < channels; c++)
         {
             double s = v[c];
+            if (double.IsNaN(_prevT) && c < _ppgChannels) _offset[c] = s; // accelerometer keeps gravity (motion index)
             if (_filtering)
             {
                 if (double.IsNaN(_prevT)) { _filters[2 * c].Prime(s); _filters[2 * c + 1].Prime(s); }
                 s = _filters[2 * c + 1].Step(_filters[2 * c].Step(s));
             }
-            y[c] = s;
+            // PPG relative to its first sample: keeps large ADC offsets out of the float ring buffer's precision.
+            y[c] = s - _offset[c];
         }
         if (double.IsNaN(_prevT))
         {

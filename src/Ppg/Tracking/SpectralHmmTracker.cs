@@ -98,7 +98,7 @@ internal sealed class SpectralHmmTracker
         }
         Normalise(evidence);
         double mean = 0;
-        for (var k = 0; k < width; k++) mean += evidence[k] = Math.Pow(evidence[k], gamma);
+        for (var k = 0; k < width; k++) mean += evidence[k] = Power(evidence[k], gamma);
         var neutral = _tuning.MaskedLikelihood * mean / width;
         for (var k = 0; k < width; k++)
         {
@@ -224,6 +224,15 @@ internal sealed class SpectralHmmTracker
         peak += BandSum(raw, mode) + BandSum(raw, 2 * (mode + _lo) - _lo);
         return Math.Clamp(peak / total, 0, 1);
     }
+
+    // x^γ, with the common integer exponents done by multiplication (Math.Pow is slow per bin).
+    private static double Power(double x, double gamma) => gamma switch
+    {
+        4 => x * x * (x * x),
+        2 => x * x,
+        1 => x,
+        _ => Math.Pow(x, gamma),
+    };
 
     private static double BandSum(ReadOnlySpan<double> x, int centre)
     {

@@ -12,8 +12,8 @@ internal sealed record SpectralTrackerTuning
     /// <summary>How strongly accelerometer energy at a frequency suppresses the PPG there (noise-to-signal weight).</summary>
     public double MotionSuppression { get; init; } = 10.0;
 
-    /// <summary>Motion index (dynamic acceleration / gravity) at which suppression is at full strength: about brisk walking.</summary>
-    public double MotionReference { get; init; } = 0.1;
+    /// <summary>Motion index (dynamic acceleration / gravity) at which suppression reaches full strength: 0.02 g, any deliberate movement (low so that an accelerometer in offset ADC counts, whose gravity estimate is inflated, still suppresses).</summary>
+    public double MotionReference { get; init; } = 0.02;
 
     /// <summary>Added to the running PPG spectrum in the Wiener gain so that quiet frequencies are not deemed motion-dominated.</summary>
     public double ReliabilityEpsilon { get; init; } = 0.01;

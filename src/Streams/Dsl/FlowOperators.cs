@@ -45,7 +45,7 @@ public static partial class FlowOperators
 
     /// <summary>Buffers up to <paramref name="size"/> elements, decoupling upstream from downstream; <paramref name="strategy"/> says what happens when full.</summary>
     /// <param name="flow">The upstream flow.</param>
-    /// <param name="size">Buffer capacity in elements.</param>
+    /// <param name="size">Window (or buffer) size.</param>
     /// <param name="strategy">What to do when the buffer is full.</param>
     public static Flow<TIn, T> Buffer<TIn, T>(this Flow<TIn, T> flow, int size, OverflowStrategy strategy) =>
         flow.Append(Ops.Buffer<T>(size, strategy));
@@ -65,4 +65,48 @@ public static partial class FlowOperators
     /// <param name="idleTimeout">Complete a substream after this long without elements (null: never).</param>
     public static Flow<TIn, TOut> GroupBy<TIn, T, TKey, TOut>(this Flow<TIn, T> flow, Func<T, TKey> keySelector, Func<TKey, Flow<T, TOut>> substream, int maxKeys, TimeSpan? idleTimeout = null) where TKey : notnull =>
         flow.Append(Ops.GroupBy(keySelector, substream, maxKeys, idleTimeout));
+
+    /// <summary>Emits the running accumulation (not the seed). Under Restart supervision a failing element resets the accumulator to <paramref name="seed"/>.</summary>
+    /// <param name="flow">The upstream flow.</param>
+    /// <param name="seed">The initial accumulator.</param>
+    /// <param name="fold">Combines the accumulator with an element.</param>
+    public static Flow<TIn, TAccumulate> Scan<TIn, T, TAccumulate>(this Flow<TIn, T> flow, TAccumulate seed, Func<TAccumulate, T, TAccumulate> fold) =>
+        flow.Append(Ops.Scan(seed, fold));
+
+    /// <summary>When upstream fails (with an error <paramref name="when"/> accepts; default: any), emits <paramref name="handler"/>'s element for the error and completes normally instead.</summary>
+    /// <param name="flow">The upstream flow.</param>
+    /// <param name="handler">The last element to emit, given the error.</param>
+    /// <param name="when">Which errors to recover from (null: all).</param>
+    public static Flow<TIn, T> Recover<TIn, T>(this Flow<TIn, T> flow, Func<Exception, T> handler, Func<Exception, bool>? when = null) =>
+        flow.Append(Ops.Recover(handler, when));
+
+    /// <summary>Tumbling windows by count: lists of <paramref name="size"/> consecutive elements (the last may be shorter).</summary>
+    /// <param name="flow">The upstream flow.</param>
+    /// <param name="size">Window (or buffer) size.</param>
+    public static Flow<TIn, IReadOnlyList<T>> Grouped<TIn, T>(this Flow<TIn, T> flow, int size) =>
+        flow.Append(Ops.Sliding<T>(size, size));
+
+    /// <summary>Sliding windows by count: <paramref name="size"/> consecutive elements, a new window every <paramref name="step"/> elements (overlapping when step &lt; size).</summary>
+    /// <param name="flow">The upstream flow.</param>
+    /// <param name="size">Window (or buffer) size.</param>
+    /// <param name="step">Elements between window starts.</param>
+    public static Flow<TIn, IReadOnlyList<T>> Sliding<TIn, T>(this Flow<TIn, T> flow, int size, int step) =>
+        flow.Append(Ops.Sliding<T>(size, step));
+
+    /// <summary>Limits the rate to <paramref name="elements"/> per <paramref name="per"/>, allowing bursts of <paramref name="maximumBurst"/>, on the materializer's clock. Shapes (backpressures), never drops.</summary>
+    /// <param name="flow">The upstream flow.</param>
+    /// <param name="elements">Elements allowed per period.</param>
+    /// <param name="per">The period.</param>
+    /// <param name="maximumBurst">Tokens the bucket holds (burst size).</param>
+    public static Flow<TIn, T> Throttle<TIn, T>(this Flow<TIn, T> flow, int elements, TimeSpan per, int maximumBurst = 1) =>
+        flow.Append(Ops.Throttle<T>(elements, per, maximumBurst));
+
+    /// <summary>Windows by event time: tumbling when <paramref name="slide"/> is null, sliding otherwise. Late-data policy: the watermark is the largest event time seen minus <paramref name="allowedLateness"/>; a window is emitted (elements sorted by event time) when the watermark passes its end; an element whose windows were all emitted goes to the dead letters with a <see cref="LateElementException"/>. Open windows are emitted when upstream completes.</summary>
+    /// <param name="flow">The upstream flow.</param>
+    /// <param name="eventTime">When the element was measured.</param>
+    /// <param name="size">Window (or buffer) size.</param>
+    /// <param name="slide">Time between window starts (null: tumbling).</param>
+    /// <param name="allowedLateness">How far out of order data may arrive and still count.</param>
+    public static Flow<TIn, EventTimeWindow<T>> WindowByEventTime<TIn, T>(this Flow<TIn, T> flow, Func<T, DateTimeOffset> eventTime, TimeSpan size, TimeSpan? slide = null, TimeSpan allowedLateness = default) =>
+        flow.Append(Ops.WindowByEventTime(eventTime, size, slide, allowedLateness));
 }

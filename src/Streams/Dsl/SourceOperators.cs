@@ -48,7 +48,7 @@ public static partial class SourceOperators
 
     /// <summary>Buffers up to <paramref name="size"/> elements, decoupling upstream from downstream; <paramref name="strategy"/> says what happens when full.</summary>
     /// <param name="source">The upstream source.</param>
-    /// <param name="size">Buffer capacity in elements.</param>
+    /// <param name="size">Window (or buffer) size.</param>
     /// <param name="strategy">What to do when the buffer is full.</param>
     public static Source<T> Buffer<T>(this Source<T> source, int size, OverflowStrategy strategy) =>
         source.Append(Ops.Buffer<T>(size, strategy));
@@ -68,4 +68,48 @@ public static partial class SourceOperators
     /// <param name="idleTimeout">Complete a substream after this long without elements (null: never).</param>
     public static Source<TOut> GroupBy<T, TKey, TOut>(this Source<T> source, Func<T, TKey> keySelector, Func<TKey, Flow<T, TOut>> substream, int maxKeys, TimeSpan? idleTimeout = null) where TKey : notnull =>
         source.Append(Ops.GroupBy(keySelector, substream, maxKeys, idleTimeout));
+
+    /// <summary>Emits the running accumulation (not the seed). Under Restart supervision a failing element resets the accumulator to <paramref name="seed"/>.</summary>
+    /// <param name="source">The upstream source.</param>
+    /// <param name="seed">The initial accumulator.</param>
+    /// <param name="fold">Combines the accumulator with an element.</param>
+    public static Source<TAccumulate> Scan<T, TAccumulate>(this Source<T> source, TAccumulate seed, Func<TAccumulate, T, TAccumulate> fold) =>
+        source.Append(Ops.Scan(seed, fold));
+
+    /// <summary>When upstream fails (with an error <paramref name="when"/> accepts; default: any), emits <paramref name="handler"/>'s element for the error and completes normally instead.</summary>
+    /// <param name="source">The upstream source.</param>
+    /// <param name="handler">The last element to emit, given the error.</param>
+    /// <param name="when">Which errors to recover from (null: all).</param>
+    public static Source<T> Recover<T>(this Source<T> source, Func<Exception, T> handler, Func<Exception, bool>? when = null) =>
+        source.Append(Ops.Recover(handler, when));
+
+    /// <summary>Tumbling windows by count: lists of <paramref name="size"/> consecutive elements (the last may be shorter).</summary>
+    /// <param name="source">The upstream source.</param>
+    /// <param name="size">Window (or buffer) size.</param>
+    public static Source<IReadOnlyList<T>> Grouped<T>(this Source<T> source, int size) =>
+        source.Append(Ops.Sliding<T>(size, size));
+
+    /// <summary>Sliding windows by count: <paramref name="size"/> consecutive elements, a new window every <paramref name="step"/> elements (overlapping when step &lt; size).</summary>
+    /// <param name="source">The upstream source.</param>
+    /// <param name="size">Window (or buffer) size.</param>
+    /// <param name="step">Elements between window starts.</param>
+    public static Source<IReadOnlyList<T>> Sliding<T>(this Source<T> source, int size, int step) =>
+        source.Append(Ops.Sliding<T>(size, step));
+
+    /// <summary>Limits the rate to <paramref name="elements"/> per <paramref name="per"/>, allowing bursts of <paramref name="maximumBurst"/>, on the materializer's clock. Shapes (backpressures), never drops.</summary>
+    /// <param name="source">The upstream source.</param>
+    /// <param name="elements">Elements allowed per period.</param>
+    /// <param name="per">The period.</param>
+    /// <param name="maximumBurst">Tokens the bucket holds (burst size).</param>
+    public static Source<T> Throttle<T>(this Source<T> source, int elements, TimeSpan per, int maximumBurst = 1) =>
+        source.Append(Ops.Throttle<T>(elements, per, maximumBurst));
+
+    /// <summary>Windows by event time: tumbling when <paramref name="slide"/> is null, sliding otherwise. Late-data policy: the watermark is the largest event time seen minus <paramref name="allowedLateness"/>; a window is emitted (elements sorted by event time) when the watermark passes its end; an element whose windows were all emitted goes to the dead letters with a <see cref="LateElementException"/>. Open windows are emitted when upstream completes.</summary>
+    /// <param name="source">The upstream source.</param>
+    /// <param name="eventTime">When the element was measured.</param>
+    /// <param name="size">Window (or buffer) size.</param>
+    /// <param name="slide">Time between window starts (null: tumbling).</param>
+    /// <param name="allowedLateness">How far out of order data may arrive and still count.</param>
+    public static Source<EventTimeWindow<T>> WindowByEventTime<T>(this Source<T> source, Func<T, DateTimeOffset> eventTime, TimeSpan size, TimeSpan? slide = null, TimeSpan allowedLateness = default) =>
+        source.Append(Ops.WindowByEventTime(eventTime, size, slide, allowedLateness));
 }

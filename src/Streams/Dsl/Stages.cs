@@ -78,4 +78,43 @@ internal static class Ops
         return up => StageNode<TOut>.Linear(up, "GroupBy", (ctx, input, stage) =>
             new GroupByStage<T, TKey, TOut>(ctx, input, keySelector, substream, maxKeys, idleTimeout, stage), buffers: true);
     }
+
+    public static Func<StageNode<T>, StageNode<TAccumulate>> Scan<T, TAccumulate>(TAccumulate seed, Func<TAccumulate, T, TAccumulate> fold)
+    {
+        ArgumentNullException.ThrowIfNull(fold);
+        return up => StageNode<TAccumulate>.Linear(up, "Scan", (_, input, stage) => new ScanStage<T, TAccumulate>(input, seed, fold, stage));
+    }
+
+    public static Func<StageNode<T>, StageNode<T>> Recover<T>(Func<Exception, T> handler, Func<Exception, bool>? when)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        var accept = when ?? (static _ => true);
+        return up => StageNode<T>.Linear(up, "Recover", (_, input, stage) => new RecoverStage<T>(input, handler, accept, stage));
+    }
+
+    public static Func<StageNode<T>, StageNode<IReadOnlyList<T>>> Sliding<T>(int size, int step)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(step, 1);
+        return up => StageNode<IReadOnlyList<T>>.Linear(up, size == step ? "Grouped" : "Sliding", (_, input, stage) => new SlidingStage<T>(input, size, step, stage));
+    }
+
+    public static Func<StageNode<T>, StageNode<T>> Throttle<T>(int elements, TimeSpan per, int maximumBurst)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(elements, 1);
+        if (per <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(per), per, "Throttle needs a positive period.");
+        ArgumentOutOfRangeException.ThrowIfLessThan(maximumBurst, 1);
+        return up => StageNode<T>.Linear(up, "Throttle", (ctx, input, stage) => new ThrottleStage<T>(input, elements, per, maximumBurst, ctx.TimeProvider, stage));
+    }
+
+    public static Func<StageNode<T>, StageNode<EventTimeWindow<T>>> WindowByEventTime<T>(Func<T, DateTimeOffset> eventTime, TimeSpan size, TimeSpan? slide, TimeSpan allowedLateness)
+    {
+        ArgumentNullException.ThrowIfNull(eventTime);
+        if (size <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(size), size, "Window size must be positive.");
+        var step = slide ?? size;
+        if (step <= TimeSpan.Zero || step > size) throw new ArgumentOutOfRangeException(nameof(slide), slide, "Slide must be positive and at most the window size.");
+        if (allowedLateness < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(allowedLateness), allowedLateness, "Allowed lateness cannot be negative.");
+        return up => StageNode<EventTimeWindow<T>>.Linear(up, "WindowByEventTime", (_, input, stage) =>
+            new EventTimeWindowStage<T>(input, eventTime, size, step, allowedLateness, stage), filters: true);
+    }
 }

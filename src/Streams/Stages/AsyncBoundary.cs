@@ -24,7 +24,7 @@ internal sealed class AsyncBoundary<T> : Outlet<T>
         _upstream = upstream;
         _stage = stage;
         _failOnOverflow = failOnOverflow;
-        _ring = new SpscRing<T>(capacity);
+        _ring = new SpscRing<T>(capacity, context.CancellationToken);
         stage.QueueDepth = () => _ring.Count;
         context.Start(stage.Name, PumpAsync);
     }
@@ -79,7 +79,9 @@ internal sealed class AsyncBoundary<T> : Outlet<T>
             var error = context.ErrorOr(e);
             _ring.Complete(error);
             _upstream.Cancel();
-            if (e is not OperationCanceledException) throw;
+            // Downstream receives the error and decides (fail the graph, or Recover); an overflow
+            // under OverflowStrategy.Fail fails the graph at once, as the strategy promises.
+            if (e is BufferOverflowException) context.Fail(e);
         }
     }
 }

@@ -73,7 +73,7 @@ internal sealed class DroppingBuffer<T> : Outlet<T>
             _error = context.ErrorOr(e);
             _channel.Writer.TryComplete();
             _upstream.Cancel();
-            if (e is not OperationCanceledException) throw;
+            // Downstream receives the error and decides (fail the graph, or Recover).
         }
     }
 }

@@ -82,13 +82,13 @@ internal sealed class GroupByStage<T, TKey, TOut> : Outlet<TOut> where TKey : no
     {
         _downstreamCancelled = true;
         _output.Writer.TryComplete();
-        Interlocked.Exchange(ref _expirySignal, null)?.TrySetResult(true);
+        Signal.Set(Interlocked.Exchange(ref _expirySignal, null));
     }
 
     private void OnExpiryTick()
     {
         _expiryDue = true;
-        Interlocked.Exchange(ref _expirySignal, null)?.TrySetResult(true);
+        Signal.Set(Interlocked.Exchange(ref _expirySignal, null));
     }
 
     private async Task DispatchAsync(LoopActivity activity, CancellationToken cancellationToken)
@@ -134,7 +134,7 @@ internal sealed class GroupByStage<T, TKey, TOut> : Outlet<TOut> where TKey : no
             Volatile.Write(ref _error, _context.ErrorOr(e));
             _upstream.Cancel();
             CompleteAll();
-            if (e is not OperationCanceledException) throw;
+            // The merged output carries the error downstream, where it fails the graph or is recovered.
         }
         finally
         {
@@ -173,7 +173,7 @@ internal sealed class GroupByStage<T, TKey, TOut> : Outlet<TOut> where TKey : no
                 oldest.Input.Complete();
             }
         }
-        var ring = new SpscRing<T>(_substreamBuffer);
+        var ring = new SpscRing<T>(_substreamBuffer, _context.CancellationToken);
         var flow = _substreamFlow(key);
         var input = StageNode<T>.Leaf("Substream", (_, _) => new RingOutlet<T>(ring));
         var outlet = _context.BuildScoped(() => flow.Apply(input).Build(_context), out var stages);

@@ -38,7 +38,7 @@ internal sealed class GroupedWithinStage<T> : Outlet<IReadOnlyList<T>>
     private void OnTimer()
     {
         _timerFired = true;
-        Interlocked.Exchange(ref _timerSignal, null)?.TrySetResult(true);
+        Signal.Set(Interlocked.Exchange(ref _timerSignal, null));
     }
 
     public override bool TryPull(out IReadOnlyList<T> item)
@@ -80,7 +80,8 @@ internal sealed class GroupedWithinStage<T> : Outlet<IReadOnlyList<T>>
             var wait = _upstream.WaitAsync(cancellationToken);
             if (wait.IsCompleted)
             {
-                if (!wait.GetAwaiter().GetResult()) _upstreamDone = true;
+                if (wait.GetAwaiter().GetResult()) return new(true);
+                _upstreamDone = true;
                 return WaitAsync(cancellationToken);
             }
             _upstreamWait = wait.AsTask();
@@ -96,7 +97,7 @@ internal sealed class GroupedWithinStage<T> : Outlet<IReadOnlyList<T>>
             var signal = new TaskCompletionSource<bool>();
             Volatile.Write(ref _timerSignal, signal);
             if (_timerFired) return true;
-            await Task.WhenAny(upstreamWait, signal.Task).WaitAsync(cancellationToken).ConfigureAwait(false);
+                await Task.WhenAny(upstreamWait, signal.Task).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         else
         {

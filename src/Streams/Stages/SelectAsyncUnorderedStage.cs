@@ -55,7 +55,7 @@ internal sealed class SelectAsyncUnorderedStage<TIn, TOut>(Outlet<TIn> upstream,
             call.ContinueWith(_ =>
             {
                 _finished.Enqueue(entry);
-                Interlocked.Exchange(ref _signal, null)?.TrySetResult(true);
+                Signal.Set(Interlocked.Exchange(ref _signal, null));
             }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }

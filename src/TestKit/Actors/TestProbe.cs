@@ -111,14 +111,17 @@ public sealed class TestProbe : IActorRef<object>
     }
 
     /// <summary>
-    /// Lets <paramref name="duration"/> pass on the system clock (advancing it when it is a
-    /// <see cref="ManualClock"/>, which fires every timer due on the way), waits until the actor
-    /// system has no queued or running work, and then asserts that no message arrived.
+    /// Waits until the actor system is idle, lets <paramref name="duration"/> pass on the system clock
+    /// (advancing it when it is a <see cref="ManualClock"/>, which fires every timer due on the way),
+    /// waits until the system has no queued or running work again, and then asserts that no message arrived.
     /// </summary>
     /// <exception cref="ProbeExpectationException">A message is queued (it is left for the next expectation).</exception>
     public async Task ExpectNoMsgAsync(TimeSpan duration)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(duration, TimeSpan.Zero);
+        // Settle first, so work already under way (e.g. a handler about to arm a timer) sees the
+        // current time before the clock moves.
+        await WhenSystemIdleAsync().ConfigureAwait(false);
         if (System.Time is ManualClock clock) clock.Advance(duration);
         else await Task.Delay(duration, System.Time).ConfigureAwait(false);
         await WhenSystemIdleAsync().ConfigureAwait(false);

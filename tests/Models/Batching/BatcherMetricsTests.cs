@@ -32,6 +32,7 @@ public sealed class BatcherMetricsTests
             var tasks = new[] { b.InferAsync(1), b.InferAsync(2) };
             clock.Advance(TimeSpan.FromMilliseconds(10));
             await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(TimeSpan.FromMilliseconds(3), b.Statistics.ComputeTime);
             _ = b.InferAsync(3, clock.GetUtcNow());   // already expired
         }
 

@@ -116,6 +116,16 @@ public sealed class OnnxSessionBindingTests
     }
 
     [Fact]
+    public void Run_EmptyBatch_ReturnsEmptyOutputOfRightShape()
+    {
+        var model = new TinyOnnxModel().Node("Neg", ["x"], ["y"]).Input("x", 1, "batch", 2).Output("y", 1, "batch", 2).Build();
+        using var session = OnnxSession.Load(model, "neg-empty");
+        using var x = DenseTensor<float>.Allocate(new TensorShape(0, 2));
+        using var result = session.Run("x", x);
+        Assert.Equal(new TensorShape(0, 2), result["y"].Shape);
+    }
+
+    [Fact]
     public void Run_SubsetOfOutputs_ReturnsOnlyThoseInRequestedOrder()
     {
         var testCase = NodeTestCase.Load("test_layer_normalization_3d_axis_negative_1_epsilon");

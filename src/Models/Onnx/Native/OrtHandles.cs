@@ -39,12 +39,6 @@ internal sealed class OrtMemoryInfoHandle : OrtHandle
     protected override bool ReleaseHandle() { OrtApi.ReleaseMemoryInfo(handle); return true; }
 }
 
-/// <summary>An <c>OrtValue</c>.</summary>
-internal sealed class OrtValueHandle : OrtHandle
-{
-    protected override bool ReleaseHandle() { OrtApi.ReleaseValue(handle); return true; }
-}
-
 /// <summary>An <c>OrtRunOptions</c>.</summary>
 internal sealed class OrtRunOptionsHandle : OrtHandle
 {

@@ -10,7 +10,9 @@ namespace Vigil.Models.Onnx.Native;
 /// One session's run path, written to allocate little per call: input and output names are
 /// UTF-8 strings on the pinned object heap, created once; inputs become <c>OrtValue</c>s over the
 /// caller's pinned memory (no copy) with the process-wide CPU memory info; pointer arrays live on
-/// the stack. Outputs are allocated by ORT and copied once into pooled tensors.
+/// the stack. Outputs are allocated by ORT and copied once into pooled tensors. The per-call
+/// <c>OrtValue</c>s are raw pointers released in one <c>finally</c> rather than SafeHandles: a
+/// finalizable object per tensor per call would cost more than the rest of the call's overhead.
 /// </summary>
 internal sealed unsafe class OrtRunner
 {
@@ -83,6 +85,7 @@ internal sealed unsafe class OrtRunner
         new Span<IntPtr>(values, n).Clear();
         new Span<IntPtr>(outputs, outputCount).Clear();
         var pins = ArrayPool<MemoryHandle>.Shared.Rent(n);
+        Array.Clear(pins, 0, n); // a rented array may hold another renter's handles: never dispose those
         var addedRef = false;
         OrtRunOptionsHandle? runOptions = null;
         CancellationTokenRegistration registration = default;

@@ -1,0 +1,195 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Vigil.Cluster.Broker;
+using Vigil.Cluster.Configuration;
+using Vigil.Cluster.Inference;
+using Vigil.Cluster.Node;
+using Vigil.Cluster.Wire;
+
+namespace Vigil.Cluster.Benchmarking;
+
+/// <summary>Parameters of <see cref="ClusterBench"/>.</summary>
+public sealed record ClusterBenchOptions
+{
+    /// <summary>Sequential round trips measured for latency (after a warm-up of a tenth as many).</summary>
+    public int LatencySamples { get; init; } = 2000;
+    /// <summary>Requests per throughput run at 1 KB.</summary>
+    public int SmallRequests { get; init; } = 20000;
+    /// <summary>Requests per throughput run at 600 KB.</summary>
+    public int LargeRequests { get; init; } = 300;
+}
+
+/// <summary>
+/// The cluster benchmark (<c>vigil bench cluster</c>): remote against local inference of a tiny
+/// model (added latency), and requests/s through the broker at 1 KB and 600 KB (a 224×224×3
+/// float32 tensor) with publisher confirms, comparing a naive client configuration with the tuned
+/// one in the same run. The serving node runs in this process on its own broker connection.
+/// </summary>
+public static class ClusterBench
+{
+    /// <summary>Runs every measurement and returns the JSON report.</summary>
+    public static async Task<string> RunAsync(ClusterConfig baseConfig, ClusterBenchOptions options, TextWriter progress)
+    {
+        string model = $"bench-sum-{Guid.NewGuid():N}"[..18];
+        var serving = new ModelServing { Id = model, Version = "1", Capacity = 32, Handler = "sum" };
+        // The tiny ONNX model, when the repository's copy and the ORT library are present.
+        string cnnPath = BuiltInHandlers.ResolvePath("models/small-cnn.onnx");
+        var cnn = new ModelServing { Id = model.Replace("sum", "cnn"), Version = "1", Capacity = 8, Handler = "onnx", Path = cnnPath };
+        string? cnnSkipped = null;
+        IInferenceHandler? cnnLocal = null;
+        try { cnnLocal = File.Exists(cnnPath) ? BuiltInHandlers.Create(cnn) : null; cnnSkipped = cnnLocal is null ? $"{cnnPath} not found" : null; }
+        catch (Exception e) { cnnSkipped = $"ONNX Runtime unavailable: {e.Message}"; }
+        var config = baseConfig with
+        {
+            Node = new NodeSettings { Name = "bench-node", Roles = ["serve"] },
+            Models = cnnLocal is null ? [serving] : [serving, cnn],
+            Timeouts = baseConfig.Timeouts with { Request = TimeSpan.FromSeconds(60) },
+        };
+        var results = new Dictionary<string, object>();
+        await using var node = await ClusterNode.StartAsync(config, log: TextWriter.Null).ConfigureAwait(false);
+        try
+        {
+            progress.WriteLine("latency: local vs remote, 1 KB tensor, model 'sum', one request at a time");
+            results["latency_1kb"] = await LatencyAsync(config, serving.Id, BuiltInHandlers.Create(serving), Floats(256), options.LatencySamples, true).ConfigureAwait(false);
+            if (cnnLocal is not null)
+            {
+                progress.WriteLine("latency: local vs remote, ONNX small-cnn (1x3x32x32 float32 = 12 KB), one request at a time");
+                var image = WireTensor.FromFloats("image", [1, 3, 32, 32], Floats(3 * 32 * 32).ToFloats());
+                results["latency_onnx_small_cnn"] = await LatencyAsync(config, cnn.Id, cnnLocal, image, options.LatencySamples / 2, false).ConfigureAwait(false);
+            }
+            else results["latency_onnx_small_cnn"] = new { skipped = cnnSkipped };
+
+            var naive = config.Client with { Channels = 1, ConfirmWindow = 1, FrameMaxRequests = 1, MaxInFlight = 64 };
+            var tuned = config.Client with { Channels = 2, ConfirmWindow = 32, FrameMaxRequests = 8, MaxInFlight = 1024 };
+            var bigFrames = config.Client with { Channels = 2, ConfirmWindow = 32, FrameMaxRequests = 32, MaxInFlight = 2048 };
+            var small = new List<object>();
+            var rates = new List<double>();
+            foreach (var (name, client) in new[] { ("naive: 1 channel, await each confirm, 1 request/message, 64 in flight", naive),
+                                                   ("tuned: 2 channels, 32 confirms in flight each, 8 requests/message, 1024 in flight", tuned),
+                                                   ("tuned: 2 channels, 32 confirms in flight each, 32 requests/message, 2048 in flight", bigFrames) })
+            {
+                int n = client == naive ? Math.Max(1000, options.SmallRequests / 4) : options.SmallRequests;
+                progress.WriteLine($"throughput 1 KB x {n}: {name}");
+                var run = await ThroughputAsync(config with { Client = client }, model, 256, n, name).ConfigureAwait(false);
+                small.Add(run);
+                rates.Add((double)run.GetType().GetProperty("requests_per_s")!.GetValue(run)!);
+            }
+            results["throughput_1kb"] = small;
+            results["ratios"] = new
+            {
+                tuned_8_per_message_vs_naive = Round(rates[1] / rates[0]),
+                tuned_32_per_message_vs_naive = Round(rates[2] / rates[0]),
+                tuned_8_per_message_vs_floor_5000 = Round(rates[1] / 5000),
+            };
+            progress.WriteLine($"throughput 600 KB x {options.LargeRequests}");
+            results["throughput_600kb"] = await ThroughputAsync(config with { Client = tuned with { MaxInFlight = 32 } }, model,
+                224 * 224 * 3, options.LargeRequests, "tuned: 1 request/message (frame byte limit), 32 in flight").ConfigureAwait(false);
+        }
+        finally
+        {
+            await node.DrainAsync().ConfigureAwait(false);
+            await DeleteQueueAsync(config, Topology.ModelQueue(model, "1")).ConfigureAwait(false);
+            if (cnnLocal is not null) await DeleteQueueAsync(config, Topology.ModelQueue(cnn.Id, "1")).ConfigureAwait(false);
+        }
+        var report = new Dictionary<string, object>
+        {
+            ["benchmark"] = "cluster",
+            ["broker"] = BrokerConnector.Describe(config),
+            ["machine"] = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription },
+            ["settings"] = "quorum request queue, durable reply queue, persistent messages, publisher confirms on both sides; node in-process on its own connection",
+        };
+        foreach (var (k, v) in results) report[k] = v;
+        return JsonSerializer.Serialize(report, new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        });
+    }
+
+    private static WireTensor Floats(int count)
+    {
+        var values = new float[count];
+        for (int i = 0; i < count; i++) values[i] = (i % 97) * 0.01f;
+        return WireTensor.FromFloats("x", [count], values);
+    }
+
+    private static async Task<object> LatencyAsync(ClusterConfig config, string modelId, IInferenceHandler handler, WireTensor input, int samples, bool withBareBroker)
+    {
+        var local = new double[samples];
+        var remote = new double[samples];
+        await using var client = await RemoteInferenceClient.ConnectAsync(config).ConfigureAwait(false);
+        for (int i = 0; i < samples / 10; i++)
+        {
+            await handler.InferAsync([client.CreateRequest(modelId, "1", [input])], default).ConfigureAwait(false);
+            await client.InferAsync(client.CreateRequest(modelId, "1", [input])).ConfigureAwait(false);
+        }
+        for (int i = 0; i < samples; i++)
+        {
+            var request = client.CreateRequest(modelId, "1", [input]);
+            long t0 = Stopwatch.GetTimestamp();
+            await handler.InferAsync([request], default).ConfigureAwait(false);
+            local[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            t0 = Stopwatch.GetTimestamp();
+            var r = await client.InferAsync(client.CreateRequest(modelId, "1", [input])).ConfigureAwait(false);
+            remote[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            if (r.Status != InferenceStatus.Ok) throw new InvalidOperationException($"benchmark request failed: {r.Error}");
+        }
+        Array.Sort(local); Array.Sort(remote);
+        var raw = withBareBroker ? await RawRoundTrip.MeasureAsync(config, samples).ConfigureAwait(false) : null;
+        double P(double[] a, double q) => a[Math.Min(a.Length - 1, (int)(q * a.Length))];
+        return new
+        {
+            samples,
+            model = modelId,
+            input_bytes = input.Data.Length,
+            bare_broker_round_trip_ms = raw is null ? null : new { p50 = Round(P(raw, 0.5)), p99 = Round(P(raw, 0.99)), note = "RabbitMQ.Client alone, same queue types, 1 KB, no Vigil code: the floor on this machine now" },
+            local_ms = new { p50 = Round(P(local, 0.5)), p99 = Round(P(local, 0.99)) },
+            remote_ms = new { p50 = Round(P(remote, 0.5)), p99 = Round(P(remote, 0.99)) },
+            added_ms = new { p50 = Round(P(remote, 0.5) - P(local, 0.5)), p99 = Round(P(remote, 0.99) - P(local, 0.99)) },
+            vigil_overhead_over_bare_broker_p50_ms = raw is null ? (double?)null : Round(P(remote, 0.5) - P(raw, 0.5)),
+            remote_vs_bare_broker_p50_ratio = raw is null ? (double?)null : Round(P(remote, 0.5) / P(raw, 0.5)),
+            floor_added_p50_ms = 2.0,
+            meets_floor = P(remote, 0.5) - P(local, 0.5) <= 2.0,
+        };
+    }
+
+    private static async Task<object> ThroughputAsync(ClusterConfig config, string model, int floats, int count, string name)
+    {
+        var input = Floats(floats);
+        await using var client = await RemoteInferenceClient.ConnectAsync(config).ConfigureAwait(false);
+        // Warm-up (JIT, queue declare).
+        for (int i = 0; i < 20; i++) await client.InferAsync(client.CreateRequest(model, "1", [input])).ConfigureAwait(false);
+        var before = client.Metrics;
+        var tasks = new Task<InferenceResult>[count];
+        long t0 = Stopwatch.GetTimestamp();
+        for (int i = 0; i < count; i++) tasks[i] = await client.SendAsync(client.CreateRequest(model, "1", [input])).ConfigureAwait(false);
+        var all = await Task.WhenAll(tasks).ConfigureAwait(false);
+        double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        int failed = all.Count(r => r.Status != InferenceStatus.Ok);
+        var after = client.Metrics;
+        long frames = after.FramesPublished - before.FramesPublished;
+        double perSecond = count / seconds;
+        return new
+        {
+            client = name,
+            payload_bytes = floats * 4,
+            requests = count,
+            failed,
+            seconds = Round(seconds),
+            requests_per_s = Math.Round(perSecond),
+            mb_per_s = Round(perSecond * floats * 4 / 1e6),
+            broker_messages = frames,
+            requests_per_message = Round((double)count / Math.Max(1, frames)),
+            floor_requests_per_s = floats * 4 <= 1024 ? 5000 : (int?)null,
+        };
+    }
+
+    private static double Round(double v) => Math.Round(v, 3);
+
+    private static async Task DeleteQueueAsync(ClusterConfig config, string queue)
+    {
+        await using var connection = await BrokerConnector.ConnectAsync(config, "vigil-bench-cleanup", TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        await using var channel = await connection.CreateChannelAsync().ConfigureAwait(false);
+        await channel.QueueDeleteAsync(queue, ifUnused: false, ifEmpty: false).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using Vigil.Ppg.Data;
+using Vigil.Ppg.Demo;
+
+namespace Vigil.Ppg.Bench;
+
+/// <summary>Settings of <see cref="PpgBenchmark"/>.</summary>
+/// <param name="Streams">Concurrent patient streams.</param>
+/// <param name="Seconds">Signal seconds per stream in each phase.</param>
+/// <param name="SampleRateHz">Device rate of every stream.</param>
+/// <param name="BatchSeconds">Samples per posted batch, in seconds (a watch uploading every half second).</param>
+public sealed record PpgBenchOptions(int Streams = 1000, double Seconds = 30, double SampleRateHz = 125, double BatchSeconds = 0.5);
+
+/// <summary>What <see cref="PpgBenchmark"/> measured.</summary>
+/// <param name="Streams">Concurrent streams.</param>
+/// <param name="Seconds">Signal seconds per stream.</param>
+/// <param name="BatchSeconds">Samples per posted batch, in seconds (part of the latency: a window's last sample waits for its batch).</param>
+/// <param name="Shards">Worker shards (cores).</param>
+/// <param name="RealtimeFactor">Capacity: signal seconds processed per wall second, divided by the number of streams, with every stream pushed as fast as the graph accepts (≥ 1 keeps up with live data).</param>
+/// <param name="PacedRealtimeFactor">The same with the streams paced at real time (≈ 1 when keeping up).</param>
+/// <param name="P50ResultLatencyMs">Median time from a window's last sample (its real-time instant) to its result, paced run.</param>
+/// <param name="P99ResultLatencyMs">99th percentile of that latency.</param>
+/// <param name="MaxResultLatencyMs">Largest latency seen.</param>
+/// <param name="BytesPerStream">Managed heap growth per stream with every stream live (GC-measured).</param>
+/// <param name="StateBytesPerStream">Per-patient state as counted by the trackers.</param>
+/// <param name="Windows">Windows produced in the paced run.</param>
+/// <param name="SingleStreamWindowsPerSecond">One tracker on one core, no graph: windows per CPU second.</param>
+/// <param name="GraphWindowsPerCoreSecond">Windows per core-second through the keyed graph in the capacity run.</param>
+/// <param name="GraphVsDirectRatio">Graph throughput per core over the direct tracker's (the cost of the graph).</param>
+public sealed record PpgBenchResult(int Streams, double Seconds, double BatchSeconds, int Shards, double RealtimeFactor, double PacedRealtimeFactor,
+    double P50ResultLatencyMs, double P99ResultLatencyMs, double MaxResultLatencyMs, double BytesPerStream, double StateBytesPerStream,
+    long Windows, double SingleStreamWindowsPerSecond, double GraphWindowsPerCoreSecond, double GraphVsDirectRatio);
+
+/// <summary>
+/// The PPG scale benchmark: N concurrent patient streams (a generated 125 Hz recording replayed
+/// with a different offset per stream) through the whole keyed graph. A capacity run pushes every
+/// stream as fast as the graph accepts; a paced run posts each stream's batches when their last
+/// sample is due in real time and measures, per window, the time from its last sample to its result.
+/// </summary>
+public static class PpgBenchmark
+{
+    /// <summary>Runs the benchmark.</summary>
+    public static async Task<PpgBenchResult> RunAsync(PpgBenchOptions options, TextWriter? progress = null, CancellationToken cancellationToken = default)
+    {
+        // JIT warm-up on one short stream so the timed runs measure steady-state code.
+        var warm = SyntheticPpg.Generate(seconds: 60, sampleRateHz: options.SampleRateHz, seed: 5).Recording;
+        for (var i = 0; i < 3; i++) SingleStream(warm);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Streams < 1 || !(options.Seconds >= 10)) throw new ArgumentException("need ≥ 1 stream and ≥ 10 s.");
+        var source = SyntheticPpg.Generate(seconds: 240, sampleRateHz: options.SampleRateHz, seed: 11).Recording;
+        var batchN = Math.Max(1, (int)Math.Round(options.SampleRateHz * options.BatchSeconds));
+        var batchSeconds = batchN / options.SampleRateHz;
+        var batchesPerStream = (int)(options.Seconds / batchSeconds);
+        var shards = Environment.ProcessorCount;
+        var ids = Enumerable.Range(0, options.Streams).Select(s => $"patient-{s:D6}").ToArray();
+
+        // Paced run first, so the heap baseline holds no earlier run's patients.
+        progress?.WriteLine($"ppg bench: paced run, {options.Streams} streams x {options.Seconds} s at real time...");
+        var paced = await PacedAsync(source, ids, batchN, batchesPerStream, shards, cancellationToken).ConfigureAwait(false);
+        progress?.WriteLine($"ppg bench: p99 latency {paced.P99:0} ms; capacity run...");
+        var (rtf, graphPerCore) = await CapacityAsync(source, ids, batchN, batchesPerStream, shards, cancellationToken).ConfigureAwait(false);
+        var single = SingleStream(source);
+        progress?.WriteLine($"ppg bench: capacity {rtf:0.00}x real time, single stream {single:0} windows/s");
+        return new PpgBenchResult(options.Streams, options.Seconds, batchSeconds, shards, rtf, options.Seconds / paced.Wall,
+            paced.P50, paced.P99, paced.Max, paced.BytesPerStream, paced.StatePerStream, paced.Windows,
+            single, graphPerCore, graphPerCore / single);
+    }
+
+    // Every stream pushed as fast as the graph accepts (bounded queues push back on the producer).
+    private static async Task<(double Rtf, double WindowsPerCoreSecond)> CapacityAsync(PpgRecording source, string[] ids, int batchN, int batches, int shards, CancellationToken ct)
+    {
+        long windows = 0;
+        var sw = Stopwatch.StartNew();
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        var pipeline = new PpgPipeline(_ => Interlocked.Increment(ref windows), options: new PpgPipelineOptions { Shards = shards, ShardCapacity = 1024 });
+        for (var b = 0; b < batches; b++)
+            for (var s = 0; s < ids.Length; s++)
+                await pipeline.PostAsync(MakeBatch(source, s, b, batchN, ids[s]), ct).ConfigureAwait(false);
+        await pipeline.CompleteAsync().ConfigureAwait(false);
+        var wall = sw.Elapsed.TotalSeconds;
+        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+        return (batches * (double)batchN / source.SampleRateHz / wall, windows / Math.Max(cpu, 1e-9));
+    }
+
+    private sealed record Paced(double Wall, double P50, double P99, double Max, double BytesPerStream, double StatePerStream, long Windows);
+
+    // Stream s's batch b is posted when its last sample is due in real time (streams phase-shifted
+    // across one batch period); latency runs from a window's last sample's instant to its result.
+    private static async Task<Paced> PacedAsync(PpgRecording source, string[] ids, int batchN, int batches, int shards, CancellationToken ct)
+    {
+        var n = ids.Length;
+        var batchSeconds = batchN / source.SampleRateHz;
+        var signalSeconds = batches * batchSeconds;
+        var latencies = new double[(long)n * ((int)((signalSeconds - 8) / 2) + 2)];
+        long count = 0;
+        var phase = new double[n];
+        for (var s = 0; s < n; s++) phase[s] = batchSeconds * s / n;
+        var index = new Dictionary<string, int>(n);
+        for (var s = 0; s < n; s++) index[ids[s]] = s;
+        GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
+        var before = GC.GetTotalMemory(true);
+        var clock = Stopwatch.StartNew();
+        double bytesPerStream = 0, statePerStream = 0;
+        var pipeline = new PpgPipeline(r =>
+        {
+            // The window's last sample is at WindowEnd − 1/fs on the stream's clock.
+            var due = phase[index[r.PatientId]] + r.WindowEndSeconds - 1 / source.SampleRateHz;
+            var i = Interlocked.Increment(ref count) - 1;
+            if (i < latencies.Length) latencies[i] = clock.Elapsed.TotalSeconds - due;
+        }, options: new PpgPipelineOptions { Shards = shards, ShardCapacity = 1 << 16 });
+        // One cursor over (batch, stream) in due order: wake every few milliseconds and post whatever is due.
+        long posted = 0;
+        for (var b = 0; b < batches; b++)
+        {
+            for (var s = 0; s < n; s++)
+            {
+                // Batch b holds samples up to (b + 1)·batch − 1/fs: post it once that instant has passed.
+                var due = phase[s] + (b + 1) * batchSeconds - 1 / source.SampleRateHz;
+                while (due > clock.Elapsed.TotalSeconds) await Task.Delay(TimeSpan.FromMilliseconds(4), ct).ConfigureAwait(false);
+                await pipeline.PostAsync(MakeBatch(source, s, b, batchN, ids[s]), ct).ConfigureAwait(false);
+                posted++;
+            }
+        }
+        while (pipeline.BatchesProcessed < posted) await Task.Delay(TimeSpan.FromMilliseconds(5), ct).ConfigureAwait(false);
+        var wall = clock.Elapsed.TotalSeconds;
+        // Every patient is live and the queues are drained: what remains is per-stream state.
+        bytesPerStream = (double)(GC.GetTotalMemory(true) - before) / n;
+        statePerStream = (double)pipeline.StateBytes() / n;
+        await pipeline.CompleteAsync().ConfigureAwait(false);
+        var m = (int)Math.Min(count, latencies.Length);
+        Array.Sort(latencies, 0, m);
+        double Pct(double p) => m == 0 ? double.NaN : 1000 * latencies[Math.Min(m - 1, (int)(p * m))];
+        GC.KeepAlive(pipeline);
+        return new Paced(wall, Pct(0.5), Pct(0.99), m == 0 ? double.NaN : 1000 * latencies[m - 1], bytesPerStream, statePerStream, count);
+    }
+
+    private static PpgSampleBatch MakeBatch(PpgRecording source, int stream, int batch, int batchN, string id)
+    {
+        // Stream s replays the source from its own offset (wrapping), on its own time axis from 0.
+        var offset = (int)((long)stream * 7919 % source.Count);
+        var t = new double[batchN];
+        var ppg = new[] { new float[batchN], new float[batchN] };
+        float[] x = new float[batchN], y = new float[batchN], z = new float[batchN];
+        for (var i = 0; i < batchN; i++)
+        {
+            var k = batch * batchN + i;
+            var j = (offset + k) % source.Count;
+            t[i] = k / source.SampleRateHz;
+            ppg[0][i] = source.Ppg[0][j]; ppg[1][i] = source.Ppg[1][j];
+            x[i] = source.AccX[j]; y[i] = source.AccY[j]; z[i] = source.AccZ[j];
+        }
+        return new PpgSampleBatch(id, t, ppg, x, y, z);
+    }
+
+    private static double SingleStream(PpgRecording source)
+    {
+        // One tracker on this thread (JIT already warm from the capacity run): windows per second.
+        var results = new List<PpgWindowResult>();
+        var batches = new List<PpgSampleBatch>();
+        var n = (int)source.SampleRateHz;
+        for (var i = 0; i + n <= source.Count; i += n) batches.Add(source.Slice("single", i, n));
+        var windows = 0L;
+        var sw = Stopwatch.StartNew();
+        for (var rep = 0; rep < 4; rep++)
+        {
+            var tracker = new PatientPpgTracker("single", source.Ppg.Length, sampleRateHz: source.SampleRateHz);
+            foreach (var b in batches) { tracker.Push(b, results); windows += results.Count; results.Clear(); }
+        }
+        return windows / sw.Elapsed.TotalSeconds;
+    }
+}

@@ -1,0 +1,140 @@
+using System.Collections.Concurrent;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+using Vigil.Cluster.Broker;
+using Vigil.Cluster.Sharding;
+
+namespace Vigil.Cluster.Tests;
+
+/// <summary>Patient sharding on the consistent-hash exchange with real node processes.</summary>
+[Collection("broker")]
+public sealed class ShardScenarioTests
+{
+    private static readonly TimeSpan Safety = TimeSpan.FromSeconds(45);
+    private const int Patients = 24;
+    private const int WindowsPerPatient = 50;
+
+    private static IEnumerable<PatientMessage> Windows(int fromSeq, int toSeq)
+    {
+        for (int s = fromSeq; s < toSeq; s++)
+            for (int p = 0; p < Patients; p++)
+                yield return PatientMessage.Window($"patient-{p:00}", s, new byte[64], DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>Collects the outputs of a ring (a queue bound to its results fanout).</summary>
+    private sealed class Outputs : IAsyncDisposable
+    {
+        private readonly IConnection _connection;
+        public ConcurrentQueue<PatientMessage> Received { get; } = new();
+        private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly HashSet<(string, long)> _distinct = new();
+        private readonly int _expected;
+
+        private Outputs(IConnection connection, int expected) { _connection = connection; _expected = expected; }
+
+        public static async Task<Outputs> StartAsync(string ring, int expected)
+        {
+            var connection = await Broker.ConnectAsync(Broker.Config("t-outputs"));
+            var outputs = new Outputs(connection, expected);
+            var ch = await connection.CreateChannelAsync();
+            await Topology.DeclareRingAsync(ch, ring);
+            var q = (await ch.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
+            await ch.QueueBindAsync(q, Topology.ShardResultsExchange(ring), "");
+            var consumer = new AsyncEventingBasicConsumer(ch);
+            consumer.ReceivedAsync += (_, e) =>
+            {
+                var m = PatientMessage.Decode(e.Body.Span);
+                outputs.Received.Enqueue(m);
+                lock (outputs._distinct)
+                    if (outputs._distinct.Add((m.Patient, m.Seq)) && outputs._distinct.Count == outputs._expected) outputs._all.TrySetResult();
+                return Task.CompletedTask;
+            };
+            await ch.BasicConsumeAsync(q, autoAck: true, consumer);
+            return outputs;
+        }
+
+        public int Distinct { get { lock (_distinct) return _distinct.Count; } }
+
+        public Task WaitForAsync(int count) => count == _expected ? _all.Task : WaitCountAsync(count);
+
+        private async Task WaitCountAsync(int count)
+        {
+            while (Distinct < count) await Task.Delay(20);
+        }
+
+        public async ValueTask DisposeAsync() { await _connection.CloseAsync(); _connection.Dispose(); }
+    }
+
+    private static void AssertInOrderWithStateIntact(Outputs outputs, int expectedNodes)
+    {
+        var byPatient = outputs.Received.GroupBy(m => m.Patient).ToDictionary(g => g.Key, g => g.ToList());
+        Assert.Equal(Patients, byPatient.Count);
+        foreach (var (patient, list) in byPatient)
+        {
+            Assert.Equal(Enumerable.Range(0, WindowsPerPatient).Select(i => (long)i), list.Select(m => m.Seq));
+            foreach (var m in list)
+            {
+                var (count, previous, inOrder) = SequenceChecker.ReadOutput(m.Payload.Span);
+                Assert.True(inOrder && previous == m.Seq - 1, $"{patient} window {m.Seq} on {m.Node}: previous in state was {previous}");
+                Assert.True(count == m.Seq + 1, $"{patient} window {m.Seq} on {m.Node}: state had counted {count} windows (state lost?)");
+                Assert.Equal(0, m.Flags);
+            }
+        }
+        Assert.Equal(expectedNodes, outputs.Received.Select(m => m.Node).Distinct().Count());
+        Assert.Contains(byPatient.Values, list => list.Select(m => m.Node).Distinct().Count() > 1); // some patients moved
+    }
+
+    [Fact]
+    public async Task ShardNodeLeavesMidStream_PatientWindowsStayInOrderAndStateMoves()
+    {
+        string ring = "t-ring-" + Guid.NewGuid().ToString("N")[..8];
+        var config = Broker.Config("t-shard-pub") with { Shard = new() { Ring = ring } };
+        var nodes = new List<NodeProcess>();
+        try
+        {
+            for (int i = 1; i <= 3; i++)
+                nodes.Add(await NodeProcess.StartAsync($"sh{i}", NodeProcess.Conf($"sh{i}", "shard", "", $"[shard]\nring = {ring}")));
+            await using var outputs = await Outputs.StartAsync(ring, Patients * WindowsPerPatient);
+            await using var publisher = await PatientStreamPublisher.ConnectAsync(config);
+            await publisher.PublishAsync(Windows(0, 20)).WaitAsync(Safety);
+            await outputs.WaitForAsync(Patients * 10).WaitAsync(Safety); // mid-stream
+            nodes[0].Terminate(); // graceful leave while windows are queued and flowing
+            await publisher.PublishAsync(Windows(20, WindowsPerPatient)).WaitAsync(Safety);
+            Assert.Equal(0, await nodes[0].WaitForExitAsync(Safety));
+            await outputs.WaitForAsync(Patients * WindowsPerPatient).WaitAsync(Safety);
+            AssertInOrderWithStateIntact(outputs, expectedNodes: 3);
+            Assert.True(nodes[0].Output.Contains("left patient ring"), nodes[0].Output);
+        }
+        finally
+        {
+            foreach (var node in nodes) await node.DisposeAsync();
+            await Broker.DeleteQueuesAsync(config, nodes.Select(n => Topology.ShardQueue(ring, n.Name)).ToArray());
+        }
+    }
+
+    [Fact]
+    public async Task ShardNodeJoinsMidStream_PatientsMoveWithTheirState()
+    {
+        string ring = "t-ring-" + Guid.NewGuid().ToString("N")[..8];
+        var config = Broker.Config("t-shard-pub2") with { Shard = new() { Ring = ring } };
+        var nodes = new List<NodeProcess>();
+        try
+        {
+            for (int i = 1; i <= 2; i++)
+                nodes.Add(await NodeProcess.StartAsync($"sj{i}", NodeProcess.Conf($"sj{i}", "shard", "", $"[shard]\nring = {ring}")));
+            await using var outputs = await Outputs.StartAsync(ring, Patients * WindowsPerPatient);
+            await using var publisher = await PatientStreamPublisher.ConnectAsync(config);
+            await publisher.PublishAsync(Windows(0, 20)).WaitAsync(Safety);
+            nodes.Add(await NodeProcess.StartAsync("sj3", NodeProcess.Conf("sj3", "shard", "", $"[shard]\nring = {ring}")));
+            await publisher.PublishAsync(Windows(20, WindowsPerPatient)).WaitAsync(Safety);
+            await outputs.WaitForAsync(Patients * WindowsPerPatient).WaitAsync(Safety);
+            AssertInOrderWithStateIntact(outputs, expectedNodes: 3);
+            Assert.Contains("handed over by", nodes[2].Output);
+        }
+        finally
+        {
+            foreach (var node in nodes) await node.DisposeAsync();
+            await Broker.DeleteQueuesAsync(config, nodes.Select(n => Topology.ShardQueue(ring, n.Name)).ToArray());
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+using Vigil.Cluster.Broker;
+using Vigil.Cluster.Sharding;
+using Vigil.TestKit;
+
+namespace Vigil.Cluster.Tests;
+
+/// <summary>Shard worker behaviour with the worker in-process and its clock manual.</summary>
+[Collection("broker")]
+public sealed class ShardWorkerTests
+{
+    private static readonly TimeSpan Safety = TimeSpan.FromSeconds(30);
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var until = DateTime.UtcNow + Safety;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > until) throw new TimeoutException("condition not reached within the safety timeout");
+            await Task.Delay(10);
+        }
+    }
+
+    [Fact]
+    public async Task MovedPatientWithoutHandOff_StartsAfreshAfterHandoffTimeoutAndFlagsOutput()
+    {
+        string ring = "t-ring-" + Guid.NewGuid().ToString("N")[..8];
+        var config = Broker.Config("t-shardw") with { Node = new() { Name = "t-shardw", Roles = ["shard"] }, Shard = new() { Ring = ring } };
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var connection = await Broker.ConnectAsync(config);
+        await using var worker = new ShardWorker(config, connection, new SequenceCheckerFactory(), TextWriter.Null, clock);
+        await worker.StartAsync();
+        var outputs = new ConcurrentQueue<PatientMessage>();
+        await using var ch = await connection.CreateChannelAsync();
+        var q = (await ch.QueueDeclareAsync("", false, true, true)).QueueName;
+        await ch.QueueBindAsync(q, Topology.ShardResultsExchange(ring), "");
+        var consumer = new AsyncEventingBasicConsumer(ch);
+        consumer.ReceivedAsync += (_, e) => { outputs.Enqueue(PatientMessage.Decode(e.Body.Span)); return Task.CompletedTask; };
+        await ch.BasicConsumeAsync(q, true, consumer);
+        try
+        {
+            await using var publisher = await PatientStreamPublisher.ConnectAsync(config);
+            // Windows 7 and 8 of a patient this node never saw: its previous owner is gone.
+            await publisher.PublishAsync([PatientMessage.Window("p-1", 7, new byte[8], clock.GetUtcNow()),
+                                          PatientMessage.Window("p-1", 8, new byte[8], clock.GetUtcNow())]);
+            await WaitUntilAsync(() => worker.HeldWindows == 2);
+            Assert.Empty(outputs);
+            clock.Advance(config.Timeouts.Handoff + TimeSpan.FromMilliseconds(200));
+            await WaitUntilAsync(() => outputs.Count == 2);
+            var list = outputs.ToList();
+            Assert.Equal([7L, 8L], list.Select(m => m.Seq));
+            Assert.Equal(PatientMessage.StateRebuilt, list[0].Flags);
+            Assert.Contains("was not handed over", list[0].Note);
+            Assert.Equal(0, list[1].Flags);
+            Assert.Equal(1, worker.Rebuilt);
+            Assert.Equal(2, SequenceChecker.ReadOutput(list[1].Payload.Span).Count);
+        }
+        finally { await Broker.DeleteQueuesAsync(config, Topology.ShardQueue(ring, "t-shardw")); }
+    }
+
+    [Fact]
+    public async Task RedeliveredWindow_IsDroppedAndOutputsStayInOrder()
+    {
+        string ring = "t-ring-" + Guid.NewGuid().ToString("N")[..8];
+        var config = Broker.Config("t-shardd") with { Node = new() { Name = "t-shardd", Roles = ["shard"] }, Shard = new() { Ring = ring } };
+        await using var connection = await Broker.ConnectAsync(config);
+        await using var worker = new ShardWorker(config, connection, new SequenceCheckerFactory(), TextWriter.Null);
+        await worker.StartAsync();
+        try
+        {
+            await using var publisher = await PatientStreamPublisher.ConnectAsync(config);
+            await publisher.PublishAsync([PatientMessage.Window("p-2", 0, new byte[8], DateTimeOffset.UtcNow),
+                                          PatientMessage.Window("p-2", 1, new byte[8], DateTimeOffset.UtcNow),
+                                          PatientMessage.Window("p-2", 1, new byte[8], DateTimeOffset.UtcNow),
+                                          PatientMessage.Window("p-2", 3, new byte[8], DateTimeOffset.UtcNow),
+                                          PatientMessage.Window("p-2", 2, new byte[8], DateTimeOffset.UtcNow)]);
+            await WaitUntilAsync(() => worker.WindowsProcessed == 4 && worker.Duplicates == 1);
+            Assert.Equal(0, worker.HeldWindows);
+            Assert.Equal(0, worker.Rebuilt);
+        }
+        finally { await Broker.DeleteQueuesAsync(config, Topology.ShardQueue(ring, "t-shardd")); }
+    }
+
+    [Fact]
+    public void PatientMessage_RoundTrip_PreservesFields()
+    {
+        var m = new PatientMessage(PatientMessageKind.Output, "patient-ü", 42, DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000), "n1",
+            PatientMessage.StateRebuilt, "note", new byte[] { 1, 2, 3 });
+        var back = PatientMessage.Decode(m.Encode());
+        Assert.Equal(m with { Payload = back.Payload }, back);
+        Assert.Equal(new byte[] { 1, 2, 3 }, back.Payload.ToArray());
+        Assert.Throws<Vigil.Cluster.Wire.FrameFormatException>(() => PatientMessage.Decode(m.Encode().AsSpan(0, 20)));
+    }
+}
