@@ -2,7 +2,8 @@
 // libonnxruntime.so.1 1.30.0 build Vigil binds) and times rounds of back-to-back inferences
 // when asked, so the caller can alternate its own rounds with these under the same load.
 // Usage: node bench.js SPEC.json, then on stdin one command per line:
-//   "round SECONDS" -> prints {"inferences_per_s": x}     "quit" -> exits
+//   "round SECONDS" -> prints {"inferences_per_s": x, "inferences_per_cpu_s": y}   "quit" -> exits
+// (per CPU second = inferences / process user+system CPU time: steadier on a busy machine)
 // SPEC: { model, intraOpThreads, interOpThreads, warmup,
 //         inputs: [{ name, type: "float32"|"int64", dims: [..], file?: raw little-endian path, values?: [..] }] }
 'use strict';
@@ -30,6 +31,7 @@ function makeTensor(input) {
 }
 
 async function round(session, feeds, seconds) {
+  const cpuStart = process.cpuUsage();
   const start = process.hrtime.bigint();
   const limit = BigInt(Math.round(seconds * 1e9));
   let n = 0;
@@ -39,7 +41,8 @@ async function round(session, feeds, seconds) {
     n++;
     elapsed = process.hrtime.bigint() - start;
   } while (elapsed < limit);
-  return n / (Number(elapsed) / 1e9);
+  const cpu = process.cpuUsage(cpuStart);
+  return { inferences_per_s: n / (Number(elapsed) / 1e9), inferences_per_cpu_s: n / ((cpu.user + cpu.system) / 1e6) };
 }
 
 async function main() {
@@ -50,6 +53,7 @@ async function main() {
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
     executionProviders: ['cpu'],
+    logSeverityLevel: 3, // errors only, as Vigil's OrtEnv
   });
   const feeds = {};
   for (const input of spec.inputs) feeds[input.name] = makeTensor(input);
@@ -63,7 +67,7 @@ async function main() {
   const lines = readline.createInterface({ input: process.stdin });
   for await (const line of lines) {
     const [command, arg] = line.trim().split(/\s+/);
-    if (command === 'round') say({ inferences_per_s: await round(session, feeds, Number(arg)) });
+    if (command === 'round') say(await round(session, feeds, Number(arg)));
     else if (command === 'quit') break;
     else say({ error: `unknown command '${line}'` });
   }

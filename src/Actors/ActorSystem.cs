@@ -21,7 +21,7 @@ public sealed class ActorSystem : IAsyncDisposable
     // Top-level actors and regions by name, and their creation order (for reverse-order shutdown).
     private readonly Dictionary<string, ITopLevel> _topLevel = new(StringComparer.Ordinal);
     private readonly List<ITopLevel> _creationOrder = new();
-    private readonly Channel<DeadLetter> _deadLetters;
+    private readonly Channel<ActorDeadLetter> _deadLetters;
     private readonly ILogger _logger;
     private readonly ActorPath _user;
     // Non-null once shutdown began; later calls await the same task.
@@ -44,7 +44,7 @@ public sealed class ActorSystem : IAsyncDisposable
         Time = time ?? TimeProvider.System;
         LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = LoggerFactory.CreateLogger("Vigil.Actors.ActorSystem");
-        _deadLetters = Channel.CreateBounded<DeadLetter>(new BoundedChannelOptions(Options.DeadLetterCapacity)
+        _deadLetters = Channel.CreateBounded<ActorDeadLetter>(new BoundedChannelOptions(Options.DeadLetterCapacity)
         {
             FullMode = BoundedChannelFullMode.DropOldest,
             SingleWriter = false,
@@ -71,7 +71,7 @@ public sealed class ActorSystem : IAsyncDisposable
     /// Bounded by <see cref="ActorSystemOptions.DeadLetterCapacity"/>, dropping the oldest; every
     /// dead letter is also logged (event 1004) and counted in <see cref="DeadLetterCount"/>.
     /// </summary>
-    public ChannelReader<DeadLetter> DeadLetters => _deadLetters.Reader;
+    public ChannelReader<ActorDeadLetter> DeadLetters => _deadLetters.Reader;
 
     /// <summary>How many dead letters were published since the system started.</summary>
     public long DeadLetterCount => Interlocked.Read(ref _deadLetterCount);
@@ -200,6 +200,6 @@ public sealed class ActorSystem : IAsyncDisposable
     {
         Interlocked.Increment(ref _deadLetterCount);
         ActorLog.DeadLetter(_logger, recipient, message?.GetType().Name ?? "null", reason);
-        _deadLetters.Writer.TryWrite(new DeadLetter(message, recipient, reason, error, Time.GetUtcNow()));
+        _deadLetters.Writer.TryWrite(new ActorDeadLetter(message, recipient, reason, error, Time.GetUtcNow()));
     }
 }

@@ -3,7 +3,7 @@ namespace Vigil.Actors;
 /// <summary>
 /// The untyped identity of an actor (or of anything that can receive messages like one, such as a
 /// test probe or an Ask's reply slot): its path and the system it lives in. Used for death watch
-/// and in notifications (<see cref="Terminated"/>, <see cref="DeadLetter"/>).
+/// and in notifications (<see cref="Terminated"/>, <see cref="ActorDeadLetter"/>).
 /// </summary>
 public interface IActorRef
 {

@@ -23,8 +23,9 @@ public sealed class VigilOptions
     public int StreamBufferSize { get; set; } = 64;
 
     /// <summary>
-    /// Whether a registered pipeline that fails (or ends on its own) while the host runs stops the
-    /// whole application, so a supervisor restarts it instead of it running half-dead. Default true.
+    /// Whether a registered pipeline that fails while the host runs stops the whole application, so a
+    /// supervisor restarts it instead of it running half-dead (one that ends without failing is only
+    /// logged). Default true.
     /// </summary>
     public bool StopApplicationOnPipelineFailure { get; set; } = true;
 }

@@ -175,6 +175,30 @@ public sealed class EntityRegionTests
     }
 
     [Fact]
+    public async Task TellAsync_EntityMailboxFull_WaitsWithoutBlockingOtherKeys()
+    {
+        var (_, system, probe) = ActorTestHelpers.Create();
+        await using var _ = system;
+        var f = new Fixture(system, probe, capacity: 1);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        f.Region.Tell("slow", new Hold(gate.Task, "h"));
+        await probe.ExpectMsgAsync("slow#1 holding h");
+
+        var waiting = f.Region.TellAsync("slow", new Sample(5)).AsTask();
+        Assert.False(waiting.IsCompleted);                       // backpressure on the busy entity
+        Assert.False(f.Region.Tell("slow", new Sample(6)));      // a non-waiting Tell is rejected instead
+        Assert.Equal(DeadLetterReason.MailboxFull, (await system.NextDeadLetterAsync()).Reason);
+        Assert.True(await f.Region.TellAsync("fast", new Report())); // other keys are unaffected
+        await probe.ExpectMsgAsync("fast#1=0");
+
+        gate.SetResult();
+        Assert.True(await waiting.WaitAsync(ActorTestHelpers.Safety));
+        await probe.ExpectMsgAsync("slow#1 released h");
+        Assert.True(await f.Region.TellAsync("slow", new Report()));
+        await probe.ExpectMsgAsync("slow#1=5");
+    }
+
+    [Fact]
     public async Task StopAsync_Region_DrainsEntitiesHandsOffStateAndRejectsLaterMessages()
     {
         var (_, system, probe) = ActorTestHelpers.Create();

@@ -130,7 +130,7 @@ public sealed class SupervisionTests
         await probe.ExpectMsgAsync("stopped");
         await probe.ExpectTerminatedAsync(counter);
 
-        var dead = new List<DeadLetter>();
+        var dead = new List<ActorDeadLetter>();
         for (var i = 0; i < 3; i++) dead.Add(await system.NextDeadLetterAsync());
         Assert.Equal(DeadLetterReason.HandlerFailed, dead[0].Reason);
         Assert.IsType<Boom>(dead[0].Message);
@@ -147,7 +147,7 @@ public sealed class SupervisionTests
         var parentStrategy = SupervisionStrategy.RestartImmediately().WithDecider(ex =>
         {
             probe.Tell(ex);
-            return SupervisionDirective.Restart;
+            return SupervisionDecision.Restart;
         });
         var parent = system.Spawn<string>("parent", () => new Parent(probe), new ActorOptions { Supervision = parentStrategy });
         await probe.ExpectMsgAsync("parent-started");
@@ -183,6 +183,27 @@ public sealed class SupervisionTests
         counter.Tell(new Boom());
         await probe.ExpectMsgAsync("stopped");
         await probe.ExpectTerminatedAsync(counter);
+    }
+
+    [Fact]
+    public async Task StopAsync_DuringRestartBackoff_StopsWithoutRestartAndDeadLettersQueued()
+    {
+        var (_, system, probe) = ActorTestHelpers.Create();
+        await using var _ = system;
+        var counter = system.Spawn<CounterMsg>("counter", () => new Counter(probe),
+            new ActorOptions { Supervision = SupervisionStrategy.Restart(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)) });
+        await probe.ExpectMsgAsync("started");
+        counter.Tell(new Boom());
+        await probe.ExpectMsgAsync("stopped");
+        Assert.Equal(DeadLetterReason.HandlerFailed, (await system.NextDeadLetterAsync()).Reason);
+        counter.Tell(new Report()); // queued behind the backoff
+
+        await system.StopAsync(counter).WaitAsync(ActorTestHelpers.Safety); // no clock advance needed
+
+        var dead = await system.NextDeadLetterAsync();
+        Assert.IsType<Report>(dead.Message);
+        Assert.Equal(DeadLetterReason.DiscardedOnStop, dead.Reason);
+        await probe.ExpectNoMsgAsync(TimeSpan.FromMinutes(2)); // never restarted
     }
 
     [Fact]

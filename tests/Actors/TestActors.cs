@@ -50,6 +50,6 @@ internal static class ActorTestHelpers
         return (clock, system, new TestProbe(system));
     }
 
-    public static async Task<DeadLetter> NextDeadLetterAsync(this ActorSystem system) =>
+    public static async Task<ActorDeadLetter> NextDeadLetterAsync(this ActorSystem system) =>
         await system.DeadLetters.ReadAsync().AsTask().WaitAsync(Safety);
 }

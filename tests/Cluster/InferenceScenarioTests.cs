@@ -94,6 +94,7 @@ public sealed class InferenceScenarioTests
         }
         finally
         {
+            await Broker.RabbitmqctlAsync("start_app"); // never leave the broker stopped, whatever failed
             foreach (var node in nodes) await node.DisposeAsync();
             await Broker.DeleteQueuesAsync(config, Topology.ModelQueue(model, "1"));
         }

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using RabbitMQ.Client;
 using Vigil.Cluster.Broker;
 using Vigil.Cluster.Configuration;
 using Vigil.Cluster.Inference;
@@ -178,6 +178,34 @@ public sealed class RemoteInferenceTests
                 .WaitAsync(Safety);
             Assert.Equal(requests.Select(r => r.Id), results.Select(r => r.RequestId));
             Assert.Equal(Enumerable.Range(0, 500).Select(i => (float)i), results.Select(r => r.Outputs[0].ToFloats()[0]));
+        }
+        finally { await Broker.DeleteQueuesAsync(config, Topology.ModelQueue(model, "1")); }
+    }
+
+    [Fact]
+    public async Task ResultDeliveredTwice_RequesterSeesOneResultAndCountsTheDuplicate()
+    {
+        string model = Broker.UniqueModel("dup");
+        var config = Broker.Config("t-dup");
+        await using var client = await RemoteInferenceClient.ConnectAsync(config);
+        await using var connection = await Broker.ConnectAsync(config);
+        await using var ch = await connection.CreateChannelAsync();
+        try
+        {
+            var request = client.CreateRequest(model, "1", [Vector(2)]);
+            var pending = await client.SendAsync(request).AsTask().WaitAsync(Safety);
+            // What a node killed after publishing but before acknowledging causes: a second node answers again.
+            foreach (var node in new[] { "first", "second" })
+            {
+                var frame = FrameCodec.EncodeResults([new InferenceResult(request.Id, InferenceStatus.Ok, model, "1", "", node, "", "", [])]);
+                await ch.BasicPublishAsync("", client.ReplyQueue, frame);
+            }
+            var result = await pending.WaitAsync(Safety);
+            Assert.Equal("first", result.Node);
+            var until = DateTime.UtcNow + Safety;
+            while (client.Metrics.Duplicates == 0 && DateTime.UtcNow < until) await Task.Delay(10);
+            Assert.Equal(1, client.Metrics.Duplicates);
+            Assert.Equal(1, client.Metrics.Results);
         }
         finally { await Broker.DeleteQueuesAsync(config, Topology.ModelQueue(model, "1")); }
     }

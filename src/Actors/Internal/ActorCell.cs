@@ -89,14 +89,14 @@ internal sealed class ActorCell<TMessage> : ActorCellBase, IActorRef<TMessage>, 
 
     public bool Tell(TMessage message)
     {
-        if (_closed) { DeadLetter(message, DeadLetterReason.ActorStopped); return false; }
-        if (!_room.Wait(0)) { DeadLetter(message, DeadLetterReason.MailboxFull); return false; }
+        if (_closed) { ReportDeadLetter(message, DeadLetterReason.ActorStopped); return false; }
+        if (!_room.Wait(0)) { ReportDeadLetter(message, DeadLetterReason.MailboxFull); return false; }
         return WriteReserved(message);
     }
 
     public ValueTask<bool> TellAsync(TMessage message, CancellationToken cancellationToken = default)
     {
-        if (_closed) { DeadLetter(message, DeadLetterReason.ActorStopped); return ValueTask.FromResult(false); }
+        if (_closed) { ReportDeadLetter(message, DeadLetterReason.ActorStopped); return ValueTask.FromResult(false); }
         if (_room.Wait(0)) return ValueTask.FromResult(WriteReserved(message));
         return TellSlowAsync(message, cancellationToken);
     }
@@ -105,7 +105,7 @@ internal sealed class ActorCell<TMessage> : ActorCellBase, IActorRef<TMessage>, 
     {
         if (!await ReserveAsync(cancellationToken).ConfigureAwait(false))
         {
-            DeadLetter(message, DeadLetterReason.ActorStopped);
+            ReportDeadLetter(message, DeadLetterReason.ActorStopped);
             return false;
         }
         return WriteReserved(message);
@@ -135,13 +135,10 @@ internal sealed class ActorCell<TMessage> : ActorCellBase, IActorRef<TMessage>, 
     /// <summary>Writes a message for which a slot is held; dead-letters it when the mailbox closed meanwhile.</summary>
     public bool WriteReserved(TMessage message)
     {
-        if (_mailbox.Writer.TryWrite(new Envelope(message, isWake: false)))
-        {
-            Unpark();
-            return true;
-        }
+        Unpark(); // before the write, so the loop never runs on mail nobody has counted
+        if (_mailbox.Writer.TryWrite(new Envelope(message, isWake: false))) return true;
         _room.Release();
-        DeadLetter(message, DeadLetterReason.ActorStopped);
+        ReportDeadLetter(message, DeadLetterReason.ActorStopped);
         return false;
     }
 
@@ -152,8 +149,8 @@ internal sealed class ActorCell<TMessage> : ActorCellBase, IActorRef<TMessage>, 
             if (_systemClosed) return false;
             _system.Enqueue(message);
         }
-        _mailbox.Writer.TryWrite(Envelope.Wake); // fails only while draining, when the loop is not idle
         Unpark();
+        _mailbox.Writer.TryWrite(Envelope.Wake); // fails only while draining, when the loop is not idle
         if (message is StopRequest)
         {
             // A stop ends a restart backoff early; whoever wakes a suspended loop hands it its unit.
@@ -164,8 +161,10 @@ internal sealed class ActorCell<TMessage> : ActorCellBase, IActorRef<TMessage>, 
     }
 
     /// <summary>
-    /// Called by every writer after it wrote: the first writer to find the loop parked hands it an
-    /// active unit, before the loop can even wake, so the system never looks idle while mail waits.
+    /// Called by every writer just before it writes: the first to find the loop parked hands it an
+    /// active unit before the mail that wakes it exists, so the system never looks idle while mail
+    /// waits. Whoever moves Parked→Active (a writer, or the loop itself on waking, see
+    /// <see cref="WaitForMailAsync"/>) adds the unit, so exactly one is added per park.
     /// </summary>
     private void Unpark()
     {
@@ -188,12 +187,15 @@ internal sealed class ActorCell<TMessage> : ActorCellBase, IActorRef<TMessage>, 
         {
             System.Work.Decrement();
         }
-        return await wait.ConfigureAwait(false);
+        var more = await wait.ConfigureAwait(false);
+        // Woken by a writer that found us not yet parked (it wrote after our re-check): claim the unit ourselves.
+        if (Interlocked.CompareExchange(ref _activity, Active, Parked) == Parked) System.Work.Increment();
+        return more;
     }
 
     void IDeathWatcher.OnWatchedTerminated(IActorRef actor) => PostSystem(new WatchedTerminated(actor));
 
-    private void DeadLetter(object? message, DeadLetterReason reason, Exception? error = null) =>
+    private void ReportDeadLetter(object? message, DeadLetterReason reason, Exception? error = null) =>
         System.PublishDeadLetter(message, Path, reason, error);
 
     // ---------------- context operations (called from the actor's own handlers) ----------------
@@ -293,7 +295,7 @@ internal sealed class ActorCell<TMessage> : ActorCellBase, IActorRef<TMessage>, 
         {
             if (_actor is null || _discardRemaining)
             {
-                DeadLetter(message, DeadLetterReason.DiscardedOnStop);
+                ReportDeadLetter(message, DeadLetterReason.DiscardedOnStop);
                 return;
             }
             try
@@ -370,19 +372,19 @@ internal sealed class ActorCell<TMessage> : ActorCellBase, IActorRef<TMessage>, 
     private async Task HandleFailureAsync(Exception error, TMessage? message, bool hasMessage, Type? failedOn = null)
     {
         var directive = _supervision.Decide(error);
-        if (directive == SupervisionDirective.Resume && _actor is null) directive = SupervisionDirective.Restart; // nothing to resume
-        if (_stopping && directive == SupervisionDirective.Restart) directive = SupervisionDirective.Stop;      // never re-create while stopping
+        if (directive == SupervisionDecision.Resume && _actor is null) directive = SupervisionDecision.Restart; // nothing to resume
+        if (_stopping && directive == SupervisionDecision.Restart) directive = SupervisionDecision.Stop;      // never re-create while stopping
         var messageType = hasMessage ? message?.GetType().Name ?? typeof(TMessage).Name : (failedOn ?? typeof(TMessage)).Name;
         ActorLog.ActorFailed(Logger, error, Path, messageType, directive);
 
-        if (directive == SupervisionDirective.Restart)
+        if (directive == SupervisionDecision.Restart)
         {
             var now = System.Time.GetUtcNow();
             if (_restarts > 0 && now - _lastRestartAt >= _supervision.ResetAfter) _restarts = 0;
             if (_supervision.MaxRestarts is { } max && _restarts >= max)
             {
                 ActorLog.RestartLimitReached(Logger, Path, _restarts);
-                directive = SupervisionDirective.Stop;
+                directive = SupervisionDecision.Stop;
             }
             else
             {
@@ -394,17 +396,17 @@ internal sealed class ActorCell<TMessage> : ActorCellBase, IActorRef<TMessage>, 
             }
         }
 
-        if (directive is SupervisionDirective.Stop or SupervisionDirective.Escalate)
+        if (directive is SupervisionDecision.Stop or SupervisionDecision.Escalate)
         {
             BeginStopping(discard: true);
-            if (directive == SupervisionDirective.Escalate)
+            if (directive == SupervisionDecision.Escalate)
             {
                 if (Parent is null || !Parent.PostSystem(new ChildFailed(this, error)))
                     ActorLog.EscalatedToRoot(Logger, error, Path);
             }
         }
 
-        if (hasMessage) DeadLetter(message, DeadLetterReason.HandlerFailed, error);
+        if (hasMessage) ReportDeadLetter(message, DeadLetterReason.HandlerFailed, error);
     }
 
     /// <summary>Ends the current incarnation before a restart: timers, PostStop, children.</summary>

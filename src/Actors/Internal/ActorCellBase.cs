@@ -12,8 +12,9 @@ internal abstract class ActorCellBase : IActorRef, IWatchable
     private readonly Dictionary<string, ActorCellBase> _children = new(StringComparer.Ordinal);
     // True once this actor is stopping for good: spawning a child is refused from then on.
     private bool _childrenClosed;
-    // Who to notify on termination; guarded by itself; null once terminated (notified already).
+    // Who to notify on termination; guarded by _watchGate; null once terminated (notified already).
     private List<IDeathWatcher>? _watchers = new();
+    private readonly object _watchGate = new();
     // Completed when the actor has fully terminated (children stopped, PostStop run, watchers notified).
     private readonly TaskCompletionSource _terminated = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -93,7 +94,7 @@ internal abstract class ActorCellBase : IActorRef, IWatchable
     /// <summary>Registers <paramref name="watcher"/>; notifies it at once when already terminated.</summary>
     public void AddWatcher(IDeathWatcher watcher)
     {
-        lock (_terminated)
+        lock (_watchGate)
         {
             if (_watchers is not null)
             {
@@ -106,7 +107,7 @@ internal abstract class ActorCellBase : IActorRef, IWatchable
 
     public void RemoveWatcher(IDeathWatcher watcher)
     {
-        lock (_terminated) _watchers?.Remove(watcher);
+        lock (_watchGate) _watchers?.Remove(watcher);
     }
 
     /// <summary>
@@ -119,7 +120,7 @@ internal abstract class ActorCellBase : IActorRef, IWatchable
         Parent?.RemoveChild(this);
         System.OnTopLevelTerminated(this);
         List<IDeathWatcher> watchers;
-        lock (_terminated)
+        lock (_watchGate)
         {
             watchers = _watchers ?? [];
             _watchers = null;

@@ -10,7 +10,7 @@ internal static partial class ActorLog
 {
     [LoggerMessage(EventId = 1001, Level = LogLevel.Error,
         Message = "Actor {Path} failed handling {MessageType}; supervision decided {Directive}")]
-    public static partial void ActorFailed(ILogger logger, Exception error, ActorPath path, string messageType, SupervisionDirective directive);
+    public static partial void ActorFailed(ILogger logger, Exception error, ActorPath path, string messageType, SupervisionDecision directive);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information,
         Message = "Actor {Path} restarting (restart {Restart}) after {Delay}")]

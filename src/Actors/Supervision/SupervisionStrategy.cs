@@ -14,10 +14,10 @@ namespace Vigil.Actors;
 public sealed class SupervisionStrategy
 {
     // Chooses a directive per exception; null: always Directive.
-    private readonly Func<Exception, SupervisionDirective>? _decider;
+    private readonly Func<Exception, SupervisionDecision>? _decider;
 
-    private SupervisionStrategy(SupervisionDirective directive, TimeSpan minBackoff, TimeSpan maxBackoff,
-        int? maxRestarts, TimeSpan resetAfter, Func<Exception, SupervisionDirective>? decider)
+    private SupervisionStrategy(SupervisionDecision directive, TimeSpan minBackoff, TimeSpan maxBackoff,
+        int? maxRestarts, TimeSpan resetAfter, Func<Exception, SupervisionDecision>? decider)
     {
         Directive = directive;
         MinBackoff = minBackoff;
@@ -28,16 +28,16 @@ public sealed class SupervisionStrategy
     }
 
     /// <summary>Stop the failing actor.</summary>
-    public static SupervisionStrategy Stop { get; } = Create(SupervisionDirective.Stop);
+    public static SupervisionStrategy Stop { get; } = Create(SupervisionDecision.Stop);
 
     /// <summary>Resume: keep state, skip (dead-letter) the failing message.</summary>
-    public static SupervisionStrategy Resume { get; } = Create(SupervisionDirective.Resume);
+    public static SupervisionStrategy Resume { get; } = Create(SupervisionDecision.Resume);
 
     /// <summary>Escalate to the parent (stopping the failing actor).</summary>
-    public static SupervisionStrategy Escalate { get; } = Create(SupervisionDirective.Escalate);
+    public static SupervisionStrategy Escalate { get; } = Create(SupervisionDecision.Escalate);
 
     /// <summary>The directive taken when no decider is set (or the decider's default).</summary>
-    public SupervisionDirective Directive { get; }
+    public SupervisionDecision Directive { get; }
 
     /// <summary>Delay before the first restart.</summary>
     public TimeSpan MinBackoff { get; }
@@ -64,7 +64,7 @@ public sealed class SupervisionStrategy
         if (maxRestarts is < 0)
             throw new ArgumentOutOfRangeException(nameof(maxRestarts), maxRestarts, "The restart limit cannot be negative.");
         var reset = resetAfter ?? TimeSpan.FromTicks(Math.Max(2 * Math.Min(maxBackoff.Ticks, TimeSpan.MaxValue.Ticks / 4), TimeSpan.TicksPerMinute));
-        return new SupervisionStrategy(SupervisionDirective.Restart, minBackoff, maxBackoff, maxRestarts, reset, null);
+        return new SupervisionStrategy(SupervisionDecision.Restart, minBackoff, maxBackoff, maxRestarts, reset, null);
     }
 
     /// <summary>Restart at once, without backoff.</summary>
@@ -73,16 +73,16 @@ public sealed class SupervisionStrategy
 
     /// <summary>
     /// The same strategy (backoff and limits) but choosing the directive per exception, e.g.
-    /// <c>ex =&gt; ex is ArgumentException ? SupervisionDirective.Resume : SupervisionDirective.Restart</c>.
+    /// <c>ex =&gt; ex is ArgumentException ? SupervisionDecision.Resume : SupervisionDecision.Restart</c>.
     /// </summary>
-    public SupervisionStrategy WithDecider(Func<Exception, SupervisionDirective> decider)
+    public SupervisionStrategy WithDecider(Func<Exception, SupervisionDecision> decider)
     {
         ArgumentNullException.ThrowIfNull(decider);
         return new SupervisionStrategy(Directive, MinBackoff, MaxBackoff, MaxRestarts, ResetAfter, decider);
     }
 
     /// <summary>The directive for <paramref name="error"/>.</summary>
-    public SupervisionDirective Decide(Exception error) => _decider?.Invoke(error) ?? Directive;
+    public SupervisionDecision Decide(Exception error) => _decider?.Invoke(error) ?? Directive;
 
     /// <summary>The delay before consecutive restart number <paramref name="restart"/> (1-based).</summary>
     public TimeSpan BackoffFor(int restart)
@@ -94,6 +94,6 @@ public sealed class SupervisionStrategy
         return ticks >= MaxBackoff.Ticks ? MaxBackoff : TimeSpan.FromTicks((long)ticks);
     }
 
-    private static SupervisionStrategy Create(SupervisionDirective directive) =>
+    private static SupervisionStrategy Create(SupervisionDecision directive) =>
         new(directive, TimeSpan.Zero, TimeSpan.Zero, null, TimeSpan.FromMinutes(1), null);
 }

@@ -11,6 +11,7 @@ namespace Vigil.BoneAge.Dicom;
 /// </summary>
 internal static class DicomPixelDecoder
 {
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static Radiograph Decode(DicomDataset ds, long maxPixels)
     {
         var src = ds.Source;

@@ -11,6 +11,7 @@ namespace Vigil.BoneAge.Preprocessing;
 public static class HandCrop
 {
     /// <summary>Otsu's threshold (1979) over a 256-bin histogram of values in [0, 1].</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static float OtsuThreshold(GrayImage image)
     {
         var hist = new long[256];
@@ -43,6 +44,7 @@ public static class HandCrop
     /// <param name="threshold">Foreground threshold; null for Otsu's.</param>
     /// <param name="margin">Margin added on each side, as a fraction of the box's size.</param>
     /// <param name="minFraction">Fraction of a row's (column's) pixels that must be foreground for it to count.</param>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static CropBox Find(GrayImage image, float? threshold, double margin, double minFraction)
     {
         var t = threshold ?? OtsuThreshold(image);

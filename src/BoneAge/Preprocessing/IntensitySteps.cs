@@ -36,6 +36,7 @@ public static class IntensitySteps
     /// distinct levels: a 65,536-bin histogram locates the rank, a second pass returns the smallest
     /// actual value in that bin.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static (float Low, float High) Percentiles(GrayImage image, double low, double high)
     {
         if (!(low >= 0 && high <= 100 && low < high)) throw new ArgumentOutOfRangeException(nameof(low), $"percentiles must satisfy 0 <= low < high <= 100, got {low}, {high}");
@@ -52,6 +53,7 @@ public static class IntensitySteps
 
     private static long Rank(int n, double pct) => Math.Clamp((long)Math.Ceiling(pct / 100 * n), 1, n);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static float ValueAtRank(float[] px, int[] hist, float min, double scale, long rank)
     {
         long cum = 0;

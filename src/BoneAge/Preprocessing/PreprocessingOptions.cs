@@ -12,6 +12,12 @@ namespace Vigil.BoneAge.Preprocessing;
 /// </summary>
 public sealed record PreprocessingOptions
 {
+    /// <summary>
+    /// Large images are first box-shrunk by an integer factor to no less than this many times the
+    /// model's resolution (step <c>working-scale(factor=..)</c>; 0 turns it off). Default 2.
+    /// </summary>
+    public double WorkingScale { get; init; } = 2;
+
     /// <summary>Invert MONOCHROME1 images so bone is bright (step <c>invert-monochrome1</c>).</summary>
     public bool InvertMonochrome1 { get; init; } = true;
 
@@ -113,6 +119,7 @@ public sealed record PreprocessingOptions
         var next = name switch
         {
             "invert-monochrome1" => this with { InvertMonochrome1 = true },
+            "working-scale" => this with { WorkingScale = Num("factor", 2) },
             "voi-window" => this with { ApplyVoiWindow = true },
             "percentiles" => this with { LowPercentile = Num("low", 1), HighPercentile = Num("high", 99) },
             "crop-hand" => this with
@@ -127,7 +134,7 @@ public sealed record PreprocessingOptions
             "letterbox" => this with { Letterbox = true, PadValue = (float)Num("pad", 0) },
             "stretch" => this with { Letterbox = false },
             _ => throw new FormatException(
-                $"unknown preprocessing step '{name}' (known: invert-monochrome1, voi-window, percentiles, crop-hand, equalise, clahe, letterbox, stretch)"),
+                $"unknown preprocessing step '{name}' (known: working-scale, invert-monochrome1, voi-window, percentiles, crop-hand, equalise, clahe, letterbox, stretch)"),
         };
         if (args.Count > 0) throw new FormatException($"preprocessing step '{name}' has unknown parameter(s): {string.Join(", ", args.Keys)}");
         if (next.LowPercentile < 0 || next.HighPercentile > 100 || next.LowPercentile >= next.HighPercentile)

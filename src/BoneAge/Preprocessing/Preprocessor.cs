@@ -20,7 +20,8 @@ public sealed class Preprocessor(PreprocessingOptions options)
     public PreprocessedImage Run(Radiograph radiograph)
     {
         var o = Options;
-        var image = radiograph.Image;
+        var factor = ShrinkFactor(radiograph.Image);
+        var image = Resampler.ShrinkBy(radiograph.Image, factor);
         if (o.InvertMonochrome1 && radiograph.Photometric == Photometric.Monochrome1) IntensitySteps.Invert(image);
         if (o.ApplyVoiWindow && radiograph.Window is { } window)
         {
@@ -50,8 +51,18 @@ public sealed class Preprocessor(PreprocessingOptions options)
         else { sized = Resampler.Resize(image, o.Width, o.Height); content = new CropBox(0, 0, o.Width, o.Height); }
         // Area weights sum to 1 only up to rounding: keep the [0, 1] contract exact.
         System.Numerics.Tensors.TensorPrimitives.Clamp(sized.Pixels, 0f, 1f, sized.Pixels);
+        // Report the crop in the source image's pixels.
+        crop = new CropBox(crop.X * factor, crop.Y * factor, crop.Width * factor, crop.Height * factor);
         return new PreprocessedImage { Input = ToModelInput(sized), Crop = crop, IntensityRange = range, Content = content };
     }
+
+    /// <summary>
+    /// The integer factor images are first shrunk by: the largest that keeps at least
+    /// <see cref="PreprocessingOptions.WorkingScale"/> times the model's resolution, so cropping and
+    /// resampling still have detail to work with while a 1600×2080 radiograph costs a fraction.
+    /// </summary>
+    internal int ShrinkFactor(GrayImage image) => Options.WorkingScale <= 0 ? 1
+        : Math.Max(1, (int)Math.Min(image.Width / (Options.WorkingScale * Options.Width), image.Height / (Options.WorkingScale * Options.Height)));
 
     /// <summary>Applies the card's per-channel affine map (pixels in 0..255) and lays the channels out.</summary>
     internal float[] ToModelInput(GrayImage image)

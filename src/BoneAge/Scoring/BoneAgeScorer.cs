@@ -34,34 +34,52 @@ public sealed class BoneAgeScorer(BoneAgeModel model, ScoreOptions options)
         var start = options.TimeProvider.GetTimestamp();
         int scored = 0, failed = 0, skipped = 0, flagged = 0;
         var reasons = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        var pending = new List<ReportRow>(options.FlushEvery);
+        var lastFlush = start;
 
         using var materializer = new Materializer(new MaterializerOptions { TimeProvider = options.TimeProvider });
         var done = Source.From(options.Inputs.Select((path, i) => new ScoringItem { Path = path, Index = i }))
             .Select(item => ReadAndHash(item, report.AlreadyScored, seen))
-            .Where(item => !item.Skip || Interlocked.Increment(ref skipped) < 0)
+            .Where(item =>
+            {
+                // Images an earlier run scored leave the stream here, counted.
+                if (item.Skip) skipped++;
+                return !item.Skip;
+            })
             .SelectAsync(options.DecodeParallelism, item => Task.Run(() => Prepare(item), cancellation))
             .SelectAsync(options.MaxInFlight, item => ScoreAsync(item, cancellation))
-            .GroupedWithin(options.FlushEvery, TimeSpan.FromSeconds(1))
-            .RunWith(Sink.ForEach<IReadOnlyList<ReportRow>>(rows =>
+            .RunWith(Sink.ForEach<ReportRow>(row =>
             {
-                report.Append(rows);
-                foreach (var row in rows)
-                {
-                    if (row.Status == ReportRow.Ok)
-                    {
-                        scored++;
-                        if (row.Flag.Length > 0) flagged++;
-                        if (options.WriteObservations) FhirObservation.Write(row, observations, options.TimeProvider.GetUtcNow());
-                    }
-                    else
-                    {
-                        failed++;
-                        reasons.AddOrUpdate(ReasonKind(row.Reason), 1, (_, n) => n + 1);
-                    }
-                }
-                progress.Report(scored + failed + skipped, failed);
+                pending.Add(row);
+                // Rows are written and flushed in groups: every FlushEvery rows, or when a second
+                // has passed since the last flush, so a crash loses at most one unflushed group.
+                if (pending.Count >= options.FlushEvery || options.TimeProvider.GetElapsedTime(lastFlush) >= TimeSpan.FromSeconds(1))
+                    WriteGroup();
             }), materializer);
+        void WriteGroup()
+        {
+            if (pending.Count == 0) return;
+            report.Append(pending);
+            foreach (var row in pending)
+            {
+                if (row.Status == ReportRow.Ok)
+                {
+                    scored++;
+                    if (row.Flag.Length > 0) flagged++;
+                    if (options.WriteObservations) FhirObservation.Write(row, observations, options.TimeProvider.GetUtcNow());
+                }
+                else
+                {
+                    failed++;
+                    reasons.AddOrUpdate(ReasonKind(row.Reason), 1, (_, n) => n + 1);
+                }
+            }
+            pending.Clear();
+            lastFlush = options.TimeProvider.GetTimestamp();
+            progress.Report(scored + failed + skipped, failed);
+        }
         await done.WaitAsync(cancellation).ConfigureAwait(false);
+        WriteGroup();
         progress.Report(scored + failed + skipped, failed, final: true);
 
         var elapsed = options.TimeProvider.GetElapsedTime(start).TotalSeconds;
@@ -119,13 +137,13 @@ public sealed class BoneAgeScorer(BoneAgeModel model, ScoreOptions options)
         }
         item.Sha256 = Convert.ToHexStringLower(SHA256.HashData(item.Bytes));
         if (alreadyScored.Contains(item.Sha256)) { item.Skip = true; item.Bytes = null; return item; }
-        if (seen.TryGetValue(item.Sha256, out var first))
+        if (!options.AllowDuplicates && seen.TryGetValue(item.Sha256, out var first))
         {
             item.Failure = $"{Path.GetFileName(item.Path)}: duplicate of {first} (same sha256); scored once";
             item.Bytes = null;
             return item;
         }
-        seen[item.Sha256] = item.Path;
+        seen.TryAdd(item.Sha256, item.Path);
         return item;
     }
 
@@ -166,6 +184,12 @@ public sealed class BoneAgeScorer(BoneAgeModel model, ScoreOptions options)
         if (entry?.AgeMonths is { } age) { item.AgeMonths = age; item.AgeSource = "manifest"; }
         else if (tags.BirthDate is not null && tags.StudyDate is not null && tags.ChronologicalAgeMonths is { } d) { item.AgeMonths = d; item.AgeSource = "dicom-dates"; }
         else if (tags.ChronologicalAgeMonths is { } a) { item.AgeMonths = a; item.AgeSource = "dicom-age"; }
+        if (options.AssumedPatient is { } assumed && (item.Sex == PatientSex.Unknown || item.AgeMonths is null))
+        {
+            item.Sex = assumed.Sex;
+            item.AgeMonths = assumed.AgeMonths;
+            item.AgeSource = "assumed-for-benchmark";
+        }
     }
 
     private async Task<ReportRow> ScoreAsync(ScoringItem item, CancellationToken cancellation)

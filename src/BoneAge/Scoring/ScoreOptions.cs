@@ -33,6 +33,12 @@ public sealed record ScoreOptions
     /// <summary>Draw a live bar (stdout is a terminal) rather than plain lines.</summary>
     public bool InteractiveProgress { get; init; }
 
+    /// <summary>Score repeated files again instead of failing them as duplicates (benchmarks only).</summary>
+    internal bool AllowDuplicates { get; init; }
+
+    /// <summary>Sex and age used when neither manifest nor tags give them (benchmarks only).</summary>
+    internal (Imaging.PatientSex Sex, double AgeMonths)? AssumedPatient { get; init; }
+
     /// <summary>Clock for rates, ETA and timestamps.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

@@ -8,13 +8,14 @@ using Vigil.Models.Tensors;
 namespace Vigil.Cli.Benchmarks;
 
 /// <summary>
-/// <c>vigil bench models [--json] [--rounds N] [--round-seconds S]</c>: Vigil's ONNX Runtime binding
+/// <c>vigil bench models [--json] [--rounds N (7)] [--round-seconds S (1)] [--only ID-PART]</c>: Vigil's ONNX Runtime binding
 /// against Node's onnxruntime-node (bench/node/bench.js, the same libonnxruntime.so.1 1.30.0), in
 /// one run, same model, same inputs and the same thread settings (intra-op 1, inter-op 1,
 /// sequential, all graph optimisations). Each side runs timed rounds of back-to-back inferences,
 /// alternating (Vigil sync, Node, Vigil async) so load from other work on a shared machine hits
 /// all alike. Headline figures are median rounds; the ratio is the median of the per-round
-/// Vigil/Node ratios (floor 1.0).
+/// Vigil/Node ratios (floor 1.0). Then the dynamic batcher against fixed batch sizes
+/// (<see cref="BatcherBenchmark"/>, under "batcher").
 /// </summary>
 internal static class ModelsBenchmark
 {
@@ -31,15 +32,19 @@ internal static class ModelsBenchmark
     {
         var a = new CommandArguments(args, "json");
         var json = a.Flag("json");
-        var rounds = a.GetInt("rounds", 5);
+        var rounds = a.GetInt("rounds", 7);
         var roundSeconds = a.GetDouble("round-seconds", 1.0);
+        var only = a.Get("only");
         a.RejectUnknown();
         if (rounds < 2) throw new CommandLineException("--rounds must be at least 2");
         if (roundSeconds <= 0) throw new CommandLineException("--round-seconds must be positive");
 
         var root = RepositoryRoot();
         var shared = Environment.GetEnvironmentVariable("VIGIL_SHARED") is { Length: > 0 } s ? s : Path.GetFullPath(Path.Combine(root, "..", "shared"));
-        var cases = new[] { TinyCase(shared), UltraFaceCase(shared) };
+        var cases = new[] { TinyCase(shared), UltraFaceCase(shared) }.Where(c => only is null || c.Id.Contains(only, StringComparison.Ordinal)).ToArray();
+        var runBatcher = only is null || "batcher".Contains(only, StringComparison.Ordinal);
+        if (cases.Length == 0 && !runBatcher)
+            throw new CommandLineException($"--only '{only}' matches nothing (tiny_matmul_4d, ultraface_rfb_320, batcher)");
         var (nodeReady, nodeProblem) = await EnsureNodeAsync(root);
 
         var results = new JsonArray();
@@ -65,9 +70,9 @@ internal static class ModelsBenchmark
                     try { node = await NodeRunner.StartAsync(root, c, IntraOpThreads, InterOpThreads); }
                     catch (Exception e) when (e is InvalidOperationException or IOException or JsonException) { nodeError = e.Message; }
                 }
-                var vigil = new List<double>();
-                var vigilAsync = new List<double>();
-                var nodeRounds = new List<double>();
+                var vigil = new List<(double, double)>();
+                var vigilAsync = new List<(double, double)>();
+                var nodeRounds = new List<(double, double)>();
                 try
                 {
                     for (var r = 0; r < rounds; r++)
@@ -103,23 +108,39 @@ internal static class ModelsBenchmark
             ["rounds"] = rounds,
             ["round_seconds"] = roundSeconds,
             ["processor_count"] = Environment.ProcessorCount,
-            ["method"] = "median of timed rounds of back-to-back inferences on one input; Vigil rounds split before/after Node's; ratio = vigil/node",
+            ["method"] = "timed rounds of back-to-back inferences on one input, alternating Vigil sync / Node / Vigil async; figures are median rounds; ratio = median of per-round vigil/node; per_cpu_s = inferences per second of process CPU time",
             ["models"] = results,
         };
+        if (runBatcher)
+        {
+            // The dynamic batcher against fixed batch sizes (models-catalog's BatcherBenchmark).
+            Console.Error.WriteLine("bench models: batcher ...");
+            output["batcher"] = await new BatcherBenchmark().RunAsync(m => Console.Error.WriteLine("bench models: batcher: " + m));
+        }
         if (json)
             Console.WriteLine(output.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         else
+        {
             PrintTable(results);
+            if (output["batcher"] is { } batcher)
+                Console.WriteLine("batcher: " + batcher.ToJsonString());
+        }
         return 0;
     }
 
-    private static JsonObject Report(BenchCase c, List<double> vigil, List<double> vigilAsync, List<double>? node, string? nodeError)
+    private static JsonObject Report(BenchCase c, List<(double Wall, double Cpu)> vigilPairs, List<(double Wall, double Cpu)> vigilAsyncPairs,
+        List<(double Wall, double Cpu)>? nodePairs, string? nodeError)
     {
+        var vigil = vigilPairs.Select(p => p.Wall).ToList();
+        var vigilAsync = vigilAsyncPairs.Select(p => p.Wall).ToList();
+        var node = nodePairs?.Select(p => p.Wall).ToList();
         var v = Median(vigil);
         var va = Median(vigilAsync);
         double? n = node is null ? null : Median(node);
         double? ratio = node is null ? null : Median(vigil.Zip(node, (x, y) => x / y).ToList());
         double? asyncRatio = node is null ? null : Median(vigilAsync.Zip(node, (x, y) => x / y).ToList());
+        var vigilCpu = Median(vigilPairs.Select(p => p.Cpu).ToList());
+        double? nodeCpu = nodePairs is null ? null : Median(nodePairs.Select(p => p.Cpu).ToList());
         return new JsonObject
         {
             ["model"] = c.Id,
@@ -131,6 +152,9 @@ internal static class ModelsBenchmark
             ["ratio"] = ratio is null ? null : Math.Round(ratio.Value, 3),
             ["async_ratio"] = asyncRatio is null ? null : Math.Round(asyncRatio.Value, 3),
             ["ratio_of_medians"] = n is null ? null : Math.Round(v / n.Value, 3),
+            ["vigil_inferences_per_cpu_s"] = Round(vigilCpu),
+            ["node_inferences_per_cpu_s"] = nodeCpu is null ? null : Round(nodeCpu.Value),
+            ["cpu_ratio"] = nodeCpu is null ? null : Math.Round(vigilCpu / nodeCpu.Value, 3),
             ["floor"] = Floor,
             ["floor_met"] = ratio is null ? null : ratio.Value >= Floor,
             ["vigil_rounds"] = Rounds(vigil),
@@ -140,8 +164,9 @@ internal static class ModelsBenchmark
         };
     }
 
-    private static double SyncRound(OnnxSession session, NamedTensor[] inputs, double seconds)
+    private static (double PerSecond, double PerCpuSecond) SyncRound(OnnxSession session, NamedTensor[] inputs, double seconds)
     {
+        var cpu = CpuTime();
         var sw = Stopwatch.StartNew();
         var n = 0;
         do
@@ -149,11 +174,12 @@ internal static class ModelsBenchmark
             using var result = session.Run(inputs);
             n++;
         } while (sw.Elapsed.TotalSeconds < seconds);
-        return n / sw.Elapsed.TotalSeconds;
+        return (n / sw.Elapsed.TotalSeconds, n / (CpuTime() - cpu).TotalSeconds);
     }
 
-    private static async Task<double> AsyncRound(OnnxSession session, NamedTensor[] inputs, double seconds)
+    private static async Task<(double PerSecond, double PerCpuSecond)> AsyncRound(OnnxSession session, NamedTensor[] inputs, double seconds)
     {
+        var cpu = CpuTime();
         var sw = Stopwatch.StartNew();
         var n = 0;
         do
@@ -161,7 +187,14 @@ internal static class ModelsBenchmark
             using var result = await session.RunAsync(inputs);
             n++;
         } while (sw.Elapsed.TotalSeconds < seconds);
-        return n / sw.Elapsed.TotalSeconds;
+        return (n / sw.Elapsed.TotalSeconds, n / (CpuTime() - cpu).TotalSeconds);
+    }
+
+    /// <summary>User + system CPU time of this process (all threads), as node's process.cpuUsage().</summary>
+    private static TimeSpan CpuTime()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
     }
 
     private static void Warmup(OnnxSession session, NamedTensor[] inputs)

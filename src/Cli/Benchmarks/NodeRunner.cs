@@ -14,11 +14,28 @@ internal sealed class NodeRunner : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string _specPath;
+    private readonly Queue<string> _stderrTail = new();
 
     private NodeRunner(Process process, string specPath)
     {
         _process = process;
         _specPath = specPath;
+        // Drain stderr continuously: a full pipe would block node (ORT warnings can be long).
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (_stderrTail)
+            {
+                _stderrTail.Enqueue(e.Data);
+                if (_stderrTail.Count > 20) _stderrTail.Dequeue();
+            }
+        };
+        _process.BeginErrorReadLine();
+    }
+
+    private string StderrTail()
+    {
+        lock (_stderrTail) return string.Join(" | ", _stderrTail);
     }
 
     /// <summary>Starts node with the case's model and inputs, and waits until its session is warm.</summary>
@@ -76,14 +93,14 @@ internal sealed class NodeRunner : IAsyncDisposable
         }
     }
 
-    /// <summary>One timed round in node; returns its inferences per second.</summary>
-    public async Task<double> RoundAsync(double seconds)
+    /// <summary>One timed round in node: inferences per wall-clock second and per CPU second of the node process.</summary>
+    public async Task<(double PerSecond, double PerCpuSecond)> RoundAsync(double seconds)
     {
         await _process.StandardInput.WriteLineAsync(FormattableString.Invariant($"round {seconds}"));
         await _process.StandardInput.FlushAsync();
         using var reply = await ReadLineAsync();
-        return reply.RootElement.TryGetProperty("inferences_per_s", out var v)
-            ? v.GetDouble()
+        return reply.RootElement.TryGetProperty("inferences_per_s", out var v) && reply.RootElement.TryGetProperty("inferences_per_cpu_s", out var c)
+            ? (v.GetDouble(), c.GetDouble())
             : throw new InvalidOperationException("node bench.js: " + reply.RootElement.GetRawText());
     }
 
@@ -92,8 +109,8 @@ internal sealed class NodeRunner : IAsyncDisposable
         var line = await _process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(10));
         if (line is null)
         {
-            var err = await _process.StandardError.ReadToEndAsync();
-            throw new InvalidOperationException("node bench.js exited: " + err.Trim());
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            throw new InvalidOperationException("node bench.js exited: " + StderrTail());
         }
         return JsonDocument.Parse(line);
     }

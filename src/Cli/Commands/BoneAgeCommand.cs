@@ -1,11 +1,120 @@
+using System.Text.Json;
+using Vigil.BoneAge.Imaging;
+using Vigil.BoneAge.Scoring;
+
 namespace Vigil.Cli.Commands;
 
-/// <summary><c>vigil boneage</c>.</summary>
+/// <summary>
+/// <c>vigil boneage score --input DIR|GLOB [--manifest CSV] --model CARD --out DIR [--json]</c> and
+/// <c>vigil boneage bench [--json] [--model CARD] [--images N] [--batch N]</c>.
+/// </summary>
 internal static class BoneAgeCommand
 {
-    public static Task<int> RunAsync(string[] args)
+    private const string Usage =
+        "usage: vigil boneage score --input DIR|GLOB [--manifest CSV] --model CARD --out DIR [--json] [--max-pixels N] [--batch N] [--decode-threads N]\n" +
+        "       vigil boneage bench [--json] [--model CARD] [--images N] [--batch N] [--rounds N] [--decode-threads N]";
+
+    public static async Task<int> RunAsync(string[] args)
     {
-        Console.Error.WriteLine("vigil boneage: not available yet in this build.");
-        return Task.FromResult(2);
+        if (args.Length == 0 || args[0] is "-h" or "--help")
+        {
+            Console.Error.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+        return args[0] switch
+        {
+            "score" => await ScoreAsync(new CommandArguments(args[1..], "json")),
+            "bench" => await BenchAsync(new CommandArguments(args[1..], "json")),
+            _ => throw new CommandLineException($"unknown subcommand '{args[0]}'\n{Usage}"),
+        };
     }
+
+    private static string RepositoryRoot => Environment.GetEnvironmentVariable("VIGIL_HOME") is { Length: > 0 } home ? home : Directory.GetCurrentDirectory();
+
+    private static string SharedRoot => Environment.GetEnvironmentVariable("VIGIL_SHARED") is { Length: > 0 } shared
+        ? shared : Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared"));
+
+    private static async Task<int> ScoreAsync(CommandArguments a)
+    {
+        var input = a.Require("input");
+        var manifestPath = a.Get("manifest");
+        var card = a.Require("model");
+        var outDir = a.Require("out");
+        var json = a.Flag("json");
+        var maxPixels = a.GetInt("max-pixels", 40_000_000);
+        var batch = a.GetInt("batch", 8);
+        var decode = a.GetInt("decode-threads", Math.Max(1, Environment.ProcessorCount - 1));
+        a.RejectUnknown();
+        if (batch < 1 || decode < 1 || maxPixels < 1) throw new CommandLineException("--batch, --decode-threads and --max-pixels must be positive");
+
+        var files = InputResolver.Resolve(input);
+        if (files.Count == 0) throw new CommandLineException($"--input '{input}' matches no files");
+        var manifest = manifestPath is null ? Manifest.Empty : Manifest.Read(manifestPath);
+        await using var model = BoneAgeModel.Open(card, batch, SharedRoot);
+        if (!model.IsBoneAgeModel)
+            throw new CommandLineException($"model card {card} has task '{model.Card.Task}', not '{BoneAgeModel.BoneAgeTask}': it does not produce bone ages");
+        if (model.Card.NotForClinicalUse)
+            Console.Error.WriteLine($"vigil boneage: model {model.Card} is NOT FOR CLINICAL USE; every row says so.");
+        var summary = await new BoneAgeScorer(model, new ScoreOptions
+        {
+            Inputs = files,
+            Manifest = manifest,
+            OutputDirectory = outDir,
+            MaxPixels = maxPixels,
+            DecodeParallelism = decode,
+            MaxInFlight = 4 * batch,
+            FlushEvery = batch,
+            Progress = json ? Console.Error : Console.Out,
+            InteractiveProgress = !json && !Console.IsOutputRedirected,
+        }).RunAsync();
+        if (json) Console.WriteLine(JsonSerializer.Serialize(summary, JsonOptions));
+        else
+        {
+            Console.WriteLine($"scored {summary.Scored}, failed {summary.Failed}, skipped {summary.Skipped} (already in the report), flagged |z|>2: {summary.Flagged}");
+            Console.WriteLine($"{summary.ImagesPerSecond:0.0} images/s; report {summary.Report}");
+            foreach (var (reason, n) in summary.FailureReasons) Console.WriteLine($"  failed x{n}: {reason}");
+        }
+        return summary.Failed == 0 ? 0 : 1;
+    }
+
+    private static async Task<int> BenchAsync(CommandArguments a)
+    {
+        var json = a.Flag("json");
+        var card = a.Get("model") ?? Path.Combine(RepositoryRoot, "models", "boneage-demo", "pfld-standin.card.json");
+        var images = a.GetInt("images", 48);
+        var batch = a.GetInt("batch", 8);
+        var rounds = a.GetInt("rounds", 2);
+        var decode = a.GetInt("decode-threads", Environment.ProcessorCount);
+        a.RejectUnknown();
+        var radiographs = Path.Combine(SharedRoot, "assets", "radiographs");
+        if (!Directory.Exists(radiographs)) throw new CommandLineException($"bench needs the shared radiographs at {radiographs}");
+        var work = Directory.CreateTempSubdirectory("vigil-boneage-bench-").FullName;
+        try
+        {
+            var files = BenchInputs.Prepare(radiographs, work);
+            var result = await BoneAgeBench.RunAsync(new BoneAgeBenchOptions
+            {
+                CardPath = card, Files = files, Images = images, BatchSize = batch, Rounds = rounds, DecodeParallelism = decode, SharedRoot = SharedRoot, WorkDirectory = work,
+            });
+            if (json) Console.WriteLine(JsonSerializer.Serialize(result, JsonOptions));
+            else
+            {
+                Console.WriteLine($"model {result.Model}, {result.Images} images, batch {result.BatchSize}, {result.Cores} cores");
+                Console.WriteLine($"end to end     {result.EndToEndImagesPerSecond:0.00} images/s");
+                Console.WriteLine($"inference only {result.InferenceOnlyImagesPerSecond:0.00} images/s");
+                Console.WriteLine($"ratio {result.Ratio:0.000} (floor {result.Floor}) {(result.MeetsFloor ? "ok" : "BELOW FLOOR")}; peak working set {result.PeakWorkingSetMiB:0} MiB");
+            }
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+    };
 }

@@ -33,5 +33,18 @@ internal static class DemoCommand
     private static IEnumerable<(string Name, Func<TextWriter, Task<int>> Run)> Sections()
     {
         yield return ("engine", EngineDemo.RunAsync);
+        yield return ("ppg", PpgSectionAsync);
+    }
+
+    // The PPG section passes when the tracker's error on the generated recording (known truth)
+    // stays within a plausible bound; a regression there should fail the demo loudly.
+    private static async Task<int> PpgSectionAsync(TextWriter output)
+    {
+        output.WriteLine("== ppg: wrist heart rate on a generated recording with motion artefacts");
+        var score = await Vigil.Ppg.Demo.PpgDemo.RunAsync(output);
+        const double plausibleMaeBpm = 5.0;
+        if (score.MaeBpm <= plausibleMaeBpm) return 0;
+        output.WriteLine($"  MAE {score.MaeBpm:0.00} BPM exceeds the demo's bound of {plausibleMaeBpm} BPM");
+        return 1;
     }
 }

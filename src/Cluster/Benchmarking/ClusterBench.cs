@@ -63,15 +63,24 @@ public static class ClusterBench
             var tuned = config.Client with { Channels = 2, ConfirmWindow = 32, FrameMaxRequests = 8, MaxInFlight = 1024 };
             var bigFrames = config.Client with { Channels = 2, ConfirmWindow = 32, FrameMaxRequests = 32, MaxInFlight = 2048 };
             var small = new List<object>();
+            var rates = new List<double>();
             foreach (var (name, client) in new[] { ("naive: 1 channel, await each confirm, 1 request/message, 64 in flight", naive),
                                                    ("tuned: 2 channels, 32 confirms in flight each, 8 requests/message, 1024 in flight", tuned),
                                                    ("tuned: 2 channels, 32 confirms in flight each, 32 requests/message, 2048 in flight", bigFrames) })
             {
                 int n = client == naive ? Math.Max(1000, options.SmallRequests / 4) : options.SmallRequests;
                 progress.WriteLine($"throughput 1 KB x {n}: {name}");
-                small.Add(await ThroughputAsync(config with { Client = client }, model, 256, n, name).ConfigureAwait(false));
+                var run = await ThroughputAsync(config with { Client = client }, model, 256, n, name).ConfigureAwait(false);
+                small.Add(run);
+                rates.Add((double)run.GetType().GetProperty("requests_per_s")!.GetValue(run)!);
             }
             results["throughput_1kb"] = small;
+            results["ratios"] = new
+            {
+                tuned_8_per_message_vs_naive = Round(rates[1] / rates[0]),
+                tuned_32_per_message_vs_naive = Round(rates[2] / rates[0]),
+                tuned_8_per_message_vs_floor_5000 = Round(rates[1] / 5000),
+            };
             progress.WriteLine($"throughput 600 KB x {options.LargeRequests}");
             results["throughput_600kb"] = await ThroughputAsync(config with { Client = tuned with { MaxInFlight = 32 } }, model,
                 224 * 224 * 3, options.LargeRequests, "tuned: 1 request/message (frame byte limit), 32 in flight").ConfigureAwait(false);
@@ -90,7 +99,11 @@ public static class ClusterBench
             ["settings"] = "quorum request queue, durable reply queue, persistent messages, publisher confirms on both sides; node in-process on its own connection",
         };
         foreach (var (k, v) in results) report[k] = v;
-        return JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true });
+        return JsonSerializer.Serialize(report, new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        });
     }
 
     private static WireTensor Floats(int count)
@@ -134,6 +147,7 @@ public static class ClusterBench
             remote_ms = new { p50 = Round(P(remote, 0.5)), p99 = Round(P(remote, 0.99)) },
             added_ms = new { p50 = Round(P(remote, 0.5) - P(local, 0.5)), p99 = Round(P(remote, 0.99) - P(local, 0.99)) },
             vigil_overhead_over_bare_broker_p50_ms = raw is null ? (double?)null : Round(P(remote, 0.5) - P(raw, 0.5)),
+            remote_vs_bare_broker_p50_ratio = raw is null ? (double?)null : Round(P(remote, 0.5) / P(raw, 0.5)),
             floor_added_p50_ms = 2.0,
             meets_floor = P(remote, 0.5) - P(local, 0.5) <= 2.0,
         };

@@ -87,6 +87,10 @@ public sealed record ShardSettings
     public int Weight { get; init; } = 10;
     /// <summary>Name of the patient ring: the consistent-hash exchange and the prefix of its queues.</summary>
     public string Ring { get; init; } = "vigil.patients";
+    /// <summary>Per-patient function: <c>sequence</c> (order checker) or <c>ppg</c> (heart-rate tracker).</summary>
+    public string Function { get; init; } = "sequence";
+    /// <summary>PPG function: windows kept in the hand-off snapshot and replayed by the next owner.</summary>
+    public int ReplayWindows { get; init; } = 8;
 }
 
 /// <summary>The whole cluster.conf, after environment overrides.</summary>

@@ -14,7 +14,7 @@ public static class ClusterConfigParser
     /// <summary>Prefix of environment variables that override the file.</summary>
     public const string EnvironmentPrefix = "VIGIL_CLUSTER__";
 
-    private enum Kind { Text, PositiveInt, Duration, List, Hosts, Roles, Handler }
+    private enum Kind { Text, PositiveInt, Duration, List, Hosts, Roles, Handler, ShardFunction }
 
     private sealed record Setting(Kind Kind, Func<ClusterConfig, object, ClusterConfig> Apply);
 
@@ -58,6 +58,8 @@ public static class ClusterConfigParser
             ["prefetch"] = new(Kind.PositiveInt, (c, v) => c with { Shard = c.Shard with { Prefetch = (int)v } }),
             ["weight"] = new(Kind.PositiveInt, (c, v) => c with { Shard = c.Shard with { Weight = (int)v } }),
             ["ring"] = new(Kind.Text, (c, v) => c with { Shard = c.Shard with { Ring = (string)v } }),
+            ["function"] = new(Kind.ShardFunction, (c, v) => c with { Shard = c.Shard with { Function = (string)v } }),
+            ["replay_windows"] = new(Kind.PositiveInt, (c, v) => c with { Shard = c.Shard with { ReplayWindows = (int)v } }),
         },
     };
 
@@ -208,6 +210,9 @@ public static class ClusterConfigParser
                 return roles;
             case Kind.Handler:
                 if (!Handlers.Contains(value)) throw new ClusterConfigException($"{where}: unknown handler '{value}'; handlers are {string.Join(", ", Handlers)}");
+                return value;
+            case Kind.ShardFunction:
+                if (value is not ("sequence" or "ppg")) throw new ClusterConfigException($"{where}: unknown shard function '{value}'; functions are sequence, ppg");
                 return value;
             case Kind.Hosts:
                 var hosts = new List<BrokerEndpoint>();

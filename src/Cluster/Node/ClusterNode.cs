@@ -71,7 +71,7 @@ public sealed class ClusterNode : IAsyncDisposable
             }
         if (_config.HasRole("shard"))
         {
-            _shard = new ShardWorker(_config, _connection, shardFunction ?? new SequenceCheckerFactory(), _log);
+            _shard = new ShardWorker(_config, _connection, shardFunction ?? (_config.Shard.Function == "ppg" ? new PpgShardFunctionFactory(_config.Shard.ReplayWindows) : new SequenceCheckerFactory()), _log);
             await _shard.StartAsync(ct).ConfigureAwait(false);
         }
         _heartbeatChannel = await _connection.CreateChannelAsync(cancellationToken: ct).ConfigureAwait(false);

@@ -24,8 +24,6 @@ public sealed class DynamicBatcher<TRequest, TResponse> : IAsyncDisposable
     private readonly SortedSet<PendingRequest<TRequest, TResponse>> _byArrival = new(PendingRequest<TRequest, TResponse>.ByArrival);
     // Fires when the oldest queued request has waited MaxQueueDelay.
     private readonly ITimer _delayTimer;
-    // Signalled on disposal so a long handler can stop.
-    private readonly CancellationTokenSource _shutdown = new();
     // Completed when disposing and the queue and running batches are empty.
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _sequence;
@@ -107,14 +105,15 @@ public sealed class DynamicBatcher<TRequest, TResponse> : IAsyncDisposable
             _byArrival.Add(pending);
             if (deadline is { } due)
                 pending.DeadlineTimer = _time.CreateTimer(static s => ExpireCallback(s!), (this, pending), due - now, Timeout.InfiniteTimeSpan);
+            // Registered under the lock so a dispatch (which detaches under the same order) always
+            // sees it; a token cancelled meanwhile runs Withdraw inline, and the lock is re-entrant.
+            if (cancellation.CanBeCanceled)
+                pending.Cancellation = cancellation.Register(static s =>
+                {
+                    var (batcher, p, token) = ((DynamicBatcher<TRequest, TResponse>, PendingRequest<TRequest, TResponse>, CancellationToken))s!;
+                    batcher.Withdraw(p, () => p.Completion.TrySetCanceled(token), cancelled: true);
+                }, (this, pending, cancellation));
         }
-        // Registered outside the lock: an already-cancelled token runs the callback inline.
-        if (cancellation.CanBeCanceled)
-            pending.Cancellation = cancellation.Register(static s =>
-            {
-                var (batcher, p, token) = ((DynamicBatcher<TRequest, TResponse>, PendingRequest<TRequest, TResponse>, CancellationToken))s!;
-                batcher.Withdraw(p, () => p.Completion.TrySetCanceled(token), cancelled: true);
-            }, (this, pending, cancellation));
         TryDispatch();
         return pending.Completion.Task;
     }
@@ -131,7 +130,6 @@ public sealed class DynamicBatcher<TRequest, TResponse> : IAsyncDisposable
         CheckDrained();
         await _drained.Task.ConfigureAwait(false);
         _delayTimer.Dispose();
-        _shutdown.Dispose();
     }
 
     private static void ExpireCallback(object state)
@@ -229,7 +227,7 @@ public sealed class DynamicBatcher<TRequest, TResponse> : IAsyncDisposable
             Exception? failure = null;
             try
             {
-                responses = await _handler(batch.ConvertAll(p => p.Request), _shutdown.Token).ConfigureAwait(false);
+                responses = await _handler(batch.ConvertAll(p => p.Request), CancellationToken.None).ConfigureAwait(false);
                 if (responses is null || responses.Count != batch.Count)
                     throw new InvalidOperationException(
                         $"The batch handler for model '{_options.ModelId}' returned {responses?.Count ?? 0} responses for {batch.Count} requests.");
@@ -262,7 +260,7 @@ public sealed class DynamicBatcher<TRequest, TResponse> : IAsyncDisposable
     {
         try
         {
-            var r = await _handler([p.Request], _shutdown.Token).ConfigureAwait(false);
+            var r = await _handler([p.Request], CancellationToken.None).ConfigureAwait(false);
             if (r is null || r.Count != 1)
                 throw new InvalidOperationException($"The batch handler for model '{_options.ModelId}' returned {r?.Count ?? 0} responses for 1 request.");
             p.Completion.TrySetResult(r[0]);

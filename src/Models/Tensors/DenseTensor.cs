@@ -4,8 +4,8 @@ using System.Runtime.InteropServices;
 namespace Vigil.Models.Tensors;
 
 /// <summary>
-/// A dense row-major tensor of <typeparamref name="T"/>. Either it owns a buffer rented from
-/// <see cref="ArrayPool{T}.Shared"/> (returned on <see cref="Tensor.Dispose()"/>), or it wraps
+/// A dense row-major tensor of <typeparamref name="T"/>. Either it owns a pooled buffer (pinned,
+/// 64-byte aligned, returned to the pool on <see cref="Tensor.Dispose()"/>), or it wraps
 /// caller-owned <see cref="Memory{T}"/> without copying (the caller keeps ownership; disposing
 /// the tensor does nothing to that memory).
 /// </summary>
@@ -13,29 +13,31 @@ namespace Vigil.Models.Tensors;
 public sealed class DenseTensor<T> : Tensor where T : unmanaged
 {
     private T[]? _rented;
+    private int _offset;
     private Memory<T> _memory;
     private bool _disposed;
 
-    private DenseTensor(Memory<T> memory, TensorShape shape, T[]? rented) : base(shape)
+    private DenseTensor(Memory<T> memory, TensorShape shape, T[]? rented, int offset) : base(shape)
     {
         if (TensorElementTypes.Of<T>() == TensorElementType.Undefined)
             throw new NotSupportedException($"{typeof(T).Name} has no ONNX tensor element type.");
         _memory = memory;
         _rented = rented;
+        _offset = offset;
     }
 
     /// <summary>
-    /// A tensor over a buffer rented from the shared pool. The contents are zeroed when
-    /// <paramref name="clear"/> is true, otherwise left as the pool hands them out.
+    /// A tensor over a pooled buffer (pinned, data on a 64-byte boundary). The contents are zeroed
+    /// when <paramref name="clear"/> is true, otherwise left as the pool hands them out.
     /// </summary>
     public static DenseTensor<T> Allocate(TensorShape shape, bool clear = true)
     {
         ArgumentNullException.ThrowIfNull(shape);
         var n = checked((int)shape.ElementCount);
-        var array = ArrayPool<T>.Shared.Rent(Math.Max(n, 1));
-        var memory = array.AsMemory(0, n);
+        var (array, offset) = AlignedBufferPool<T>.Rent(Math.Max(n, 1));
+        var memory = array.AsMemory(offset, n);
         if (clear) memory.Span.Clear();
-        return new DenseTensor<T>(memory, shape, array);
+        return new DenseTensor<T>(memory, shape, array, offset);
     }
 
     /// <summary>A pooled tensor holding a copy of <paramref name="data"/>.</summary>
@@ -56,7 +58,7 @@ public sealed class DenseTensor<T> : Tensor where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(shape);
         CheckLength(memory.Length, shape);
-        return new DenseTensor<T>(memory, shape, null);
+        return new DenseTensor<T>(memory, shape, null, 0);
     }
 
     /// <summary>A tensor over a caller-owned array, without copying.</summary>
@@ -95,7 +97,12 @@ public sealed class DenseTensor<T> : Tensor where T : unmanaged
     public override ReadOnlySpan<byte> AsBytes() => MemoryMarshal.AsBytes((ReadOnlySpan<T>)Span);
 
     /// <inheritdoc />
-    public override MemoryHandle Pin() => Memory.Pin();
+    public override unsafe MemoryHandle Pin()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        // Pooled buffers live on the pinned object heap: no GCHandle needed.
+        return _rented is { } array ? new MemoryHandle(AlignedBufferPool<T>.Pointer(array, _offset)) : _memory.Pin();
+    }
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
@@ -106,7 +113,7 @@ public sealed class DenseTensor<T> : Tensor where T : unmanaged
         if (_rented is { } array)
         {
             _rented = null;
-            ArrayPool<T>.Shared.Return(array);
+            AlignedBufferPool<T>.Return(array);
         }
     }
 

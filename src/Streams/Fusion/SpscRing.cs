@@ -19,9 +19,15 @@ internal sealed class SpscRing<T>
     private volatile bool _completed;
     private volatile bool _readerCancelled;
     private Exception? _error;
+    private readonly CancellationToken _cancellation;
 
-    public SpscRing(int capacity)
+    /// <param name="capacity">Elements the ring holds.</param>
+    /// <param name="cancellationToken">The graph's token: cancels parked waits (registered once, not per wait).</param>
+    public SpscRing(int capacity, CancellationToken cancellationToken = default)
     {
+        _cancellation = cancellationToken;
+        if (cancellationToken.CanBeCanceled)
+            cancellationToken.UnsafeRegister(static s => ((SpscRing<T>)s!).CancelWaiters(), this);
         var size = 1;
         while (size < capacity) size <<= 1;
         _items = new T[size];
@@ -43,7 +49,8 @@ internal sealed class SpscRing<T>
         if (tail - Volatile.Read(ref _indices.Head) >= Capacity) return false;
         _items[tail & _mask] = item;
         Volatile.Write(ref _indices.Tail, tail + 1);
-        if (_readerWaiter is not null) WakeReader();
+        // Wake a parked reader once there is a worthwhile batch; FlushWrites covers the rest.
+        if (_readerWaiter is not null && tail + 1 - Volatile.Read(ref _indices.Head) >= (Capacity + 1) / 2) WakeReader();
         return true;
     }
 
@@ -66,7 +73,8 @@ internal sealed class SpscRing<T>
             Interlocked.CompareExchange(ref _writerWaiter, null, waiter);
             return new(!_readerCancelled);
         }
-        return new(waiter.Task.WaitAsync(cancellationToken));
+        if (_cancellation.IsCancellationRequested || cancellationToken.IsCancellationRequested) CancelWaiters();
+        return new(waiter.Task);
     }
 
     public void Complete(Exception? error = null)
@@ -86,7 +94,8 @@ internal sealed class SpscRing<T>
         item = _items[index];
         _items[index] = default!;
         Volatile.Write(ref _indices.Head, head + 1);
-        if (_writerWaiter is not null) WakeWriter();
+        // Wake a parked writer once half the ring is free; WaitToReadAsync covers the rest.
+        if (_writerWaiter is not null && Volatile.Read(ref _indices.Tail) - (head + 1) <= Capacity / 2) WakeWriter();
         return true;
     }
 
@@ -104,7 +113,8 @@ internal sealed class SpscRing<T>
             Interlocked.CompareExchange(ref _readerWaiter, null, waiter);
             return HasItems ? new(true) : Finished();
         }
-        return new(waiter.Task.WaitAsync(cancellationToken));
+        if (_cancellation.IsCancellationRequested || cancellationToken.IsCancellationRequested) CancelWaiters();
+        return new(waiter.Task);
     }
 
     /// <summary>The reader wants nothing more: a parked or future writer gets false.</summary>
@@ -121,6 +131,12 @@ internal sealed class SpscRing<T>
     {
         if (HasItems) return new(true);
         return _error is { } e ? ValueTask.FromException<bool>(e) : new(false);
+    }
+
+    private void CancelWaiters()
+    {
+        Interlocked.Exchange(ref _readerWaiter, null)?.TrySetCanceled(_cancellation);
+        Interlocked.Exchange(ref _writerWaiter, null)?.TrySetCanceled(_cancellation);
     }
 
     private void WakeReader() => Signal.Set(Interlocked.Exchange(ref _readerWaiter, null));

@@ -173,7 +173,7 @@ internal sealed class MaterializationContext
         PulseIdle();
         try
         {
-            await ((Task)task).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            await ((Task)task).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             // Signals complete synchronously (so the parked task reads completed at once); hop to
             // the pool so the loop never runs on the signalling thread.
             await default(ThreadPoolYield);

@@ -24,7 +24,7 @@ internal sealed class AsyncBoundary<T> : Outlet<T>
         _upstream = upstream;
         _stage = stage;
         _failOnOverflow = failOnOverflow;
-        _ring = new SpscRing<T>(capacity);
+        _ring = new SpscRing<T>(capacity, context.CancellationToken);
         stage.QueueDepth = () => _ring.Count;
         context.Start(stage.Name, PumpAsync);
     }

@@ -22,7 +22,7 @@ internal abstract class FanOutHub<T>
     {
         _upstream = upstream;
         Stage = stage;
-        Outputs = Enumerable.Range(0, outputs).Select(_ => new SpscRing<T>(context.Materializer.Options.DefaultBufferSize)).ToArray();
+        Outputs = Enumerable.Range(0, outputs).Select(_ => new SpscRing<T>(context.Materializer.Options.DefaultBufferSize, context.CancellationToken)).ToArray();
         _connected = new bool[outputs];
         _pendingSpace = new Task<bool>?[outputs];
         OutputsFilter = outputsFilter;

@@ -17,7 +17,7 @@ internal sealed class FeedbackChannel<T>
     public FeedbackChannel(MaterializationContext context, StageRuntime stage)
     {
         Stage = stage;
-        _ring = new SpscRing<T>(context.Materializer.Options.DefaultBufferSize);
+        _ring = new SpscRing<T>(context.Materializer.Options.DefaultBufferSize, context.CancellationToken);
         stage.QueueDepth = () => _ring.Count;
         context.AddValidation(() =>
         {

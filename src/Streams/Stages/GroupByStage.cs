@@ -173,7 +173,7 @@ internal sealed class GroupByStage<T, TKey, TOut> : Outlet<TOut> where TKey : no
                 oldest.Input.Complete();
             }
         }
-        var ring = new SpscRing<T>(_substreamBuffer);
+        var ring = new SpscRing<T>(_substreamBuffer, _context.CancellationToken);
         var flow = _substreamFlow(key);
         var input = StageNode<T>.Leaf("Substream", (_, _) => new RingOutlet<T>(ring));
         var outlet = _context.BuildScoped(() => flow.Apply(input).Build(_context), out var stages);

@@ -185,4 +185,24 @@ public sealed class PreprocessingStepTests
         var nhwc = new Preprocessor(nchw.Options with { Layout = "NHWC" });
         Assert.Equal([-1f, 0f, 0f, 1f, 1f, 0.5f], nhwc.ToModelInput(img));
     }
+
+    [Fact]
+    public void ShrinkBy_Factor3_AveragesBlocksAndDropsThePartialEdge()
+    {
+        var img = Image(7, 4, (x, y) => x + 100 * y);
+        var r = Resampler.ShrinkBy(img, 3);
+        Assert.Equal((2, 1), (r.Width, r.Height));
+        // Block x 0..2, y 0..2: mean x = 1, mean y = 1.
+        Assert.Equal([101f, 104f], r.Pixels);
+    }
+
+    [Fact]
+    public void ShrinkFactor_LargeRadiograph_KeepsTwiceTheModelResolution()
+    {
+        var p = new Preprocessor(new PreprocessingOptions { Width = 112, Height = 112 });
+        Assert.Equal(7, p.ShrinkFactor(new GrayImage(1600, 2080, new float[1600 * 2080])));
+        Assert.Equal(1, p.ShrinkFactor(new GrayImage(300, 300, new float[300 * 300])));
+        var off = new Preprocessor(p.Options with { WorkingScale = 0 });
+        Assert.Equal(1, off.ShrinkFactor(new GrayImage(1600, 2080, new float[1600 * 2080])));
+    }
 }

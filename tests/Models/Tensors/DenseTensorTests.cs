@@ -47,6 +47,31 @@ public sealed class DenseTensorTests
         Assert.Throws<ObjectDisposedException>(() => t.Memory);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(17)]
+    [InlineData(230400)]
+    public unsafe void Allocate_AnySize_DataIs64ByteAligned(int length)
+    {
+        using var f = DenseTensor<float>.Allocate(new TensorShape(length));
+        using var b = DenseTensor<byte>.Allocate(new TensorShape(length));
+        using var pf = f.Pin();
+        using var pb = b.Pin();
+        Assert.Equal(0, (long)pf.Pointer % 64);
+        Assert.Equal(0, (long)pb.Pointer % 64);
+        fixed (float* direct = f.Span) Assert.Equal((long)pf.Pointer, (long)direct);
+    }
+
+    [Fact]
+    public void Allocate_AfterDisposeOfSameSize_ReusesAndClears()
+    {
+        var first = DenseTensor<int>.Allocate(new TensorShape(100));
+        first.Span.Fill(7);
+        first.Dispose();
+        using var second = DenseTensor<int>.Allocate(new TensorShape(100));
+        Assert.All(second.ToArray(), v => Assert.Equal(0, v));
+    }
+
     [Fact]
     public void CopyOf_Data_IsIndependentOfSource()
     {

@@ -1,7 +1,7 @@
 namespace Vigil.Actors;
 
 /// <summary>What a <see cref="SupervisionStrategy"/> decides for one failure.</summary>
-public enum SupervisionDirective
+public enum SupervisionDecision
 {
     /// <summary>
     /// Re-create the actor from its factory (state reset) after the strategy's backoff; the mailbox

@@ -9,4 +9,4 @@ namespace Vigil.Actors;
 /// <param name="Reason">Why it was not processed.</param>
 /// <param name="Error">The handler's exception for <see cref="DeadLetterReason.HandlerFailed"/>; otherwise <c>null</c>.</param>
 /// <param name="Timestamp">When it was published (the system's clock).</param>
-public sealed record DeadLetter(object? Message, ActorPath Recipient, DeadLetterReason Reason, Exception? Error, DateTimeOffset Timestamp);
+public sealed record ActorDeadLetter(object? Message, ActorPath Recipient, DeadLetterReason Reason, Exception? Error, DateTimeOffset Timestamp);
