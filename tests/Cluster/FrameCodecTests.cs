@@ -1,3 +1,4 @@
+using Vigil.Models.Tensors;
 using Vigil.Cluster.Wire;
 
 namespace Vigil.Cluster.Tests;
@@ -71,7 +72,7 @@ public sealed class FrameCodecTests
     [Fact]
     public void WireTensor_BytesDoNotMatchShape_Throws()
     {
-        var e = Assert.Throws<ArgumentException>(() => new WireTensor("x", TensorDataType.Float32, [2, 3], new byte[20]));
+        var e = Assert.Throws<ArgumentException>(() => new WireTensor("x", TensorElementType.Float32, [2, 3], new byte[20]));
         Assert.Contains("needs 24 bytes, got 20", e.Message);
     }
 }

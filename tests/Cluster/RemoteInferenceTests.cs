@@ -1,3 +1,4 @@
+using Vigil.Models.Tensors;
 using RabbitMQ.Client;
 using Vigil.Cluster.Broker;
 using Vigil.Cluster.Configuration;
@@ -144,7 +145,7 @@ public sealed class RemoteInferenceTests
         await using var client = await RemoteInferenceClient.ConnectAsync(config);
         try
         {
-            var bad = new WireTensor("ids", TensorDataType.Int32, [2], new byte[8]);
+            var bad = new WireTensor("ids", TensorElementType.Int32, [2], new byte[8]);
             var nan = WireTensor.FromFloats("ppg", [2], [1f, float.NaN]);
             var results = await Task.WhenAll(
                 client.InferAsync(client.CreateRequest(model, "1", [Vector(3)])),

@@ -63,7 +63,7 @@ public sealed class OnnxHandler : IInferenceHandler, IDisposable
         if (r.Inputs.Count != 1) return $"model takes one input '{_input.Name}', the request has {r.Inputs.Count}";
         var t = r.Inputs[0];
         if (t.Name != _input.Name) return $"input '{t.Name}' is not the model's input '{_input.Name}' {_input.ShapeText}";
-        if (t.DataType != TensorDataType.Float32) return $"input '{t.Name}' is {t.DataType}; the model expects Float32 {_input.ShapeText}";
+        if (t.DataType != TensorElementType.Float32) return $"input '{t.Name}' is {t.DataType}; the model expects Float32 {_input.ShapeText}";
         var dims = t.Shape.Select(d => (long)d).ToArray();
         if (dims.Length == _itemShape.Length + 1 && dims[0] == 1) dims = dims[1..];
         if (!dims.SequenceEqual(_itemShape))
@@ -84,9 +84,9 @@ public sealed class OnnxHandler : IInferenceHandler, IDisposable
             var perRequest = group.Select(_ => new List<WireTensor>()).ToList();
             foreach (var output in result)
             {
-                var type = ToWire(output.Tensor.ElementType);
+                var type = output.Tensor.ElementType;
                 var shape = output.Tensor.Shape;
-                if (type is null || shape.Rank < 1 || shape[0] != group.Count)
+                if (TensorElementTypes.SizeOf(type) == 0 || shape.Rank < 1 || shape[0] != group.Count)
                     throw new InvalidOperationException($"output '{output.Name}' {output.Tensor} cannot be split per request");
                 var bytes = output.Tensor.AsBytes();
                 int rowBytes = bytes.Length / group.Count;
@@ -94,7 +94,7 @@ public sealed class OnnxHandler : IInferenceHandler, IDisposable
                 rowShape[0] = 1;
                 for (int d = 1; d < shape.Rank; d++) rowShape[d] = (int)shape[d];
                 for (int k = 0; k < group.Count; k++)
-                    perRequest[k].Add(new WireTensor(output.Name, type.Value, rowShape, bytes.Slice(k * rowBytes, rowBytes).ToArray()));
+                    perRequest[k].Add(new WireTensor(output.Name, type, rowShape, bytes.Slice(k * rowBytes, rowBytes).ToArray()));
             }
             for (int k = 0; k < group.Count; k++) outcomes[group[k]] = HandlerOutcome.Ok(perRequest[k]);
         }
@@ -103,16 +103,6 @@ public sealed class OnnxHandler : IInferenceHandler, IDisposable
             foreach (var i in group) outcomes[i] = HandlerOutcome.Fail($"ONNX Runtime failed on a batch of {group.Count}: {e.Message}");
         }
     }
-
-    private static TensorDataType? ToWire(TensorElementType type) => type switch
-    {
-        TensorElementType.Float32 => TensorDataType.Float32,
-        TensorElementType.Float64 => TensorDataType.Float64,
-        TensorElementType.Int32 => TensorDataType.Int32,
-        TensorElementType.Int64 => TensorDataType.Int64,
-        TensorElementType.UInt8 => TensorDataType.UInt8,
-        _ => null,
-    };
 
     /// <summary>Releases the ONNX Runtime session.</summary>
     public void Dispose() => _session.Dispose();

@@ -1,3 +1,4 @@
+using Vigil.Models.Tensors;
 using Vigil.Cluster.Wire;
 
 namespace Vigil.Cluster.Inference;
@@ -25,7 +26,7 @@ public sealed class SumHandler(TimeSpan delayPerBatch) : IInferenceHandler
         var outputs = new List<WireTensor>(request.Inputs.Count);
         foreach (var input in request.Inputs)
         {
-            if (input.DataType != TensorDataType.Float32)
+            if (input.DataType != TensorElementType.Float32)
                 return HandlerOutcome.Fail($"input '{input.Name}' is {input.DataType}; model 'sum' takes Float32");
             double total = 0;
             foreach (var v in input.ToFloats())

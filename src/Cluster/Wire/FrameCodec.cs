@@ -1,3 +1,4 @@
+using Vigil.Models.Tensors;
 using System.Buffers.Binary;
 using System.Text;
 
@@ -206,7 +207,7 @@ public static class FrameCodec
             {
                 string name = Str8();
                 byte dtype = U8();
-                if (dtype is 0 or > (byte)TensorDataType.UInt8) throw Fail($"tensor '{name}' has unknown element type {dtype}");
+                if (TensorElementTypes.SizeOf((TensorElementType)dtype) == 0) throw Fail($"tensor '{name}' has unknown or unsupported element type {dtype}");
                 int rank = U8();
                 var shape = new int[rank];
                 for (int d = 0; d < rank; d++) shape[d] = I32();
@@ -214,7 +215,7 @@ public static class FrameCodec
                 Need((int)Math.Min(length, int.MaxValue));
                 var data = _b.Slice(_p, (int)length).ToArray();
                 _p += (int)length;
-                try { list.Add(new WireTensor(name, (TensorDataType)dtype, shape, data)); }
+                try { list.Add(new WireTensor(name, (TensorElementType)dtype, shape, data)); }
                 catch (ArgumentException e) { throw Fail(e.Message); }
             }
             return list;
