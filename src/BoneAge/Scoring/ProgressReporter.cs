@@ -9,14 +9,14 @@ namespace Vigil.BoneAge.Scoring;
 internal sealed class ProgressReporter(TextWriter? output, int total, bool interactive, TimeProvider time)
 {
     private readonly long _start = time.GetTimestamp();
-    private TimeSpan _lastLine = TimeSpan.MinValue;
+    private TimeSpan? _lastLine;
     private static readonly TimeSpan LineInterval = TimeSpan.FromSeconds(5);
 
     public void Report(int done, int failed, bool final = false)
     {
         if (output is null) return;
         var elapsed = time.GetElapsedTime(_start);
-        if (!interactive && !final && elapsed - _lastLine < LineInterval) return;
+        if (!interactive && !final && _lastLine is { } last && elapsed - last < LineInterval) return;
         _lastLine = elapsed;
         output.Write(interactive ? "\r" + Format(done, failed, elapsed) + (final ? "\n" : "") : Format(done, failed, elapsed) + "\n");
         output.Flush();
