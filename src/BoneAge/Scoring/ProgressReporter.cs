@@ -10,6 +10,7 @@ internal sealed class ProgressReporter(TextWriter? output, int total, bool inter
 {
     private readonly long _start = time.GetTimestamp();
     private TimeSpan? _lastLine;
+    private int _lastDone = -1;
     private static readonly TimeSpan LineInterval = TimeSpan.FromSeconds(5);
 
     public void Report(int done, int failed, bool final = false)
@@ -17,6 +18,9 @@ internal sealed class ProgressReporter(TextWriter? output, int total, bool inter
         if (output is null) return;
         var elapsed = time.GetElapsedTime(_start);
         if (!interactive && !final && _lastLine is { } last && elapsed - last < LineInterval) return;
+        // The final call repeats the last line only when something changed since.
+        if (!interactive && final && done == _lastDone) return;
+        _lastDone = done;
         _lastLine = elapsed;
         output.Write(interactive ? "\r" + Format(done, failed, elapsed) + (final ? "\n" : "") : Format(done, failed, elapsed) + "\n");
         output.Flush();
