@@ -39,8 +39,8 @@ internal static class ModelsBenchmark
         if (rounds < 2) throw new CommandLineException("--rounds must be at least 2");
         if (roundSeconds <= 0) throw new CommandLineException("--round-seconds must be positive");
 
-        var root = RepositoryRoot();
-        var shared = Environment.GetEnvironmentVariable("VIGIL_SHARED") is { Length: > 0 } s ? s : Path.GetFullPath(Path.Combine(root, "..", "shared"));
+        var root = RepositoryPaths.Root;
+        var shared = RepositoryPaths.Shared;
         var cases = new[] { TinyCase(shared), UltraFaceCase(shared) }.Where(c => only is null || c.Id.Contains(only, StringComparison.Ordinal)).ToArray();
         var runBatcher = only is null || "batcher".Contains(only, StringComparison.Ordinal);
         if (cases.Length == 0 && !runBatcher)
@@ -279,14 +279,6 @@ internal static class ModelsBenchmark
 
     private static string RequireFile(string path) =>
         File.Exists(path) ? path : throw new CommandLineException($"benchmark input '{path}' is missing (the shared assets folder beside the repository, or VIGIL_SHARED)");
-
-    private static string RepositoryRoot()
-    {
-        if (Environment.GetEnvironmentVariable("VIGIL_HOME") is { Length: > 0 } home) return home;
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Engine.sln"))) return dir.FullName;
-        throw new CommandLineException("repository root not found: run through ./vigil or set VIGIL_HOME");
-    }
 
     private static void PrintTable(JsonArray results)
     {

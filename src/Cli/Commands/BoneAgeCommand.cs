@@ -29,10 +29,9 @@ internal static class BoneAgeCommand
         };
     }
 
-    private static string RepositoryRoot => Environment.GetEnvironmentVariable("VIGIL_HOME") is { Length: > 0 } home ? home : Directory.GetCurrentDirectory();
+    private static string RepositoryRoot => RepositoryPaths.Root;
 
-    private static string SharedRoot => Environment.GetEnvironmentVariable("VIGIL_SHARED") is { Length: > 0 } shared
-        ? shared : Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared"));
+    private static string SharedRoot => RepositoryPaths.Shared;
 
     private static async Task<int> ScoreAsync(CommandArguments a)
     {

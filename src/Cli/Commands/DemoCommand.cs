@@ -34,6 +34,13 @@ internal static class DemoCommand
     {
         yield return ("engine", EngineDemo.RunAsync);
         yield return ("ppg", PpgSectionAsync);
+        yield return ("boneage", BoneAgeSectionAsync);
+    }
+
+    private static Task<int> BoneAgeSectionAsync(TextWriter output)
+    {
+        output.WriteLine("== boneage: two RSNA hand radiographs through the batch scorer (demonstration model)");
+        return Vigil.BoneAge.Demo.BoneAgeDemo.RunAsync(output, RepositoryPaths.Root, RepositoryPaths.Shared);
     }
 
     // The PPG section passes when the tracker's error on the generated recording (known truth)

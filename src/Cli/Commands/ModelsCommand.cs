@@ -89,12 +89,11 @@ internal static class ModelsCommand
     }
 
     // VIGIL_HOME is set by ./vigil; otherwise the current folder is taken as the repository root.
-    private static string Home() =>
-        Environment.GetEnvironmentVariable("VIGIL_HOME") is { Length: > 0 } home ? home : Directory.GetCurrentDirectory();
+    private static string Home() => RepositoryPaths.Root;
 
     private static ModelCatalogOptions Options()
     {
-        var shared = Environment.GetEnvironmentVariable("VIGIL_SHARED") is { Length: > 0 } s ? s : Path.GetFullPath(Path.Combine(Home(), "..", "shared"));
+        var shared = RepositoryPaths.Shared;
         return new ModelCatalogOptions { PathVariables = new Dictionary<string, string> { ["VIGIL_SHARED"] = shared } };
     }
 }

@@ -17,7 +17,6 @@ internal static class NodeCommand
         return NodeRunner.RunAsync(config, Console.Out, Console.Error);
     }
 
-    /// <summary>cluster.conf at the repository root (VIGIL_HOME), else in the current directory.</summary>
-    internal static string DefaultConfig() =>
-        Environment.GetEnvironmentVariable("VIGIL_HOME") is { Length: > 0 } home ? Path.Combine(home, "cluster.conf") : "cluster.conf";
+    /// <summary>cluster.conf at the repository root.</summary>
+    internal static string DefaultConfig() => Path.Combine(RepositoryPaths.Root, "cluster.conf");
 }
