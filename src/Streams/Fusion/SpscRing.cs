@@ -43,8 +43,10 @@ internal sealed class SpscRing<T>
 
     // ---- producer side ----
 
+    /// <summary>Adds an item; false when the ring is full or the reader cancelled (it would never be read).</summary>
     public bool TryWrite(T item)
     {
+        if (_readerCancelled) return false;
         var tail = _indices.Tail;
         if (tail - Volatile.Read(ref _indices.Head) >= Capacity) return false;
         _items[tail & _mask] = item;

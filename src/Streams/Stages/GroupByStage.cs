@@ -30,6 +30,10 @@ internal sealed class GroupByStage<T, TKey, TOut> : Outlet<TOut> where TKey : no
     private readonly int _substreamBuffer;
     private readonly StageRuntime _stage;
     private readonly Channel<TOut> _output;
+    // Free places in the merged output. Substreams take a slot before writing and the consumer
+    // returns one per pull: a freed place wakes exactly one parked substream (FIFO), so with
+    // thousands of live keys nobody loses a race for space and nothing is dropped or re-queued.
+    private readonly SemaphoreSlim _slots;
     private readonly Dictionary<TKey, Substream> _live = new();
     private readonly ITimer? _expiryTimer;
     private TaskCompletionSource<bool>? _expirySignal;
@@ -49,10 +53,10 @@ internal sealed class GroupByStage<T, TKey, TOut> : Outlet<TOut> where TKey : no
         _idleTimeout = idleTimeout;
         _substreamBuffer = context.Materializer.Options.DefaultBufferSize;
         _stage = stage;
-        _output = Channel.CreateBounded<TOut>(new BoundedChannelOptions(context.Materializer.Options.DefaultBufferSize)
+        _slots = new SemaphoreSlim(context.Materializer.Options.DefaultBufferSize);
+        _output = Channel.CreateUnbounded<TOut>(new UnboundedChannelOptions
         {
             SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
             AllowSynchronousContinuations = true,
         });
         stage.QueueDepth = () => _output.Reader.Count;
@@ -67,6 +71,7 @@ internal sealed class GroupByStage<T, TKey, TOut> : Outlet<TOut> where TKey : no
     public override bool TryPull(out TOut item)
     {
         if (!_output.Reader.TryRead(out item!)) return false;
+        _slots.Release();
         _stage.Out++;
         return true;
     }
@@ -80,10 +85,16 @@ internal sealed class GroupByStage<T, TKey, TOut> : Outlet<TOut> where TKey : no
 
     public override void Cancel()
     {
+        if (_downstreamCancelled) return;
         _downstreamCancelled = true;
         _output.Writer.TryComplete();
+        // Wake every substream parked for a slot: its write now fails and it cancels its flow.
+        _slots.Release(CancelledWakeUps);
         Signal.Set(Interlocked.Exchange(ref _expirySignal, null));
     }
+
+    // More than any number of parked substreams; far below int.MaxValue minus the buffer size.
+    private const int CancelledWakeUps = 1 << 24;
 
     private void OnExpiryTick()
     {
@@ -193,12 +204,10 @@ internal sealed class GroupByStage<T, TKey, TOut> : Outlet<TOut> where TKey : no
             {
                 while (outlet.TryPull(out var result))
                 {
-                    if (!_output.Writer.TryWrite(result))
-                    {
-                        var write = _output.Writer.WaitToWriteAsync(cancellationToken);
-                        var ok = write.IsCompleted ? write.GetAwaiter().GetResult() : await _context.ParkAsync(write, activity).ConfigureAwait(false);
-                        if (!ok || !_output.Writer.TryWrite(result)) { outlet.Cancel(); return; }
-                    }
+                    if (!_slots.Wait(0))
+                        await _context.ParkAsync(_slots.WaitAsync(cancellationToken), activity).ConfigureAwait(false);
+                    // Holding a slot, the write fails only when downstream cancelled (output completed).
+                    if (!_output.Writer.TryWrite(result)) { outlet.Cancel(); return; }
                 }
                 var wait = outlet.WaitAsync(cancellationToken);
                 var more = wait.IsCompleted ? wait.GetAwaiter().GetResult() : await _context.ParkAsync(wait, activity).ConfigureAwait(false);
