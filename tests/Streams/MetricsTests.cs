@@ -1,3 +1,4 @@
+using Vigil.TestKit;
 using System.Diagnostics.Metrics;
 using Vigil.Streams;
 
@@ -6,6 +7,24 @@ namespace Vigil.Streams.Tests;
 public sealed class MetricsTests
 {
     private static readonly TimeSpan Safety = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Handle_MetricsOfGroupByGraph_SnapshotReportsEveryStageWithoutThrowing()
+    {
+        using var materializer = new Materializer(new MaterializerOptions { TimeProvider = new ManualClock() });
+        var handle = Source.From(Enumerable.Range(0, 30)).Named("numbers")
+            .GroupBy(i => i % 3, key => Flow.Create<int>().Select(i => i * 10), maxKeys: 8).Named("by-key")
+            .To(Sink.ToList<int>())
+            .Run(materializer);
+        var all = await handle.Value.WaitAsync(Safety);
+
+        var metrics = handle.Metrics;
+        var groupBy = Assert.Single(metrics, m => m.Stage == "by-key");
+        Assert.Equal(30, groupBy.ElementsIn);
+        Assert.Equal(30, groupBy.ElementsOut);
+        Assert.Equal(0, groupBy.QueueDepth);
+        Assert.Equal(30, all.Count);
+    }
 
     [Fact]
     public async Task Meter_LiveGraph_PublishesPerStageCountersAndQueueDepth()

@@ -53,13 +53,16 @@ internal sealed class GroupByStage<T, TKey, TOut> : Outlet<TOut> where TKey : no
         _idleTimeout = idleTimeout;
         _substreamBuffer = context.Materializer.Options.DefaultBufferSize;
         _stage = stage;
-        _slots = new SemaphoreSlim(context.Materializer.Options.DefaultBufferSize);
+        var outputCapacity = context.Materializer.Options.DefaultBufferSize;
+        _slots = new SemaphoreSlim(outputCapacity);
         _output = Channel.CreateUnbounded<TOut>(new UnboundedChannelOptions
         {
             SingleReader = true,
             AllowSynchronousContinuations = true,
         });
-        stage.QueueDepth = () => _output.Reader.Count;
+        // A single-reader unbounded channel cannot count its items; the places taken from the
+        // slot count are the merged outputs waiting for downstream (or being written).
+        stage.QueueDepth = () => Math.Max(0, outputCapacity - _slots.CurrentCount);
         if (idleTimeout is { } idle)
             _expiryTimer = context.TimeProvider.CreateTimer(static s => ((GroupByStage<T, TKey, TOut>)s!).OnExpiryTick(), this, idle, idle);
         context.Start(stage.Name, DispatchAsync);
