@@ -12,6 +12,7 @@ public sealed class ClusterConfigParserTests
         user = vigil
         password = secret
         vhost = /vigil
+        request_queue_type = quorum
 
         [node]
         name = gpu-1
@@ -24,6 +25,7 @@ public sealed class ClusterConfigParserTests
 
         [model echo]
         handler = echo
+        queue_type = classic
 
         [timeouts]
         request = 2s
@@ -47,6 +49,14 @@ public sealed class ClusterConfigParserTests
         Assert.Equal(TimeSpan.FromSeconds(2), c.Timeouts.Request);
         Assert.Equal(TimeSpan.FromMilliseconds(500), c.Timeouts.Heartbeat);
         Assert.Equal(64, c.Client.MaxInFlight);
+        Assert.Equal((QueueTypes.Quorum, QueueTypes.Classic), (c.QueueTypeOf(c.Models[0]), c.QueueTypeOf(c.Models[1])));
+    }
+
+    [Fact]
+    public void Parse_NoQueueType_RequestQueuesAreClassic()
+    {
+        var c = ClusterConfigParser.Parse("[model m]\n", "x.conf", new Hashtable());
+        Assert.Equal(QueueTypes.Classic, c.QueueTypeOf(c.Models[0]));
     }
 
     [Fact]
@@ -76,6 +86,8 @@ public sealed class ClusterConfigParserTests
     [InlineData("name = a\n", "x.conf:1", "before any [section]")]
     [InlineData("[node]\nname = a\nname = b\n", "x.conf:3", "already set on line 2")]
     [InlineData("[node]\nroles = serve\n", "x.conf", "no [model NAME] section")]
+    [InlineData("[broker]\nrequest_queue_type = stream\n", "x.conf:2", "unknown queue type 'stream'; types are classic, quorum")]
+    [InlineData("[model m]\nqueue_type = lazy\n", "x.conf:2", "unknown queue type 'lazy'")]
     public void Parse_BadInput_ErrorNamesWhereAndWhat(string text, string where, string what)
     {
         var e = Assert.Throws<ClusterConfigException>(() => ClusterConfigParser.Parse(text, "x.conf", new Hashtable()));

@@ -6,7 +6,7 @@ using Vigil.Cluster.Configuration;
 namespace Vigil.Cli.Benchmarks;
 
 /// <summary>
-/// <c>vigil bench cluster [--json] [--config FILE] [--requests N] [--large N] [--samples N]</c>:
+/// <c>vigil bench cluster [--json] [--config FILE] [--requests N] [--large N] [--samples N] [--only latency|throughput]</c>:
 /// remote against local inference of a tiny model (added latency p50/p99, with the bare broker
 /// round trip for reference) and requests/s through the broker at 1 KB and 600 KB with publisher
 /// confirms, naive and tuned clients side by side. Needs the broker (scripts/setup broker).
@@ -23,7 +23,10 @@ internal static class ClusterBenchmark
             SmallRequests = a.GetInt("requests", 20000),
             LargeRequests = a.GetInt("large", 300),
             LatencySamples = a.GetInt("samples", 2000),
+            Sections = (a.Get("only") ?? "latency,throughput").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(),
         };
+        foreach (var section in options.Sections)
+            if (section is not ("latency" or "throughput")) throw new CommandLineException($"--only: unknown section '{section}'; sections are latency, throughput");
         a.RejectUnknown();
         ClusterConfig config;
         try { config = ClusterConfigParser.Load(path); }

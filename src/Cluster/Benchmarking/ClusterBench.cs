@@ -17,6 +17,8 @@ public sealed record ClusterBenchOptions
     public int SmallRequests { get; init; } = 20000;
     /// <summary>Requests per throughput run at 600 KB.</summary>
     public int LargeRequests { get; init; } = 300;
+    /// <summary>Which parts to run: <c>latency</c>, <c>throughput</c>.</summary>
+    public IReadOnlySet<string> Sections { get; init; } = new HashSet<string> { "latency", "throughput" };
 }
 
 /// <summary>
@@ -31,79 +33,103 @@ public static class ClusterBench
     public static async Task<string> RunAsync(ClusterConfig baseConfig, ClusterBenchOptions options, TextWriter progress)
     {
         string model = $"bench-sum-{Guid.NewGuid():N}"[..18];
-        var serving = new ModelServing { Id = model, Version = "1", Capacity = 32, Handler = "sum" };
+        // The same tiny model behind a request queue of each type, measured side by side.
+        var servings = QueueTypes.All.Select(t => new ModelServing { Id = $"{model}-{t[0]}", Version = "1", Capacity = 32, Handler = "sum", QueueType = t }).ToList();
         // The tiny ONNX model, when the repository's copy and the ORT library are present.
         string cnnPath = BuiltInHandlers.ResolvePath("models/small-cnn.onnx");
         var cnn = new ModelServing { Id = model.Replace("sum", "cnn"), Version = "1", Capacity = 8, Handler = "onnx", Path = cnnPath };
         string? cnnSkipped = null;
         IInferenceHandler? cnnLocal = null;
-        try { cnnLocal = File.Exists(cnnPath) ? BuiltInHandlers.Create(cnn) : null; cnnSkipped = cnnLocal is null ? $"{cnnPath} not found" : null; }
+        bool latency = options.Sections.Contains("latency"), throughput = options.Sections.Contains("throughput");
+        try { cnnLocal = latency && File.Exists(cnnPath) ? BuiltInHandlers.Create(cnn) : null; cnnSkipped = cnnLocal is null ? $"{cnnPath} not found" : null; }
         catch (Exception e) { cnnSkipped = $"ONNX Runtime unavailable: {e.Message}"; }
         var config = baseConfig with
         {
             Node = new NodeSettings { Name = "bench-node", Roles = ["serve"] },
-            Models = cnnLocal is null ? [serving] : [serving, cnn],
+            Models = cnnLocal is null ? servings : [.. servings, cnn],
             Timeouts = baseConfig.Timeouts with { Request = TimeSpan.FromSeconds(60) },
         };
+        string defaultType = config.Broker.RequestQueueType;
+        string main = servings.First(m => m.QueueType == defaultType).Id;
         var results = new Dictionary<string, object>();
         await using var node = await ClusterNode.StartAsync(config, log: TextWriter.Null).ConfigureAwait(false);
         try
         {
-            progress.WriteLine("latency: local vs remote, 1 KB tensor, model 'sum', one request at a time");
-            results["latency_1kb"] = await LatencyAsync(config, serving.Id, BuiltInHandlers.Create(serving), Floats(256), options.LatencySamples, true).ConfigureAwait(false);
-            if (cnnLocal is not null)
+            if (latency)
             {
-                progress.WriteLine("latency: local vs remote, ONNX small-cnn (1x3x32x32 float32 = 12 KB), one request at a time");
-                var image = WireTensor.FromFloats("image", [1, 3, 32, 32], Floats(3 * 32 * 32).ToFloats());
-                results["latency_onnx_small_cnn"] = await LatencyAsync(config, cnn.Id, cnnLocal, image, options.LatencySamples / 2, false).ConfigureAwait(false);
+                progress.WriteLine("latency: local vs remote (classic and quorum request queues, interleaved), 1 KB tensor, model 'sum', one request at a time");
+                results["latency_1kb"] = await LatencyAsync(config, servings, BuiltInHandlers.Create(servings[0]), Floats(256), options.LatencySamples).ConfigureAwait(false);
+                if (cnnLocal is not null)
+                {
+                    progress.WriteLine("latency: local vs remote, ONNX small-cnn (1x3x32x32 float32 = 12 KB), one request at a time");
+                    var image = WireTensor.FromFloats("image", [1, 3, 32, 32], Floats(3 * 32 * 32).ToFloats());
+                    results["latency_onnx_small_cnn"] = await LatencyAsync(config, [cnn with { QueueType = defaultType }], cnnLocal, image, options.LatencySamples / 2)
+                        .ConfigureAwait(false);
+                }
+                else results["latency_onnx_small_cnn"] = new { skipped = cnnSkipped };
             }
-            else results["latency_onnx_small_cnn"] = new { skipped = cnnSkipped };
-
-            var naive = config.Client with { Channels = 1, ConfirmWindow = 1, FrameMaxRequests = 1, MaxInFlight = 64 };
-            var tuned = config.Client with { Channels = 2, ConfirmWindow = 32, FrameMaxRequests = 8, MaxInFlight = 1024 };
-            var bigFrames = config.Client with { Channels = 2, ConfirmWindow = 32, FrameMaxRequests = 32, MaxInFlight = 2048 };
-            var small = new List<object>();
-            var rates = new List<double>();
-            foreach (var (name, client) in new[] { ("naive: 1 channel, await each confirm, 1 request/message, 64 in flight", naive),
-                                                   ("tuned: 2 channels, 32 confirms in flight each, 8 requests/message, 1024 in flight", tuned),
-                                                   ("tuned: 2 channels, 32 confirms in flight each, 32 requests/message, 2048 in flight", bigFrames) })
-            {
-                int n = client == naive ? Math.Max(1000, options.SmallRequests / 4) : options.SmallRequests;
-                progress.WriteLine($"throughput 1 KB x {n}: {name}");
-                var run = await ThroughputAsync(config with { Client = client }, model, 256, n, name).ConfigureAwait(false);
-                small.Add(run);
-                rates.Add((double)run.GetType().GetProperty("requests_per_s")!.GetValue(run)!);
-            }
-            results["throughput_1kb"] = small;
-            results["ratios"] = new
-            {
-                tuned_8_per_message_vs_naive = Round(rates[1] / rates[0]),
-                tuned_32_per_message_vs_naive = Round(rates[2] / rates[0]),
-                tuned_8_per_message_vs_floor_5000 = Round(rates[1] / 5000),
-            };
-            progress.WriteLine($"throughput 600 KB x {options.LargeRequests}");
-            results["throughput_600kb"] = await ThroughputAsync(config with { Client = tuned with { MaxInFlight = 32 } }, model,
-                224 * 224 * 3, options.LargeRequests, "tuned: 1 request/message (frame byte limit), 32 in flight").ConfigureAwait(false);
+            if (throughput) await ThroughputSectionAsync(config, options, main, servings.First(m => m.QueueType != defaultType), results, progress).ConfigureAwait(false);
         }
         finally
         {
             await node.DrainAsync().ConfigureAwait(false);
-            await DeleteQueueAsync(config, Topology.ModelQueue(model, "1")).ConfigureAwait(false);
-            if (cnnLocal is not null) await DeleteQueueAsync(config, Topology.ModelQueue(cnn.Id, "1")).ConfigureAwait(false);
+            foreach (var m in config.Models) await DeleteQueueAsync(config, Topology.ModelQueue(m.Id, "1")).ConfigureAwait(false);
         }
         var report = new Dictionary<string, object>
         {
             ["benchmark"] = "cluster",
             ["broker"] = BrokerConnector.Describe(config),
             ["machine"] = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription },
-            ["settings"] = "quorum request queue, durable reply queue, persistent messages, publisher confirms on both sides; node in-process on its own connection",
+            ["load_average"] = LoadAverage(),
+            ["settings"] = $"default request queue type {defaultType} ([broker] request_queue_type), durable classic reply queue, persistent messages, " +
+                           "publisher confirms on both sides; node in-process on its own connection",
         };
         foreach (var (k, v) in results) report[k] = v;
+        report["load_average_after"] = LoadAverage();
         return JsonSerializer.Serialize(report, new JsonSerializerOptions
         {
             WriteIndented = true,
             Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         });
+    }
+
+    private static async Task ThroughputSectionAsync(ClusterConfig config, ClusterBenchOptions options, string model, ModelServing other,
+        Dictionary<string, object> results, TextWriter progress)
+    {
+        var naive = config.Client with { Channels = 1, ConfirmWindow = 1, FrameMaxRequests = 1, MaxInFlight = 64 };
+        var tuned = config.Client with { Channels = 2, ConfirmWindow = 32, FrameMaxRequests = 8, MaxInFlight = 1024 };
+        var bigFrames = config.Client with { Channels = 2, ConfirmWindow = 32, FrameMaxRequests = 32, MaxInFlight = 2048 };
+        var small = new List<object>();
+        var rates = new List<double>();
+        string type = config.Broker.RequestQueueType;
+        foreach (var (name, client, target) in new[] {
+                     ($"naive: 1 channel, await each confirm, 1 request/message, 64 in flight ({type} queue)", naive, model),
+                     ($"tuned: 2 channels, 32 confirms in flight each, 8 requests/message, 1024 in flight ({type} queue)", tuned, model),
+                     ($"tuned: 2 channels, 32 confirms in flight each, 32 requests/message, 2048 in flight ({type} queue)", bigFrames, model),
+                     ($"tuned: 2 channels, 32 confirms in flight each, 8 requests/message, 1024 in flight ({other.QueueType} queue)", tuned, other.Id) })
+        {
+            int n = client == naive ? Math.Max(1000, options.SmallRequests / 4) : options.SmallRequests;
+            progress.WriteLine($"throughput 1 KB x {n}: {name}");
+            var run = await ThroughputAsync(config with { Client = client }, target, 256, n, name).ConfigureAwait(false);
+            small.Add(run);
+            rates.Add((double)run.GetType().GetProperty("requests_per_s")!.GetValue(run)!);
+        }
+        results["throughput_1kb"] = small;
+        results["ratios"] = new
+        {
+            tuned_8_per_message_vs_naive = Round(rates[1] / rates[0]),
+            tuned_32_per_message_vs_naive = Round(rates[2] / rates[0]),
+            tuned_8_per_message_vs_floor_5000 = Round(rates[1] / 5000),
+            tuned_8_per_message_default_vs_other_queue_type = Round(rates[1] / rates[3]),
+        };
+        progress.WriteLine($"throughput 600 KB x {options.LargeRequests}");
+        results["throughput_600kb"] = await ThroughputAsync(config with { Client = tuned with { MaxInFlight = 32 } }, model,
+            224 * 224 * 3, options.LargeRequests, $"tuned: 1 request/message (frame byte limit), 32 in flight ({type} queue)").ConfigureAwait(false);
+    }
+
+    private static string LoadAverage()
+    {
+        try { return File.ReadAllText("/proc/loadavg").Trim(); } catch (IOException) { return "unknown"; }
     }
 
     private static WireTensor Floats(int count)
@@ -113,45 +139,62 @@ public static class ClusterBench
         return WireTensor.FromFloats("x", [count], values);
     }
 
-    private static async Task<object> LatencyAsync(ClusterConfig config, string modelId, IInferenceHandler handler, WireTensor input, int samples, bool withBareBroker)
+    private static async Task<object> LatencyAsync(ClusterConfig config, IReadOnlyList<ModelServing> models, IInferenceHandler handler,
+        WireTensor input, int samples)
     {
         var local = new double[samples];
-        var remote = new double[samples];
+        var remote = models.Select(_ => new double[samples]).ToArray();
         await using var client = await RemoteInferenceClient.ConnectAsync(config).ConfigureAwait(false);
         for (int i = 0; i < samples / 10; i++)
         {
-            await handler.InferAsync([client.CreateRequest(modelId, "1", [input])], default).ConfigureAwait(false);
-            await client.InferAsync(client.CreateRequest(modelId, "1", [input])).ConfigureAwait(false);
+            await handler.InferAsync([client.CreateRequest(models[0].Id, "1", [input])], default).ConfigureAwait(false);
+            foreach (var m in models) await client.InferAsync(client.CreateRequest(m.Id, "1", [input])).ConfigureAwait(false);
         }
+        // Interleaved, so a change in machine load affects every alternative alike.
         for (int i = 0; i < samples; i++)
         {
-            var request = client.CreateRequest(modelId, "1", [input]);
+            var request = client.CreateRequest(models[0].Id, "1", [input]);
             long t0 = Stopwatch.GetTimestamp();
             await handler.InferAsync([request], default).ConfigureAwait(false);
             local[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-            t0 = Stopwatch.GetTimestamp();
-            var r = await client.InferAsync(client.CreateRequest(modelId, "1", [input])).ConfigureAwait(false);
-            remote[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-            if (r.Status != InferenceStatus.Ok) throw new InvalidOperationException($"benchmark request failed: {r.Error}");
+            for (int k = 0; k < models.Count; k++)
+            {
+                t0 = Stopwatch.GetTimestamp();
+                var r = await client.InferAsync(client.CreateRequest(models[k].Id, "1", [input])).ConfigureAwait(false);
+                remote[k][i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+                if (r.Status != InferenceStatus.Ok) throw new InvalidOperationException($"benchmark request failed: {r.Error}");
+            }
         }
-        Array.Sort(local); Array.Sort(remote);
-        var raw = withBareBroker ? await RawRoundTrip.MeasureAsync(config, samples).ConfigureAwait(false) : null;
-        double P(double[] a, double q) => a[Math.Min(a.Length - 1, (int)(q * a.Length))];
+        Array.Sort(local);
+        var byType = new Dictionary<string, object>();
+        for (int k = 0; k < models.Count; k++)
+        {
+            var times = remote[k];
+            Array.Sort(times);
+            string type = config.QueueTypeOf(models[k]);
+            var raw = models.Count > 1 ? await RawRoundTrip.MeasureAsync(config, type, samples).ConfigureAwait(false) : null;
+            byType[type] = new
+            {
+                bare_broker_round_trip_ms = raw is null ? null : new { p50 = Round(P(raw, 0.5)), p99 = Round(P(raw, 0.99)), note = $"RabbitMQ.Client alone, {type} request queue, classic reply queue, 1 KB, no Vigil code" },
+                remote_ms = new { p50 = Round(P(times, 0.5)), p99 = Round(P(times, 0.99)) },
+                added_ms = new { p50 = Round(P(times, 0.5) - P(local, 0.5)), p99 = Round(P(times, 0.99) - P(local, 0.99)) },
+                vigil_overhead_over_bare_broker_p50_ms = raw is null ? (double?)null : Round(P(times, 0.5) - P(raw, 0.5)),
+                meets_floor_added_p50_2ms = P(times, 0.5) - P(local, 0.5) <= 2.0,
+            };
+        }
         return new
         {
             samples,
-            model = modelId,
+            models = models.Select(m => m.Id).ToList(),
             input_bytes = input.Data.Length,
-            bare_broker_round_trip_ms = raw is null ? null : new { p50 = Round(P(raw, 0.5)), p99 = Round(P(raw, 0.99)), note = "RabbitMQ.Client alone, same queue types, 1 KB, no Vigil code: the floor on this machine now" },
             local_ms = new { p50 = Round(P(local, 0.5)), p99 = Round(P(local, 0.99)) },
-            remote_ms = new { p50 = Round(P(remote, 0.5)), p99 = Round(P(remote, 0.99)) },
-            added_ms = new { p50 = Round(P(remote, 0.5) - P(local, 0.5)), p99 = Round(P(remote, 0.99) - P(local, 0.99)) },
-            vigil_overhead_over_bare_broker_p50_ms = raw is null ? (double?)null : Round(P(remote, 0.5) - P(raw, 0.5)),
-            remote_vs_bare_broker_p50_ratio = raw is null ? (double?)null : Round(P(remote, 0.5) / P(raw, 0.5)),
+            default_request_queue_type = config.Broker.RequestQueueType,
+            request_queue_types = byType,
             floor_added_p50_ms = 2.0,
-            meets_floor = P(remote, 0.5) - P(local, 0.5) <= 2.0,
         };
     }
+
+    private static double P(double[] sorted, double q) => sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
 
     private static async Task<object> ThroughputAsync(ClusterConfig config, string model, int floats, int count, string name)
     {

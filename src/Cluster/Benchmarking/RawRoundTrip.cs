@@ -8,19 +8,20 @@ namespace Vigil.Cluster.Benchmarking;
 
 /// <summary>
 /// Reference point for the latency benchmark: the bare broker round trip on this machine, using
-/// RabbitMQ.Client directly (publish to a quorum queue, a consumer republishes the body to a durable
-/// reply queue, the requester consumes it), one message at a time, no Vigil code on the path.
+/// RabbitMQ.Client directly (persistent publish to a durable request queue of the given type, a
+/// consumer republishes the body to a durable classic reply queue — the type Vigil's reply path
+/// uses — and acknowledges, the requester consumes it), one message at a time, no Vigil code on the path.
 /// </summary>
 internal static class RawRoundTrip
 {
-    public static async Task<double[]> MeasureAsync(ClusterConfig config, int samples)
+    public static async Task<double[]> MeasureAsync(ClusterConfig config, string queueType, int samples)
     {
         string id = Guid.NewGuid().ToString("N")[..8];
         string requests = $"vigil.bench.raw.{id}", replies = $"vigil.bench.raw-reply.{id}";
         await using var connection = await BrokerConnector.ConnectAsync(config, "vigil-bench-raw", TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         await using var server = await connection.CreateChannelAsync().ConfigureAwait(false);
         await using var client = await connection.CreateChannelAsync().ConfigureAwait(false);
-        await server.QueueDeclareAsync(requests, true, false, false, new Dictionary<string, object?> { ["x-queue-type"] = "quorum" }).ConfigureAwait(false);
+        await server.QueueDeclareAsync(requests, true, false, false, RequestQueues.Arguments(queueType)).ConfigureAwait(false);
         await client.QueueDeclareAsync(replies, true, false, false).ConfigureAwait(false);
         var props = new BasicProperties { DeliveryMode = DeliveryModes.Persistent };
         var echo = new AsyncEventingBasicConsumer(server);

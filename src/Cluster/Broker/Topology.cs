@@ -12,7 +12,7 @@ public static class Topology
     /// <summary>Fanout exchange carrying node heartbeats.</summary>
     public const string HeartbeatExchange = "vigil.cluster.heartbeats";
 
-    /// <summary>The durable quorum queue of requests for one model version.</summary>
+    /// <summary>The durable queue of requests for one model version (classic or quorum: see <see cref="RequestQueues"/>).</summary>
     public static string ModelQueue(string modelId, string version) => $"vigil.infer.{modelId}.v{version}";
 
     /// <summary>A requester's reply queue.</summary>
@@ -34,11 +34,6 @@ public static class Topology
         await channel.ExchangeDeclareAsync(ShardControlExchange(ring), ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: ct).ConfigureAwait(false);
         await channel.ExchangeDeclareAsync(ShardResultsExchange(ring), ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: ct).ConfigureAwait(false);
     }
-
-    /// <summary>Declares the quorum request queue of a model.</summary>
-    public static Task DeclareModelQueueAsync(IChannel channel, string modelId, string version, CancellationToken ct = default) =>
-        channel.QueueDeclareAsync(ModelQueue(modelId, version), durable: true, exclusive: false, autoDelete: false,
-            arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum" }, cancellationToken: ct);
 
     /// <summary>
     /// Declares a reply queue: durable so results confirmed to it survive a broker restart, and

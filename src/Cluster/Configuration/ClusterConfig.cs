@@ -16,6 +16,22 @@ public sealed record BrokerSettings
     public string Password { get; init; } = "guest";
     /// <summary>Virtual host.</summary>
     public string VirtualHost { get; init; } = "/";
+    /// <summary>
+    /// Type of the model request queues a node or client declares (<see cref="QueueTypes.Classic"/> or
+    /// <see cref="QueueTypes.Quorum"/>); <see cref="ModelServing.QueueType"/> overrides it per model.
+    /// </summary>
+    public string RequestQueueType { get; init; } = QueueTypes.Classic;
+}
+
+/// <summary>The RabbitMQ queue types a model request queue may have (trade-offs in docs/cluster.md).</summary>
+public static class QueueTypes
+{
+    /// <summary>Durable classic queue: fastest round trip on one broker; not replicated.</summary>
+    public const string Classic = "classic";
+    /// <summary>Quorum queue: replicated across a multi-broker RabbitMQ cluster; delivers after a Raft commit (fsync).</summary>
+    public const string Quorum = "quorum";
+    /// <summary>Both, in the order the documentation lists them.</summary>
+    public static readonly IReadOnlyList<string> All = [Classic, Quorum];
 }
 
 /// <summary>What a node does (section <c>[node]</c>).</summary>
@@ -42,6 +58,8 @@ public sealed record ModelServing
     public string Path { get; init; } = "";
     /// <summary>Artificial delay per batch (built-in test models only): makes a "slow model".</summary>
     public TimeSpan Delay { get; init; } = TimeSpan.Zero;
+    /// <summary>Type of this model's request queue; null: <see cref="BrokerSettings.RequestQueueType"/>.</summary>
+    public string? QueueType { get; init; }
 }
 
 /// <summary>Time limits (section <c>[timeouts]</c>).</summary>
@@ -111,4 +129,7 @@ public sealed record ClusterConfig
 
     /// <summary>True when the node has <paramref name="role"/>.</summary>
     public bool HasRole(string role) => Node.Roles.Contains(role, StringComparer.Ordinal);
+
+    /// <summary>The request queue type of <paramref name="model"/>: its own setting, else the broker-wide one.</summary>
+    public string QueueTypeOf(ModelServing model) => model.QueueType ?? Broker.RequestQueueType;
 }

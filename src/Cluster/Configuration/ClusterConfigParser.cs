@@ -14,7 +14,7 @@ public static class ClusterConfigParser
     /// <summary>Prefix of environment variables that override the file.</summary>
     public const string EnvironmentPrefix = "VIGIL_CLUSTER__";
 
-    private enum Kind { Text, PositiveInt, Duration, List, Hosts, Roles, Handler, ShardFunction }
+    private enum Kind { Text, PositiveInt, Duration, List, Hosts, Roles, Handler, ShardFunction, QueueType }
 
     private sealed record Setting(Kind Kind, Func<ClusterConfig, object, ClusterConfig> Apply);
 
@@ -29,6 +29,7 @@ public static class ClusterConfigParser
             ["user"] = new(Kind.Text, (c, v) => c with { Broker = c.Broker with { User = (string)v } }),
             ["password"] = new(Kind.Text, (c, v) => c with { Broker = c.Broker with { Password = (string)v } }),
             ["vhost"] = new(Kind.Text, (c, v) => c with { Broker = c.Broker with { VirtualHost = (string)v } }),
+            ["request_queue_type"] = new(Kind.QueueType, (c, v) => c with { Broker = c.Broker with { RequestQueueType = (string)v } }),
         },
         ["node"] = new(StringComparer.Ordinal)
         {
@@ -70,6 +71,7 @@ public static class ClusterConfigParser
         ["handler"] = new(Kind.Handler, (m, v) => m with { Handler = (string)v }),
         ["delay"] = new(Kind.Duration, (m, v) => m with { Delay = (TimeSpan)v }),
         ["path"] = new(Kind.Text, (m, v) => m with { Path = (string)v }),
+        ["queue_type"] = new(Kind.QueueType, (m, v) => m with { QueueType = (string)v }),
     };
 
     /// <summary>Built-in handler names accepted by <c>handler =</c>.</summary>
@@ -213,6 +215,9 @@ public static class ClusterConfigParser
                 return value;
             case Kind.ShardFunction:
                 if (value is not ("sequence" or "ppg")) throw new ClusterConfigException($"{where}: unknown shard function '{value}'; functions are sequence, ppg");
+                return value;
+            case Kind.QueueType:
+                if (!QueueTypes.All.Contains(value)) throw new ClusterConfigException($"{where}: unknown queue type '{value}'; types are {string.Join(", ", QueueTypes.All)}");
                 return value;
             case Kind.Hosts:
                 var hosts = new List<BrokerEndpoint>();

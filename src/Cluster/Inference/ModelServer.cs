@@ -8,7 +8,7 @@ using Vigil.Cluster.Wire;
 namespace Vigil.Cluster.Inference;
 
 /// <summary>
-/// Serves one model on a node: consumes the model's quorum queue with a prefetch equal to the
+/// Serves one model on a node: consumes the model's request queue with a prefetch equal to the
 /// model's batching capacity (so a slow node holds, and therefore takes, less work), runs batches
 /// through an <see cref="IInferenceHandler"/>, publishes results to each requester's reply queue
 /// with publisher confirms, and only then acknowledges the requests. A node killed before the
@@ -26,6 +26,7 @@ public sealed class ModelServer : IAsyncDisposable
     private readonly string _node;
     private readonly TimeProvider _time;
     private readonly ClusterConfig _config;
+    private readonly Action<string>? _log;
     private readonly Channel<Delivery> _inbox = Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions { SingleReader = true });
     // Bounds batches whose results are being published while the next batch runs.
     private readonly SemaphoreSlim _publishSlots = new(4, 4);
@@ -60,10 +61,17 @@ public sealed class ModelServer : IAsyncDisposable
     public long Malformed => Interlocked.Read(ref _malformed);
 
     /// <summary>Creates a server; call <see cref="StartAsync"/>.</summary>
-    public ModelServer(ClusterConfig config, ModelServing model, IInferenceHandler handler, IConnection connection, TimeProvider? time = null)
+    /// <param name="config">The node's configuration.</param>
+    /// <param name="model">The model served.</param>
+    /// <param name="handler">Computes the results.</param>
+    /// <param name="connection">The node's broker connection.</param>
+    /// <param name="time">Clock for request deadlines (tests pass a manual clock).</param>
+    /// <param name="log">Receives one-line events (a replaced leftover queue).</param>
+    public ModelServer(ClusterConfig config, ModelServing model, IInferenceHandler handler, IConnection connection, TimeProvider? time = null,
+        Action<string>? log = null)
     {
         _config = config; _model = model; _handler = handler; _connection = connection;
-        _node = config.Node.Name; _time = time ?? TimeProvider.System;
+        _node = config.Node.Name; _time = time ?? TimeProvider.System; _log = log;
     }
 
     /// <summary>Declares the model queue and starts consuming.</summary>
@@ -75,7 +83,8 @@ public sealed class ModelServer : IAsyncDisposable
         _publishChannel = await _connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), ct).ConfigureAwait(false);
         _consumeChannel = await _connection.CreateChannelAsync(cancellationToken: ct).ConfigureAwait(false);
-        await Topology.DeclareModelQueueAsync(_consumeChannel, _model.Id, _model.Version, ct).ConfigureAwait(false);
+        await RequestQueues.DeclareAsync(_connection, Topology.ModelQueue(_model.Id, _model.Version), _config.QueueTypeOf(_model), _log, ct)
+            .ConfigureAwait(false);
         await _consumeChannel.BasicQosAsync(0, (ushort)Math.Min(_model.Capacity, ushort.MaxValue), false, ct).ConfigureAwait(false);
         var consumer = new AsyncEventingBasicConsumer(_consumeChannel);
         consumer.ReceivedAsync += OnDeliveryAsync;
@@ -148,7 +157,7 @@ public sealed class ModelServer : IAsyncDisposable
                 else live.Add((d.ReplyTo, r));
             }
         if (live.Count == 0) return results;
-        // Higher priority first among what this node holds (quorum queues have no priorities).
+        // Higher priority first among what this node holds (the request queue has no priorities).
         live = live.OrderByDescending(x => x.Request.Priority).ToList();
         // A frame may carry more requests than the model's capacity: run them in capacity-sized batches.
         var outcomes = new List<HandlerOutcome>(live.Count);

@@ -42,7 +42,6 @@ public sealed class RemoteInferenceClient : IAsyncDisposable
     private readonly List<Task> _publishers = new();
     private readonly SemaphoreSlim _declareGate = new(1, 1);
     private IChannel? _replyChannel;
-    private IChannel? _adminChannel;
     private ITimer? _sweeper;
     private long _admitted, _results, _duplicates, _expired, _republished, _frames;
     private int _consecutiveFailures;
@@ -79,7 +78,6 @@ public sealed class RemoteInferenceClient : IAsyncDisposable
 
     private async Task StartAsync(CancellationToken ct)
     {
-        _adminChannel = await _connection.CreateChannelAsync(cancellationToken: ct).ConfigureAwait(false);
         _replyChannel = await _connection.CreateChannelAsync(cancellationToken: ct).ConfigureAwait(false);
         var expiry = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMinutes(5).Ticks, _config.Timeouts.Request.Ticks * 10));
         await Topology.DeclareReplyQueueAsync(_replyChannel, Name, expiry, ct).ConfigureAwait(false);
@@ -202,9 +200,7 @@ public sealed class RemoteInferenceClient : IAsyncDisposable
         try
         {
             if (_declared.ContainsKey(queue)) return;
-            if (_adminChannel is null || _adminChannel.IsClosed)
-                _adminChannel = await _connection.CreateChannelAsync(cancellationToken: _stop.Token).ConfigureAwait(false);
-            await Topology.DeclareModelQueueAsync(_adminChannel, request.ModelId, request.ModelVersion, _stop.Token).ConfigureAwait(false);
+            await RequestQueues.EnsureExistsAsync(_connection, queue, _config.Broker.RequestQueueType, _stop.Token).ConfigureAwait(false);
             _declared[queue] = true;
         }
         finally { _declareGate.Release(); }

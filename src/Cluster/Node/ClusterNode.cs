@@ -65,7 +65,7 @@ public sealed class ClusterNode : IAsyncDisposable
         if (_config.HasRole("serve"))
             foreach (var model in _config.Models)
             {
-                var server = new ModelServer(_config, model, handlers(model), _connection);
+                var server = new ModelServer(_config, model, handlers(model), _connection, log: Log);
                 await server.StartAsync(ct).ConfigureAwait(false);
                 _servers.Add(server);
             }
