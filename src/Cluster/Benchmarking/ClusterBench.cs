@@ -35,6 +35,8 @@ public static class ClusterBench
         string model = $"bench-sum-{Guid.NewGuid():N}"[..18];
         // The same tiny model behind a request queue of each type, measured side by side.
         var servings = QueueTypes.All.Select(t => new ModelServing { Id = $"{model}-{t[0]}", Version = "1", Capacity = 32, Handler = "sum", QueueType = t }).ToList();
+        // The classic one again with the serving side's idle fast path off, to show what the fast paths save.
+        var queuedServing = servings[0] with { Id = $"{model}-cq", DirectRun = false };
         // The tiny ONNX model, when the repository's copy and the ORT library are present.
         string cnnPath = BuiltInHandlers.ResolvePath("models/small-cnn.onnx");
         var cnn = new ModelServing { Id = model.Replace("sum", "cnn"), Version = "1", Capacity = 8, Handler = "onnx", Path = cnnPath };
@@ -46,25 +48,34 @@ public static class ClusterBench
         var config = baseConfig with
         {
             Node = new NodeSettings { Name = "bench-node", Roles = ["serve"] },
-            Models = cnnLocal is null ? servings : [.. servings, cnn],
+            Models = cnnLocal is null ? [.. servings, queuedServing] : [.. servings, queuedServing, cnn],
             Timeouts = baseConfig.Timeouts with { Request = TimeSpan.FromSeconds(60) },
         };
         string defaultType = config.Broker.RequestQueueType;
         string main = servings.First(m => m.QueueType == defaultType).Id;
         var results = new Dictionary<string, object>();
+        string loadBefore = LoadAverage();
         await using var node = await ClusterNode.StartAsync(config, log: TextWriter.Null).ConfigureAwait(false);
         try
         {
             if (latency)
             {
-                progress.WriteLine("latency: local vs remote (classic and quorum request queues, interleaved), 1 KB tensor, model 'sum', one request at a time");
-                results["latency_1kb"] = await LatencyAsync(config, servings, BuiltInHandlers.Create(servings[0]), Floats(256), options.LatencySamples).ConfigureAwait(false);
+                progress.WriteLine("latency: local vs remote (request queue types and fast paths, interleaved), 1 KB tensor, model 'sum', one request at a time");
+                await using var fast = await RemoteInferenceClient.ConnectAsync(config).ConfigureAwait(false);
+                await using var queued = await RemoteInferenceClient.ConnectAsync(config with { Client = config.Client with { DirectPublish = false } }).ConfigureAwait(false);
+                Alternative[] alternatives =
+                [
+                    new("classic request queue, idle fast paths (default)", fast, servings[0], QueueTypes.Classic),
+                    new("classic request queue, fast paths off (every hop through the outbox and inbox loops)", queued, queuedServing, null),
+                    new("quorum request queue, idle fast paths", fast, servings[1], QueueTypes.Quorum),
+                ];
+                results["latency_1kb"] = await LatencyAsync(config, alternatives, BuiltInHandlers.Create(servings[0]), Floats(256), options.LatencySamples).ConfigureAwait(false);
                 if (cnnLocal is not null)
                 {
                     progress.WriteLine("latency: local vs remote, ONNX small-cnn (1x3x32x32 float32 = 12 KB), one request at a time");
                     var image = WireTensor.FromFloats("image", [1, 3, 32, 32], Floats(3 * 32 * 32).ToFloats());
-                    results["latency_onnx_small_cnn"] = await LatencyAsync(config, [cnn with { QueueType = defaultType }], cnnLocal, image, options.LatencySamples / 2)
-                        .ConfigureAwait(false);
+                    results["latency_onnx_small_cnn"] = await LatencyAsync(config, [new("classic request queue, idle fast paths", fast, cnn, null)], cnnLocal, image,
+                        options.LatencySamples / 2).ConfigureAwait(false);
                 }
                 else results["latency_onnx_small_cnn"] = new { skipped = cnnSkipped };
             }
@@ -80,7 +91,7 @@ public static class ClusterBench
             ["benchmark"] = "cluster",
             ["broker"] = BrokerConnector.Describe(config),
             ["machine"] = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription },
-            ["load_average"] = LoadAverage(),
+            ["load_average"] = loadBefore,
             ["settings"] = $"default request queue type {defaultType} ([broker] request_queue_type), durable classic reply queue, persistent messages, " +
                            "publisher confirms on both sides; node in-process on its own connection",
         };
@@ -139,57 +150,71 @@ public static class ClusterBench
         return WireTensor.FromFloats("x", [count], values);
     }
 
-    private static async Task<object> LatencyAsync(ClusterConfig config, IReadOnlyList<ModelServing> models, IInferenceHandler handler,
+    /// <summary>One remote alternative of the latency comparison.</summary>
+    private sealed record Alternative(string Label, RemoteInferenceClient Client, ModelServing Model, string? BareQueueType);
+
+    private static async Task<object> LatencyAsync(ClusterConfig config, IReadOnlyList<Alternative> alternatives, IInferenceHandler handler,
         WireTensor input, int samples)
     {
         var local = new double[samples];
-        var remote = models.Select(_ => new double[samples]).ToArray();
-        await using var client = await RemoteInferenceClient.ConnectAsync(config).ConfigureAwait(false);
+        var remote = alternatives.Select(_ => new double[samples]).ToArray();
+        var first = alternatives[0];
         for (int i = 0; i < samples / 10; i++)
         {
-            await handler.InferAsync([client.CreateRequest(models[0].Id, "1", [input])], default).ConfigureAwait(false);
-            foreach (var m in models) await client.InferAsync(client.CreateRequest(m.Id, "1", [input])).ConfigureAwait(false);
+            await handler.InferAsync([first.Client.CreateRequest(first.Model.Id, "1", [input])], default).ConfigureAwait(false);
+            foreach (var a in alternatives) await a.Client.InferAsync(a.Client.CreateRequest(a.Model.Id, "1", [input])).ConfigureAwait(false);
         }
         // Interleaved, so a change in machine load affects every alternative alike.
         for (int i = 0; i < samples; i++)
         {
-            var request = client.CreateRequest(models[0].Id, "1", [input]);
+            var request = first.Client.CreateRequest(first.Model.Id, "1", [input]);
             long t0 = Stopwatch.GetTimestamp();
             await handler.InferAsync([request], default).ConfigureAwait(false);
             local[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-            for (int k = 0; k < models.Count; k++)
+            for (int k = 0; k < alternatives.Count; k++)
             {
+                var a = alternatives[k];
                 t0 = Stopwatch.GetTimestamp();
-                var r = await client.InferAsync(client.CreateRequest(models[k].Id, "1", [input])).ConfigureAwait(false);
+                var r = await a.Client.InferAsync(a.Client.CreateRequest(a.Model.Id, "1", [input])).ConfigureAwait(false);
                 remote[k][i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
                 if (r.Status != InferenceStatus.Ok) throw new InvalidOperationException($"benchmark request failed: {r.Error}");
             }
         }
         Array.Sort(local);
-        var byType = new Dictionary<string, object>();
-        for (int k = 0; k < models.Count; k++)
+        var rows = new List<object>();
+        for (int k = 0; k < alternatives.Count; k++)
         {
+            var a = alternatives[k];
             var times = remote[k];
             Array.Sort(times);
-            string type = config.QueueTypeOf(models[k]);
-            var raw = models.Count > 1 ? await RawRoundTrip.MeasureAsync(config, type, samples).ConfigureAwait(false) : null;
-            byType[type] = new
+            var bare = a.BareQueueType is null ? null : await RawRoundTrip.MeasureAsync(config, a.BareQueueType, samples, false).ConfigureAwait(false);
+            var bareSame = a.BareQueueType is null ? null : await RawRoundTrip.MeasureAsync(config, a.BareQueueType, samples, true).ConfigureAwait(false);
+            rows.Add(new
             {
-                bare_broker_round_trip_ms = raw is null ? null : new { p50 = Round(P(raw, 0.5)), p99 = Round(P(raw, 0.99)), note = $"RabbitMQ.Client alone, {type} request queue, classic reply queue, 1 KB, no Vigil code" },
+                remote = a.Label,
+                request_queue_type = config.QueueTypeOf(a.Model),
                 remote_ms = new { p50 = Round(P(times, 0.5)), p99 = Round(P(times, 0.99)) },
                 added_ms = new { p50 = Round(P(times, 0.5) - P(local, 0.5)), p99 = Round(P(times, 0.99) - P(local, 0.99)) },
-                vigil_overhead_over_bare_broker_p50_ms = raw is null ? (double?)null : Round(P(times, 0.5) - P(raw, 0.5)),
+                bare_broker_round_trip_minimal_ms = bare is null ? null : new
+                {
+                    p50 = Round(P(bare, 0.5)), p99 = Round(P(bare, 0.99)),
+                    note = $"RabbitMQ.Client alone, {a.BareQueueType} request queue, classic reply queue, persistent 1 KB, no confirms, auto-ack replies",
+                },
+                bare_broker_round_trip_same_guarantees_ms = bareSame is null ? null : new
+                {
+                    p50 = Round(P(bareSame, 0.5)), p99 = Round(P(bareSame, 0.99)),
+                    note = "as above plus what Vigil needs for its guarantees: publisher confirms on both sides, request acked after its reply is confirmed, reply acked by the requester",
+                },
+                vigil_code_over_bare_same_guarantees_p50_ms = bareSame is null ? (double?)null : Round(P(times, 0.5) - P(bareSame, 0.5)),
                 meets_floor_added_p50_2ms = P(times, 0.5) - P(local, 0.5) <= 2.0,
-            };
+            });
         }
         return new
         {
             samples,
-            models = models.Select(m => m.Id).ToList(),
             input_bytes = input.Data.Length,
             local_ms = new { p50 = Round(P(local, 0.5)), p99 = Round(P(local, 0.99)) },
-            default_request_queue_type = config.Broker.RequestQueueType,
-            request_queue_types = byType,
+            remote = rows,
             floor_added_p50_ms = 2.0,
         };
     }

@@ -7,34 +7,46 @@ using Vigil.Cluster.Configuration;
 namespace Vigil.Cluster.Benchmarking;
 
 /// <summary>
-/// Reference point for the latency benchmark: the bare broker round trip on this machine, using
-/// RabbitMQ.Client directly (persistent publish to a durable request queue of the given type, a
-/// consumer republishes the body to a durable classic reply queue — the type Vigil's reply path
-/// uses — and acknowledges, the requester consumes it), one message at a time, no Vigil code on the path.
+/// Reference points for the latency benchmark: the bare broker round trip on this machine, using
+/// RabbitMQ.Client directly, one 1 KB message at a time, no Vigil code on the path. The requester
+/// publishes a persistent message to a durable request queue of the given type; a consumer (on its
+/// own connection, as a node would be) republishes the body to a durable classic reply queue — the
+/// type Vigil's reply path uses — and acknowledges; the requester consumes it.
+/// <para>Two flavours: <i>minimal</i> (no publisher confirms, auto-ack on the reply queue) and
+/// <i>same guarantees as Vigil</i> (publisher confirms on both sides, the request acknowledged
+/// only once its reply is confirmed, the reply acknowledged by the requester).</para>
 /// </summary>
 internal static class RawRoundTrip
 {
-    public static async Task<double[]> MeasureAsync(ClusterConfig config, string queueType, int samples)
+    public static async Task<double[]> MeasureAsync(ClusterConfig config, string queueType, int samples, bool sameGuaranteesAsVigil)
     {
         string id = Guid.NewGuid().ToString("N")[..8];
         string requests = $"vigil.bench.raw.{id}", replies = $"vigil.bench.raw-reply.{id}";
-        await using var connection = await BrokerConnector.ConnectAsync(config, "vigil-bench-raw", TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-        await using var server = await connection.CreateChannelAsync().ConfigureAwait(false);
-        await using var client = await connection.CreateChannelAsync().ConfigureAwait(false);
+        bool confirms = sameGuaranteesAsVigil;
+        await using var clientConnection = await BrokerConnector.ConnectAsync(config, "vigil-bench-raw-client", TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        await using var serverConnection = await BrokerConnector.ConnectAsync(config, "vigil-bench-raw-server", TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        await using var server = await serverConnection.CreateChannelAsync(new CreateChannelOptions(confirms, confirms)).ConfigureAwait(false);
+        await using var client = await clientConnection.CreateChannelAsync(new CreateChannelOptions(confirms, confirms)).ConfigureAwait(false);
         await server.QueueDeclareAsync(requests, true, false, false, RequestQueues.Arguments(queueType)).ConfigureAwait(false);
         await client.QueueDeclareAsync(replies, true, false, false).ConfigureAwait(false);
         var props = new BasicProperties { DeliveryMode = DeliveryModes.Persistent };
         var echo = new AsyncEventingBasicConsumer(server);
-        echo.ReceivedAsync += async (_, e) =>
+        echo.ReceivedAsync += (_, e) =>
         {
-            await server.BasicPublishAsync("", replies, false, props, e.Body.ToArray()).ConfigureAwait(false);
-            await server.BasicAckAsync(e.DeliveryTag, false).ConfigureAwait(false);
+            // Not awaited: the next delivery need not wait for this reply's confirm (as in ModelServer).
+            _ = ReplyThenAckAsync(server, replies, props, e.Body.ToArray(), e.DeliveryTag);
+            return Task.CompletedTask;
         };
+        await server.BasicQosAsync(0, 32, false).ConfigureAwait(false);
         await server.BasicConsumeAsync(requests, false, echo).ConfigureAwait(false);
         TaskCompletionSource? waiting = null;
         var back = new AsyncEventingBasicConsumer(client);
-        back.ReceivedAsync += (_, _) => { waiting!.TrySetResult(); return Task.CompletedTask; };
-        await client.BasicConsumeAsync(replies, true, back).ConfigureAwait(false);
+        back.ReceivedAsync += async (_, e) =>
+        {
+            waiting!.TrySetResult();
+            if (confirms) await client.BasicAckAsync(e.DeliveryTag, false).ConfigureAwait(false);
+        };
+        await client.BasicConsumeAsync(replies, autoAck: !confirms, back).ConfigureAwait(false);
         var body = new byte[1024];
         var times = new double[samples];
         try
@@ -43,9 +55,11 @@ internal static class RawRoundTrip
             {
                 waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 long t0 = Stopwatch.GetTimestamp();
-                await client.BasicPublishAsync("", requests, false, props, body).ConfigureAwait(false);
+                // With confirms the publish completes on the broker's confirm; like Vigil's client, do not hold the round trip on it.
+                var published = client.BasicPublishAsync("", requests, false, props, body).AsTask();
                 await waiting.Task.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
                 if (i >= 0) times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+                await published.ConfigureAwait(false);
             }
         }
         finally
@@ -55,5 +69,15 @@ internal static class RawRoundTrip
         }
         Array.Sort(times);
         return times;
+    }
+
+    private static async Task ReplyThenAckAsync(IChannel server, string replies, BasicProperties props, byte[] body, ulong tag)
+    {
+        try
+        {
+            await server.BasicPublishAsync("", replies, false, props, body).ConfigureAwait(false);
+            await server.BasicAckAsync(tag, false).ConfigureAwait(false);
+        }
+        catch (Exception) { /* the queues are being deleted at the end of the run */ }
     }
 }

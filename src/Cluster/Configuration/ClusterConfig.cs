@@ -60,6 +60,8 @@ public sealed record ModelServing
     public TimeSpan Delay { get; init; } = TimeSpan.Zero;
     /// <summary>Type of this model's request queue; null: <see cref="BrokerSettings.RequestQueueType"/>.</summary>
     public string? QueueType { get; init; }
+    /// <summary>Idle fast path: run a delivery in the consumer callback when the work loop is idle (off only to measure its worth).</summary>
+    internal bool DirectRun { get; init; } = true;
 }
 
 /// <summary>Time limits (section <c>[timeouts]</c>).</summary>
@@ -94,6 +96,8 @@ public sealed record ClientSettings
     public int FrameMaxRequests { get; init; } = 8;
     /// <summary>Most payload bytes per broker message (a larger single request still goes alone).</summary>
     public int FrameMaxBytes { get; init; } = 1 << 20;
+    /// <summary>Idle fast path: publish from the caller when nothing is queued (off only to measure its worth).</summary>
+    internal bool DirectPublish { get; init; } = true;
 }
 
 /// <summary>Patient sharding settings (section <c>[shard]</c>).</summary>

@@ -27,9 +27,13 @@ public sealed class ModelServer : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ClusterConfig _config;
     private readonly Action<string>? _log;
-    private readonly Channel<Delivery> _inbox = Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions { SingleReader = true });
+    // Not SingleReader: that variant cannot count its items, and the idle fast path asks for the count.
+    private readonly Channel<Delivery> _inbox = Channel.CreateUnbounded<Delivery>();
     // Bounds batches whose results are being published while the next batch runs.
-    private readonly SemaphoreSlim _publishSlots = new(4, 4);
+    private const int PublishSlots = 4;
+    private readonly SemaphoreSlim _publishSlots = new(PublishSlots, PublishSlots);
+    // Held by whoever runs a batch: the work loop, or a consumer callback on the idle fast path.
+    private readonly SemaphoreSlim _runGate = new(1, 1);
     private readonly TaskCompletionSource _unregistered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
     private IChannel? _consumeChannel;
@@ -111,26 +115,46 @@ public sealed class ModelServer : IAsyncDisposable
             return;
         }
         Interlocked.Add(ref _inHand, requests.Count);
-        if (!_inbox.Writer.TryWrite(new Delivery(e.DeliveryTag, generation, e.BasicProperties.ReplyTo!, requests)))
+        var delivery = new Delivery(e.DeliveryTag, generation, e.BasicProperties.ReplyTo!, requests);
+        // Idle fast path: nothing queued and no batch running, so run this one here instead of
+        // handing it to the work loop (one thread hop less). Not awaited: a slow model returns the
+        // callback at its first await, and deliveries arriving meanwhile queue for the work loop,
+        // which batches them as usual.
+        if (_model.DirectRun && _inbox.Reader.Count == 0 && !_inbox.Reader.Completion.IsCompleted && _runGate.Wait(0))
+        {
+            _ = RunHeldGateAsync([delivery]);
+            return;
+        }
+        if (!_inbox.Writer.TryWrite(delivery))
             Interlocked.Add(ref _inHand, -requests.Count); // draining: left unacked, redelivered elsewhere
     }
 
     private async Task WorkLoopAsync()
     {
         var reader = _inbox.Reader;
-        var pending = new List<Task>();
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            await _runGate.WaitAsync().ConfigureAwait(false);
             var deliveries = new List<Delivery>();
             int count = 0;
             while (count < _model.Capacity && reader.TryRead(out var d)) { deliveries.Add(d); count += d.Requests.Count; }
-            if (deliveries.Count == 0) continue;
-            await _publishSlots.WaitAsync().ConfigureAwait(false);
-            var results = await RunBatchAsync(deliveries).ConfigureAwait(false);
-            pending.RemoveAll(t => t.IsCompleted);
-            pending.Add(PublishAndAckAsync(deliveries, results));
+            if (deliveries.Count == 0) { _runGate.Release(); continue; }
+            await RunHeldGateAsync(deliveries).ConfigureAwait(false);
         }
-        await Task.WhenAll(pending).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs one batch; the caller holds the run gate, released here once the batch ran (its results may still be publishing).</summary>
+    private async Task RunHeldGateAsync(List<Delivery> deliveries)
+    {
+        try
+        {
+            await _publishSlots.WaitAsync().ConfigureAwait(false);
+            List<(string ReplyTo, InferenceResult Result)> results;
+            try { results = await RunBatchAsync(deliveries).ConfigureAwait(false); }
+            catch { _publishSlots.Release(); throw; }
+            _ = PublishAndAckAsync(deliveries, results); // releases its publish slot when done
+        }
+        finally { _runGate.Release(); }
     }
 
     private async Task<List<(string ReplyTo, InferenceResult Result)>> RunBatchAsync(List<Delivery> deliveries)
@@ -254,8 +278,15 @@ public sealed class ModelServer : IAsyncDisposable
         }
         catch (Exception) { /* broker away: held requests will be redelivered */ }
         _inbox.Writer.TryComplete();
-        if (_worker is not null)
-            try { await _worker.WaitAsync(timeout).ConfigureAwait(false); } catch (TimeoutException) { }
+        using var limit = new CancellationTokenSource(timeout);
+        try
+        {
+            if (_worker is not null) await _worker.WaitAsync(limit.Token).ConfigureAwait(false);
+            // A fast-path batch may still run, and results may still be publishing: each holds the gate or a slot until done.
+            await _runGate.WaitAsync(limit.Token).ConfigureAwait(false);
+            for (int i = 0; i < PublishSlots; i++) await _publishSlots.WaitAsync(limit.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) { /* drain time is up: what is left unacknowledged is redelivered */ }
     }
 
     /// <summary>Stops without draining: held requests are redelivered by the broker.</summary>

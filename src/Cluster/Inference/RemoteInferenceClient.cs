@@ -31,6 +31,13 @@ public sealed class RemoteInferenceClient : IAsyncDisposable
         public volatile bool Done;
     }
 
+    /// <summary>A publishing channel and its window of unconfirmed broker messages.</summary>
+    private sealed class Lane(IChannel channel, int window)
+    {
+        public IChannel Channel { get; } = channel;
+        public SemaphoreSlim Window { get; } = new(window, window);
+    }
+
     private readonly ClusterConfig _config;
     private readonly IConnection _connection;
     private readonly TimeProvider _time;
@@ -40,6 +47,8 @@ public sealed class RemoteInferenceClient : IAsyncDisposable
     private readonly ConcurrentDictionary<string, bool> _declared = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _publishers = new();
+    private readonly List<Lane> _lanes = new();
+    private int _nextLane;
     private readonly SemaphoreSlim _declareGate = new(1, 1);
     private IChannel? _replyChannel;
     private ITimer? _sweeper;
@@ -92,7 +101,9 @@ public sealed class RemoteInferenceClient : IAsyncDisposable
                 new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true,
                     outstandingPublisherConfirmationsRateLimiter: new ThrottlingRateLimiter(_config.Client.ConfirmWindow * 2)),
                 ct).ConfigureAwait(false);
-            _publishers.Add(Task.Run(() => PublishLoopAsync(channel)));
+            var lane = new Lane(channel, _config.Client.ConfirmWindow);
+            _lanes.Add(lane);
+            _publishers.Add(Task.Run(() => PublishLoopAsync(lane)));
         }
         var period = TimeSpan.FromMilliseconds(Math.Clamp(_config.Timeouts.Request.TotalMilliseconds / 20, 10, 100));
         _sweeper = _time.CreateTimer(_ => SweepExpired(), null, period, period);
@@ -119,8 +130,28 @@ public sealed class RemoteInferenceClient : IAsyncDisposable
         }
         Interlocked.Increment(ref _admitted);
         if (request.Deadline <= _time.GetUtcNow()) Expire(pending, "its deadline had passed when it was sent");
-        else _outbox.Writer.TryWrite(pending);
+        else if (!TryPublishDirectly(pending)) _outbox.Writer.TryWrite(pending);
         return pending.Result.Task;
+    }
+
+    /// <summary>
+    /// The idle fast path: when nothing waits in the outbox and a channel has room in its confirm
+    /// window, the request is published from the caller's thread, saving the hop to a publish loop.
+    /// Under load the outbox is rarely empty, so requests still go through the loops and are packed
+    /// several per broker message.
+    /// </summary>
+    private bool TryPublishDirectly(Pending pending)
+    {
+        if (!_config.Client.DirectPublish || _outbox.Reader.Count > 0 || !_declared.ContainsKey(pending.Queue)) return false;
+        int start = (int)((uint)Interlocked.Increment(ref _nextLane) % (uint)_lanes.Count);
+        for (int i = 0; i < _lanes.Count; i++)
+        {
+            var lane = _lanes[(start + i) % _lanes.Count];
+            if (!lane.Window.Wait(0)) continue;
+            _ = PublishFrameAsync(lane.Channel, pending.Queue, [pending], lane.Window);
+            return true;
+        }
+        return false;
     }
 
     /// <summary>Sends <paramref name="request"/> and waits for its result.</summary>
@@ -132,9 +163,9 @@ public sealed class RemoteInferenceClient : IAsyncDisposable
         _pending.Count, Interlocked.Read(ref _admitted), Interlocked.Read(ref _results), Interlocked.Read(ref _duplicates),
         Interlocked.Read(ref _expired), Interlocked.Read(ref _republished), Interlocked.Read(ref _frames), _lastError);
 
-    private async Task PublishLoopAsync(IChannel channel)
+    private async Task PublishLoopAsync(Lane lane)
     {
-        var window = new SemaphoreSlim(_config.Client.ConfirmWindow, _config.Client.ConfirmWindow);
+        var (channel, window) = (lane.Channel, lane.Window);
         var frame = new List<Pending>();
         var reader = _outbox.Reader;
         try
