@@ -26,7 +26,7 @@ public sealed class RequestQueuesTests
             await RequestQueues.DeclareAsync(connection, queue, QueueTypes.Quorum, null);
             var log = new List<string>();
             await RequestQueues.DeclareAsync(connection, queue, QueueTypes.Classic, log.Add);
-            Assert.Contains(log, l => l.Contains(queue) && l.Contains("classic"));
+            Assert.Contains(log, l => l.Contains(queue) && l.Contains("a classic queue"));
             // Now a classic queue: redeclaring as classic works, as quorum is refused.
             Assert.Null(await RedeclareRefusalAsync(connection, queue, QueueTypes.Classic));
             Assert.Contains("x-queue-type", await RedeclareRefusalAsync(connection, queue, QueueTypes.Quorum));

@@ -117,7 +117,8 @@ public static class ClusterBench
                      ($"naive: 1 channel, await each confirm, 1 request/message, 64 in flight ({type} queue)", naive, model),
                      ($"tuned: 2 channels, 32 confirms in flight each, 8 requests/message, 1024 in flight ({type} queue)", tuned, model),
                      ($"tuned: 2 channels, 32 confirms in flight each, 32 requests/message, 2048 in flight ({type} queue)", bigFrames, model),
-                     ($"tuned: 2 channels, 32 confirms in flight each, 8 requests/message, 1024 in flight ({other.QueueType} queue)", tuned, other.Id) })
+                     ($"tuned: 2 channels, 32 confirms in flight each, 8 requests/message, 1024 in flight ({other.QueueType} queue)", tuned, other.Id),
+                     ($"tuned as above, client fast path off ({type} queue)", tuned with { DirectPublish = false }, model) })
         {
             int n = client == naive ? Math.Max(1000, options.SmallRequests / 4) : options.SmallRequests;
             progress.WriteLine($"throughput 1 KB x {n}: {name}");
@@ -132,6 +133,7 @@ public static class ClusterBench
             tuned_32_per_message_vs_naive = Round(rates[2] / rates[0]),
             tuned_8_per_message_vs_floor_5000 = Round(rates[1] / 5000),
             tuned_8_per_message_default_vs_other_queue_type = Round(rates[1] / rates[3]),
+            tuned_8_per_message_fast_path_on_vs_off = Round(rates[1] / rates[4]),
         };
         progress.WriteLine($"throughput 600 KB x {options.LargeRequests}");
         results["throughput_600kb"] = await ThroughputAsync(config with { Client = tuned with { MaxInFlight = 32 } }, model,

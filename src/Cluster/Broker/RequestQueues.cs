@@ -29,9 +29,20 @@ public static class RequestQueues
     /// empty, unused queue of another type. Each attempt uses its own channel (a failed declare closes it).
     /// </summary>
     /// <exception cref="QueueTypeMismatchException">The queue exists with another type and holds messages or consumers.</exception>
-    public static async Task DeclareAsync(IConnection connection, string queue, string queueType, Action<string>? log, CancellationToken ct = default)
+    public static Task DeclareAsync(IConnection connection, string queue, string queueType, Action<string>? log, CancellationToken ct = default) =>
+        DeclareOrReplaceAsync(connection, queue, Arguments(queueType), $"a {queueType} queue",
+            "Set request_queue_type in [broker] (or queue_type in the [model] section) to the existing type, or", log, ct);
+
+    /// <summary>
+    /// Declares durable <paramref name="queue"/> with <paramref name="arguments"/>; a queue of that name
+    /// declared with other arguments is replaced when it is empty and unused, otherwise this fails
+    /// with an error naming the queue, what it holds and the fix.
+    /// </summary>
+    /// <exception cref="QueueTypeMismatchException">The queue exists with other arguments and holds messages or consumers.</exception>
+    internal static async Task DeclareOrReplaceAsync(IConnection connection, string queue, Dictionary<string, object?>? arguments,
+        string wanted, string fix, Action<string>? log, CancellationToken ct)
     {
-        string? refusal = await TryDeclareAsync(connection, queue, queueType, ct).ConfigureAwait(false);
+        string? refusal = await TryDeclareAsync(connection, queue, arguments, ct).ConfigureAwait(false);
         if (refusal is null) return;
         QueueDeclareOk existing;
         await using (var ch = await connection.CreateChannelAsync(cancellationToken: ct).ConfigureAwait(false))
@@ -41,16 +52,15 @@ public static class RequestQueues
             {
                 // Quorum queues refuse if-empty/if-unused deletes, so the check above is the guard.
                 await ch.QueueDeleteAsync(queue, ifUnused: false, ifEmpty: false, cancellationToken: ct).ConfigureAwait(false);
-                log?.Invoke($"replaced the empty, unused request queue {queue} by a {queueType} queue ({refusal})");
-                refusal = await TryDeclareAsync(connection, queue, queueType, ct).ConfigureAwait(false);
+                log?.Invoke($"replaced the empty, unused queue {queue} by {wanted} ({refusal})");
+                refusal = await TryDeclareAsync(connection, queue, arguments, ct).ConfigureAwait(false);
                 if (refusal is null) return;
             }
         }
         throw new QueueTypeMismatchException(
-            $"request queue {queue} exists on the broker with other arguments than a {queueType} queue ({refusal}); it holds " +
-            $"{existing.MessageCount} messages and {existing.ConsumerCount} consumers, so it was left alone. Set request_queue_type " +
-            $"in [broker] (or queue_type in the [model] section) to the existing type, or delete the queue once it is empty " +
-            $"(rabbitmqctl delete_queue {queue}).");
+            $"queue {queue} exists on the broker with other arguments than {wanted} ({refusal}); it holds " +
+            $"{existing.MessageCount} messages and {existing.ConsumerCount} consumers, so it was left alone. {fix} delete the queue " +
+            $"once it is empty (rabbitmqctl delete_queue {queue}).");
     }
 
     /// <summary>
@@ -66,15 +76,15 @@ public static class RequestQueues
             catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == NotFound) { }
         }
         // Declared meanwhile by a node of the other type: that queue is the one to use.
-        _ = await TryDeclareAsync(connection, queue, queueType, ct).ConfigureAwait(false);
+        _ = await TryDeclareAsync(connection, queue, Arguments(queueType), ct).ConfigureAwait(false);
     }
 
-    private static async Task<string?> TryDeclareAsync(IConnection connection, string queue, string queueType, CancellationToken ct)
+    private static async Task<string?> TryDeclareAsync(IConnection connection, string queue, Dictionary<string, object?>? arguments, CancellationToken ct)
     {
         await using var ch = await connection.CreateChannelAsync(cancellationToken: ct).ConfigureAwait(false);
         try
         {
-            await ch.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: Arguments(queueType), cancellationToken: ct)
+            await ch.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: arguments, cancellationToken: ct)
                 .ConfigureAwait(false);
             return null;
         }
@@ -85,5 +95,5 @@ public static class RequestQueues
     }
 }
 
-/// <summary>A request queue exists on the broker with another type than configured, and is in use.</summary>
+/// <summary>A queue exists on the broker with other arguments (type) than configured, and is in use.</summary>
 public sealed class QueueTypeMismatchException(string message) : Exception(message);

@@ -43,6 +43,17 @@ public static class Topology
         channel.QueueDeclareAsync(ReplyQueue(clientName), durable: true, exclusive: false, autoDelete: false,
             arguments: new Dictionary<string, object?> { ["x-expires"] = (int)unusedExpiry.TotalMilliseconds }, cancellationToken: ct);
 
+    /// <summary>
+    /// Declares a shard node's queue: a durable quorum queue with a single active consumer, so that
+    /// when survivors take over a dead node's queue (and when its owner returns) the broker lets only
+    /// one consumer at a time receive its windows. A leftover queue without that flag is replaced
+    /// when empty and unused, else the node refuses to start with an error naming it.
+    /// </summary>
+    public static Task DeclareShardQueueAsync(IConnection connection, string queue, Action<string>? log, CancellationToken ct = default) =>
+        RequestQueues.DeclareOrReplaceAsync(connection, queue,
+            new Dictionary<string, object?> { ["x-queue-type"] = "quorum", ["x-single-active-consumer"] = true },
+            "a quorum queue with a single active consumer", "Let the node that owns it drain (SIGTERM) or", log, ct);
+
     /// <summary>Declares the heartbeat fanout exchange.</summary>
     public static Task DeclareHeartbeatExchangeAsync(IChannel channel, CancellationToken ct = default) =>
         channel.ExchangeDeclareAsync(HeartbeatExchange, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: ct);

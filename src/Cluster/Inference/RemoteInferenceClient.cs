@@ -135,14 +135,15 @@ public sealed class RemoteInferenceClient : IAsyncDisposable
     }
 
     /// <summary>
-    /// The idle fast path: when nothing waits in the outbox and a channel has room in its confirm
-    /// window, the request is published from the caller's thread, saving the hop to a publish loop.
-    /// Under load the outbox is rarely empty, so requests still go through the loops and are packed
-    /// several per broker message.
+    /// The idle fast path: when this is the only unanswered request and a channel has room in its
+    /// confirm window, it is published from the caller's thread, saving the hop to a publish loop.
+    /// Under load requests still go through the loops and are packed several per broker message.
     /// </summary>
     private bool TryPublishDirectly(Pending pending)
     {
-        if (!_config.Client.DirectPublish || _outbox.Reader.Count > 0 || !_declared.ContainsKey(pending.Queue)) return false;
+        // Idle means this is the only unanswered request: with more in flight, the publish loops pack them into frames.
+        if (!_config.Client.DirectPublish || _slots.CurrentCount != _config.Client.MaxInFlight - 1 || _outbox.Reader.Count > 0
+            || !_declared.ContainsKey(pending.Queue)) return false;
         int start = (int)((uint)Interlocked.Increment(ref _nextLane) % (uint)_lanes.Count);
         for (int i = 0; i < _lanes.Count; i++)
         {

@@ -3,6 +3,7 @@ using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 using Vigil.Cluster.Broker;
 using Vigil.Cluster.Configuration;
+using Vigil.Cluster.Node;
 using Vigil.Cluster.Wire;
 
 namespace Vigil.Cluster.Sharding;
@@ -22,11 +23,17 @@ namespace Vigil.Cluster.Sharding;
 public sealed class ShardWorker : IAsyncDisposable
 {
     private abstract record Item;
-    private sealed record WindowItem(ulong Tag, long Generation, PatientMessage Message) : Item;
-    private sealed record StateItem(ulong? Tag, long Generation, PatientMessage Message) : Item;
+    /// <summary>A window, the channel it came on, and the dead node whose queue it came from (null: this node's own queue).</summary>
+    private sealed record WindowItem(IChannel Channel, ulong Tag, long Generation, PatientMessage Message, string? TakenOverFrom) : Item;
+    private sealed record StateItem(IChannel? Channel, ulong? Tag, long Generation, PatientMessage Message) : Item;
+    private sealed record HeartbeatItem(NodeHeartbeat Heartbeat) : Item;
+    private sealed record ReleaseAllItem(TaskCompletionSource Done) : Item;
     private sealed record RequestItem(PatientMessage Message) : Item;
     private sealed record TickItem : Item;
     private sealed record LeaveItem(TaskCompletionSource Done) : Item;
+
+    /// <summary>A dead node's queue this node consumes, on its own channel.</summary>
+    private sealed record Takeover(string Node, string Queue, IChannel Channel, string ConsumerTag);
 
     private sealed class Patient
     {
@@ -45,10 +52,17 @@ public sealed class ShardWorker : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly string _ring, _queue, _node;
     private readonly Dictionary<string, Patient> _patients = new(StringComparer.Ordinal);
+    private readonly ShardPeers _peers;
+    private readonly Dictionary<string, Takeover> _takeovers = new(StringComparer.Ordinal);
+    // Channels of released takeovers: kept open until disposal so windows already delivered on them can still be acknowledged.
+    private readonly List<IChannel> _released = new();
+    private volatile bool _leaving;
+    private volatile string[] _takenOver = [];
     private readonly Channel<Item> _inbox = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
     private IChannel? _consume, _control, _publish;
     private string? _consumerTag, _controlQueue;
+    private long _takeoverCount;
     private Task? _worker;
     private ITimer? _ticker;
     private long _generation, _unacked, _windows, _duplicates, _rebuilt, _handedOver;
@@ -66,12 +80,17 @@ public sealed class ShardWorker : IAsyncDisposable
     public long Rebuilt => Interlocked.Read(ref _rebuilt);
     /// <summary>Patient states handed to other nodes.</summary>
     public long HandedOver => Interlocked.Read(ref _handedOver);
+    /// <summary>Dead nodes whose queues this node consumes now.</summary>
+    public IReadOnlyList<string> TakenOver => _takenOver;
+    /// <summary>Dead nodes' queues taken over since start.</summary>
+    public long Takeovers => Interlocked.Read(ref _takeoverCount);
 
     /// <summary>Creates the worker; call <see cref="StartAsync"/>.</summary>
     public ShardWorker(ClusterConfig config, IConnection connection, IPatientFunctionFactory factory, TextWriter log, TimeProvider? time = null)
     {
         _config = config; _connection = connection; _factory = factory; _log = log; _time = time ?? TimeProvider.System;
         _ring = config.Shard.Ring; _node = config.Node.Name; _queue = Topology.ShardQueue(_ring, _node);
+        _peers = new ShardPeers(_node, _ring, config.Timeouts.NodeExpiry);
     }
 
     /// <summary>Declares the ring and this node's queue, starts consuming, then joins the ring.</summary>
@@ -86,8 +105,7 @@ public sealed class ShardWorker : IAsyncDisposable
         _publish = await _connection.CreateChannelAsync(new CreateChannelOptions(true, true), ct).ConfigureAwait(false);
         _consume = await _connection.CreateChannelAsync(cancellationToken: ct).ConfigureAwait(false);
         await Topology.DeclareRingAsync(_consume, _ring, ct).ConfigureAwait(false);
-        await _consume.QueueDeclareAsync(_queue, durable: true, exclusive: false, autoDelete: false,
-            arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum" }, cancellationToken: ct).ConfigureAwait(false);
+        await Topology.DeclareShardQueueAsync(_connection, _queue, Log, ct).ConfigureAwait(false);
         await _consume.BasicQosAsync(0, (ushort)Math.Min(_config.Shard.Prefetch, ushort.MaxValue), false, ct).ConfigureAwait(false);
 
         _control = await _connection.CreateChannelAsync(cancellationToken: ct).ConfigureAwait(false);
@@ -98,16 +116,28 @@ public sealed class ShardWorker : IAsyncDisposable
         controlConsumer.ReceivedAsync += (_, e) =>
         {
             if (TryDecode(e.Body.Span) is { } m)
-                _inbox.Writer.TryWrite(m.Kind == PatientMessageKind.State ? new StateItem(null, 0, m) : new RequestItem(m));
+                _inbox.Writer.TryWrite(m.Kind == PatientMessageKind.State ? new StateItem(null, null, 0, m) : new RequestItem(m));
             return Task.CompletedTask;
         };
         await _control.BasicConsumeAsync(_controlQueue, autoAck: true, controlConsumer, ct).ConfigureAwait(false);
+
+        // Heartbeats of the other shard nodes: a node that falls silent has its queue taken over.
+        await Topology.DeclareHeartbeatExchangeAsync(_control, ct).ConfigureAwait(false);
+        var beats = (await _control.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true, cancellationToken: ct).ConfigureAwait(false)).QueueName;
+        await _control.QueueBindAsync(beats, Topology.HeartbeatExchange, "", cancellationToken: ct).ConfigureAwait(false);
+        var beatConsumer = new AsyncEventingBasicConsumer(_control);
+        beatConsumer.ReceivedAsync += (_, e) =>
+        {
+            if (NodeHeartbeat.TryParse(e.Body.Span) is { } hb) _inbox.Writer.TryWrite(new HeartbeatItem(hb));
+            return Task.CompletedTask;
+        };
+        await _control.BasicConsumeAsync(beats, autoAck: true, beatConsumer, ct).ConfigureAwait(false);
 
         _worker = Task.Run(WorkLoopAsync);
         _ticker = _time.CreateTimer(_ => _inbox.Writer.TryWrite(new TickItem()), null, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
 
         var consumer = new AsyncEventingBasicConsumer(_consume);
-        consumer.ReceivedAsync += OnDeliveryAsync;
+        consumer.ReceivedAsync += Deliveries(_consume, _queue, null);
         _consumerTag = await _consume.BasicConsumeAsync(_queue, autoAck: false, consumer, ct).ConfigureAwait(false);
         // Joining the ring last: windows only route here once this node is ready for them.
         await _consume.QueueBindAsync(_queue, _ring, _config.Shard.Weight.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -120,21 +150,22 @@ public sealed class ShardWorker : IAsyncDisposable
         try { return PatientMessage.Decode(body); } catch (FrameFormatException) { return null; }
     }
 
-    private async Task OnDeliveryAsync(object sender, BasicDeliverEventArgs e)
+    /// <summary>The delivery handler of a shard queue consumed on <paramref name="channel"/>.</summary>
+    private AsyncEventHandler<BasicDeliverEventArgs> Deliveries(IChannel channel, string queue, string? takenOverFrom) => async (_, e) =>
     {
         long generation = Interlocked.Read(ref _generation);
         var m = TryDecode(e.Body.Span);
         if (m is null || m.Kind is not (PatientMessageKind.Window or PatientMessageKind.State))
         {
-            Log($"dropped a malformed message on {_queue}");
-            await _consume!.BasicRejectAsync(e.DeliveryTag, requeue: false).ConfigureAwait(false);
+            Log($"dropped a malformed message on {queue}");
+            await channel.BasicRejectAsync(e.DeliveryTag, requeue: false).ConfigureAwait(false);
             return;
         }
         Interlocked.Increment(ref _unacked);
         _inbox.Writer.TryWrite(m.Kind == PatientMessageKind.Window
-            ? new WindowItem(e.DeliveryTag, generation, m)
-            : new StateItem(e.DeliveryTag, generation, m));
-    }
+            ? new WindowItem(channel, e.DeliveryTag, generation, m, takenOverFrom)
+            : new StateItem(channel, e.DeliveryTag, generation, m));
+    };
 
     private async Task WorkLoopAsync()
     {
@@ -148,6 +179,8 @@ public sealed class ShardWorker : IAsyncDisposable
                     case StateItem s: await OnStateAsync(s).ConfigureAwait(false); break;
                     case RequestItem r: await OnRequestAsync(r.Message).ConfigureAwait(false); break;
                     case TickItem: await OnTickAsync().ConfigureAwait(false); break;
+                    case HeartbeatItem h: _peers.Observe(h.Heartbeat, _time.GetUtcNow()); break;
+                    case ReleaseAllItem r: await ReviewTakeoversAsync(_time.GetUtcNow()).ConfigureAwait(false); r.Done.TrySetResult(); break;
                     case LeaveItem l: await HandOverAllAsync().ConfigureAwait(false); l.Done.TrySetResult(); break;
                 }
             }
@@ -168,6 +201,16 @@ public sealed class ShardWorker : IAsyncDisposable
             st = new Patient();
             _patients[m.Patient] = st;
             if (m.Seq == 0) st.Function = _factory.Create(m.Patient, null);
+            else if (w.TakenOverFrom is { } dead)
+            {
+                // Its owner died with the state: rebuild from this window on (a snapshot queued before it would have come first).
+                st.Function = _factory.Create(m.Patient, null);
+                st.LastSeq = m.Seq - 1;
+                st.Caveat = $"node {dead} stopped (no heartbeat for {_config.Timeouts.NodeExpiry.TotalSeconds:0.#} s) holding the state of patient " +
+                            $"{m.Patient}; node {_node} took over its windows and rebuilt the state from window {m.Seq} on";
+                Interlocked.Increment(ref _rebuilt);
+                Log(st.Caveat);
+            }
             else
             {
                 // The patient moved here: hold its windows until its state arrives.
@@ -179,11 +222,11 @@ public sealed class ShardWorker : IAsyncDisposable
                 return;
             }
         }
-        if (st.Function is not null && m.Seq <= st.LastSeq) { Interlocked.Increment(ref _duplicates); await AckAsync(w.Tag, w.Generation).ConfigureAwait(false); return; }
+        if (st.Function is not null && m.Seq <= st.LastSeq) { Interlocked.Increment(ref _duplicates); await AckAsync(w.Channel, w.Tag, w.Generation).ConfigureAwait(false); return; }
         if (st.Held.TryGetValue(m.Seq, out var existing))
         {
             Interlocked.Increment(ref _duplicates);
-            if (existing.Generation == w.Generation) { await AckAsync(w.Tag, w.Generation).ConfigureAwait(false); return; }
+            if (existing.Generation == w.Generation) { await AckAsync(w.Channel, w.Tag, w.Generation).ConfigureAwait(false); return; }
         }
         st.Held[m.Seq] = w;
         if (st.Function is null) return;
@@ -207,7 +250,7 @@ public sealed class ShardWorker : IAsyncDisposable
         var message = new PatientMessage(PatientMessageKind.Output, patient, w.Message.Seq, w.Message.EventTime, _node, flags, st.Caveat, output);
         st.Caveat = "";
         await PublishAsync(Topology.ShardResultsExchange(_ring), "", message).ConfigureAwait(false);
-        await AckAsync(w.Tag, w.Generation).ConfigureAwait(false);
+        await AckAsync(w.Channel, w.Tag, w.Generation).ConfigureAwait(false);
         Interlocked.Increment(ref _windows);
     }
 
@@ -228,13 +271,13 @@ public sealed class ShardWorker : IAsyncDisposable
             {
                 st.Held.Remove(seq, out var old);
                 Interlocked.Increment(ref _duplicates);
-                await AckAsync(old!.Tag, old.Generation).ConfigureAwait(false);
+                await AckAsync(old!.Channel, old.Tag, old.Generation).ConfigureAwait(false);
             }
             Log($"patient {m.Patient} handed over by {m.Node} at window {m.Seq}; {st.Held.Count} windows were waiting");
             await DrainAsync(m.Patient, st).ConfigureAwait(false);
         }
         // else: this node already started the patient afresh after the hand-off timeout; the late state is ignored.
-        if (s.Tag is { } tag) await AckAsync(tag, s.Generation).ConfigureAwait(false);
+        if (s is { Channel: { } channel, Tag: { } tag }) await AckAsync(channel, tag, s.Generation).ConfigureAwait(false);
     }
 
     private async Task OnRequestAsync(PatientMessage request)
@@ -247,6 +290,7 @@ public sealed class ShardWorker : IAsyncDisposable
     private async Task OnTickAsync()
     {
         var now = _time.GetUtcNow();
+        await ReviewTakeoversAsync(now).ConfigureAwait(false);
         foreach (var (patient, st) in _patients.ToList())
         {
             if (st.WaitingSince is not { } since || now - since < _config.Timeouts.Handoff || st.Held.Count == 0) continue;
@@ -263,6 +307,52 @@ public sealed class ShardWorker : IAsyncDisposable
             st.WaitingSince = null;
             await DrainAsync(patient, st).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Takes over the queues of dead peers (when this node is the designated survivor) and releases those whose owner is back.</summary>
+    private async Task ReviewTakeoversAsync(DateTimeOffset now)
+    {
+        foreach (var (node, takeover) in _takeovers.ToList())
+            if (_peers.IsAlive(node, now) || _leaving) await ReleaseAsync(takeover, _leaving ? "this node is leaving" : $"node {node} is back").ConfigureAwait(false);
+        foreach (var dead in _peers.ToTakeOver(now, selfUp: !_leaving))
+            if (!_takeovers.ContainsKey(dead)) await TakeOverAsync(dead, _peers.SilentFor(dead, now)).ConfigureAwait(false);
+        _takenOver = _takeovers.Keys.Order(StringComparer.Ordinal).ToArray();
+    }
+
+    private async Task TakeOverAsync(string dead, TimeSpan silent)
+    {
+        string queue = Topology.ShardQueue(_ring, dead);
+        // Its own channel: a failure on the dead node's queue must not close this node's consumer.
+        var channel = await _connection.CreateChannelAsync().ConfigureAwait(false);
+        try
+        {
+            await channel.QueueDeclarePassiveAsync(queue).ConfigureAwait(false);
+            await channel.BasicQosAsync(0, (ushort)Math.Min(_config.Shard.Prefetch, ushort.MaxValue), false).ConfigureAwait(false);
+            var consumer = new AsyncEventingBasicConsumer(channel);
+            consumer.ReceivedAsync += Deliveries(channel, queue, dead);
+            string tag = await channel.BasicConsumeAsync(queue, autoAck: false, consumer).ConfigureAwait(false);
+            _takeovers[dead] = new Takeover(dead, queue, channel, tag);
+            Interlocked.Increment(ref _takeoverCount);
+            Log($"took over the patients of node {dead} (no heartbeat for {silent.TotalSeconds:0.#} s): consuming its queue {queue}");
+        }
+        catch (Exception e) when (e is RabbitMQ.Client.Exceptions.OperationInterruptedException or RabbitMQ.Client.Exceptions.AlreadyClosedException)
+        {
+            // No such queue (it left and deleted it) or the broker is away: tried again on the next tick.
+            Log($"could not take over the queue {queue} of node {dead}: {e.Message}");
+            try { await channel.CloseAsync().ConfigureAwait(false); } catch (Exception) { }
+            channel.Dispose();
+        }
+    }
+
+    private async Task ReleaseAsync(Takeover takeover, string why)
+    {
+        _takeovers.Remove(takeover.Node);
+        // Cancelling keeps what was delivered here (processed and acknowledged on the still-open channel);
+        // the queue's single active consumer passes to the owner, which asks for the moved patients' state.
+        try { await takeover.Channel.BasicCancelAsync(takeover.ConsumerTag).ConfigureAwait(false); }
+        catch (Exception e) { Log($"releasing {takeover.Queue}: {e.Message}"); }
+        _released.Add(takeover.Channel);
+        Log($"released the queue {takeover.Queue} of node {takeover.Node} ({why})");
     }
 
     private async Task HandOverAsync(string patient, Patient st, string? replyQueue)
@@ -301,12 +391,12 @@ public sealed class ShardWorker : IAsyncDisposable
         }
     }
 
-    private async Task AckAsync(ulong tag, long generation)
+    private async Task AckAsync(IChannel channel, ulong tag, long generation)
     {
         if (generation != Interlocked.Read(ref _generation)) return; // the broker redelivers it after recovery
         try
         {
-            await _consume!.BasicAckAsync(tag, multiple: false).ConfigureAwait(false);
+            await channel.BasicAckAsync(tag, multiple: false).ConfigureAwait(false);
             Interlocked.Decrement(ref _unacked);
         }
         catch (Exception) { /* connection lost: redelivered, then dropped as a duplicate */ }
@@ -322,6 +412,11 @@ public sealed class ShardWorker : IAsyncDisposable
         var until = DateTime.UtcNow + timeout;
         try
         {
+            // Stop consuming dead nodes' queues first: another survivor takes them over.
+            var released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _leaving = true;
+            _inbox.Writer.TryWrite(new ReleaseAllItem(released));
+            await released.Task.WaitAsync(timeout).ConfigureAwait(false);
             await _consume!.QueueUnbindAsync(_queue, _ring, _config.Shard.Weight.ToString(System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
             while (true)
             {
@@ -356,7 +451,7 @@ public sealed class ShardWorker : IAsyncDisposable
         if (_ticker is not null) await _ticker.DisposeAsync().ConfigureAwait(false);
         _inbox.Writer.TryComplete();
         if (_worker is not null) try { await _worker.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false); } catch (Exception) { }
-        foreach (var ch in new[] { _consume, _control, _publish })
+        foreach (var ch in new[] { _consume, _control, _publish }.Concat(_takeovers.Values.Select(t => t.Channel)).Concat(_released))
         {
             if (ch is null) continue;
             try { await ch.CloseAsync().ConfigureAwait(false); } catch (Exception) { }
