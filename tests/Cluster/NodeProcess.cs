@@ -94,6 +94,7 @@ internal sealed class NodeProcess : IAsyncDisposable
         {models}
         [timeouts]
         heartbeat = 300ms
+        node_expiry = 2s
         reconnect_min = 200ms
         reconnect_max = 1s
         handoff = 5s

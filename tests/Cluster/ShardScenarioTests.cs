@@ -62,6 +62,20 @@ public sealed class ShardScenarioTests
             while (Distinct < count) await Task.Delay(20);
         }
 
+        /// <summary>Waits for <paramref name="count"/> distinct outputs; on timeout says which windows are missing and what the nodes logged.</summary>
+        public async Task WaitForAsync(int count, IEnumerable<NodeProcess> nodes)
+        {
+            try { await WaitForAsync(count).WaitAsync(Safety); }
+            catch (TimeoutException)
+            {
+                HashSet<(string, long)> seen;
+                lock (_distinct) seen = new(_distinct);
+                var missing = Windows(0, WindowsPerPatient).Select(w => (w.Patient, w.Seq)).Where(k => !seen.Contains(k)).Take(20);
+                throw new TimeoutException($"{seen.Count}/{count} windows processed; missing e.g. {string.Join(", ", missing)}\n" +
+                    string.Join("\n", nodes.Select(n => $"--- {n.Name}:\n{n.Output}")));
+            }
+        }
+
         public async ValueTask DisposeAsync() { await _connection.CloseAsync(); _connection.Dispose(); }
     }
 
@@ -99,9 +113,11 @@ public sealed class ShardScenarioTests
             await publisher.PublishAsync(Windows(0, 20)).WaitAsync(Safety);
             await outputs.WaitForAsync(Patients * 10).WaitAsync(Safety); // mid-stream
             nodes[0].Terminate(); // graceful leave while windows are queued and flowing
+            // The rest once sh1 is off the ring, so its patients' later windows reach the other nodes.
+            await WaitUntilAsync(() => nodes[0].Output.Contains("unbound"));
             await publisher.PublishAsync(Windows(20, WindowsPerPatient)).WaitAsync(Safety);
             Assert.Equal(0, await nodes[0].WaitForExitAsync(Safety));
-            await outputs.WaitForAsync(Patients * WindowsPerPatient).WaitAsync(Safety);
+            await outputs.WaitForAsync(Patients * WindowsPerPatient, nodes);
             AssertInOrderWithStateIntact(outputs, expectedNodes: 3);
             Assert.True(nodes[0].Output.Contains("left patient ring"), nodes[0].Output);
         }
@@ -109,6 +125,81 @@ public sealed class ShardScenarioTests
         {
             foreach (var node in nodes) await node.DisposeAsync();
             await Broker.DeleteQueuesAsync(config, nodes.Select(n => Topology.ShardQueue(ring, n.Name)).ToArray());
+        }
+    }
+
+    [Fact]
+    public async Task ShardNodeKilled_SurvivorTakesOverItsPatientsInOrderWithStateRebuilt()
+    {
+        string ring = "t-ring-" + Guid.NewGuid().ToString("N")[..8];
+        var config = Broker.Config("t-shard-pub3") with { Shard = new() { Ring = ring } };
+        var nodes = new List<NodeProcess>();
+        try
+        {
+            for (int i = 1; i <= 3; i++)
+                nodes.Add(await NodeProcess.StartAsync($"sk{i}", NodeProcess.Conf($"sk{i}", "shard", "", $"[shard]\nring = {ring}")));
+            await using var outputs = await Outputs.StartAsync(ring, Patients * WindowsPerPatient);
+            await using var publisher = await PatientStreamPublisher.ConnectAsync(config);
+            const int AfterTakeover = 20;
+            await publisher.PublishAsync(Windows(0, AfterTakeover)).WaitAsync(Safety);
+            await outputs.WaitForAsync(Patients * 10).WaitAsync(Safety); // mid-stream
+            nodes[1].Kill(); // kill -9 sk2: no drain, no hand-off
+            await nodes[1].WaitForExitAsync(Safety);
+            // sk1, the lowest-named survivor, takes sk2's queue once sk2's heartbeats expire (node_expiry = 2 s).
+            await WaitUntilAsync(() => nodes[0].Output.Contains("took over the patients of node sk2"));
+            await publisher.PublishAsync(Windows(AfterTakeover, WindowsPerPatient)).WaitAsync(Safety);
+            await outputs.WaitForAsync(Patients * WindowsPerPatient, nodes); // every window processed (at least once)
+
+            var byPatient = outputs.Received.GroupBy(m => m.Patient).ToDictionary(g => g.Key, g => g.ToList());
+            Assert.Equal(Patients, byPatient.Count);
+            var killedPatients = byPatient.Where(p => p.Value.Any(m => m.Node == "sk2")).Select(p => p.Key).ToList();
+            Assert.NotEmpty(killedPatients);
+            foreach (var (patient, list) in byPatient)
+            {
+                // Windows published after the takeover: processed once each, in order, by one live node.
+                var late = list.Where(m => m.Seq >= AfterTakeover).ToList();
+                Assert.Equal(Enumerable.Range(AfterTakeover, WindowsPerPatient - AfterTakeover).Select(i => (long)i), late.Select(m => m.Seq));
+                Assert.Single(late.Select(m => m.Node).Distinct());
+                Assert.NotEqual("sk2", late[0].Node);
+                // No window is processed by two live nodes, and each live node goes forward only.
+                var live = list.Where(m => m.Node != "sk2").ToList();
+                Assert.Single(live.Select(m => m.Node).Distinct());
+                Assert.Equal(live.Select(m => m.Seq).Distinct().Count(), live.Count);
+                Assert.True(live.Select(m => m.Seq).SequenceEqual(live.Select(m => m.Seq).Order()), $"{patient}: {string.Join(",", live.Select(m => m.Seq))}");
+                if (killedPatients.Contains(patient))
+                {
+                    // Taken over by sk1: state rebuilt from the first window it got, flagged and said so.
+                    Assert.Equal("sk1", live[0].Node);
+                    Assert.Equal(PatientMessage.StateRebuilt, live[0].Flags);
+                    Assert.Contains("node sk2 stopped", live[0].Note);
+                    foreach (var m in live)
+                        Assert.Equal(m.Seq - live[0].Seq + 1, SequenceChecker.ReadOutput(m.Payload.Span).Count);
+                    // Windows sk2 had not finished are all there: the takeover resumed where sk2's acknowledgements stopped.
+                    Assert.True(live[0].Seq <= list.Where(m => m.Node == "sk2").Max(m => m.Seq) + 1, $"{patient}: gap after sk2");
+                }
+                else
+                    foreach (var m in list)
+                    {
+                        Assert.Equal(0, m.Flags);
+                        Assert.Equal(m.Seq + 1, SequenceChecker.ReadOutput(m.Payload.Span).Count);
+                    }
+            }
+            Assert.DoesNotContain("took over", nodes[2].Output); // only the designated survivor took over
+        }
+        finally
+        {
+            foreach (var node in nodes) await node.DisposeAsync();
+            await Broker.DeleteQueuesAsync(config, nodes.Select(n => Topology.ShardQueue(ring, n.Name)).ToArray());
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var until = DateTime.UtcNow + Safety;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > until) throw new TimeoutException("condition not reached within the safety timeout");
+            await Task.Delay(20);
         }
     }
 
@@ -127,7 +218,7 @@ public sealed class ShardScenarioTests
             await publisher.PublishAsync(Windows(0, 20)).WaitAsync(Safety);
             nodes.Add(await NodeProcess.StartAsync("sj3", NodeProcess.Conf("sj3", "shard", "", $"[shard]\nring = {ring}")));
             await publisher.PublishAsync(Windows(20, WindowsPerPatient)).WaitAsync(Safety);
-            await outputs.WaitForAsync(Patients * WindowsPerPatient).WaitAsync(Safety);
+            await outputs.WaitForAsync(Patients * WindowsPerPatient, nodes);
             AssertInOrderWithStateIntact(outputs, expectedNodes: 3);
             Assert.Contains("handed over by", nodes[2].Output);
         }

@@ -84,6 +84,65 @@ public sealed class ShardWorkerTests
     }
 
     [Fact]
+    public async Task DeadPeer_QueueTakenOverAfterNodeExpiryOnManualClock_StateRebuiltAndReleasedWhenBack()
+    {
+        string ring = "t-ring-" + Guid.NewGuid().ToString("N")[..8];
+        var config = Broker.Config("t-shardt") with { Node = new() { Name = "t-shardt-a", Roles = ["shard"] }, Shard = new() { Ring = ring } };
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        string ghostQueue = Topology.ShardQueue(ring, "t-shardt-ghost");
+        await using var connection = await Broker.ConnectAsync(config);
+        await using var worker = new ShardWorker(config, connection, new SequenceCheckerFactory(), TextWriter.Null, clock);
+        await worker.StartAsync();
+        var outputs = new ConcurrentQueue<PatientMessage>();
+        await using var ch = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
+        var q = (await ch.QueueDeclareAsync("", false, true, true)).QueueName;
+        await ch.QueueBindAsync(q, Topology.ShardResultsExchange(ring), "");
+        var consumer = new AsyncEventingBasicConsumer(ch);
+        consumer.ReceivedAsync += (_, e) => { outputs.Enqueue(PatientMessage.Decode(e.Body.Span)); return Task.CompletedTask; };
+        await ch.BasicConsumeAsync(q, true, consumer);
+        try
+        {
+            // A peer's queue holding windows 5..7 of a patient, and the peer's heartbeat.
+            await Topology.DeclareShardQueueAsync(connection, ghostQueue, null);
+            var persistent = new BasicProperties { DeliveryMode = DeliveryModes.Persistent };
+            foreach (long seq in new long[] { 5, 6, 7 })
+                await ch.BasicPublishAsync("", ghostQueue, true, persistent, PatientMessage.Window("p-9", seq, new byte[8], clock.GetUtcNow()).Encode());
+            var beat = new Vigil.Cluster.Node.NodeHeartbeat("t-shardt-ghost", "up", ["shard"], [], ring, 1, 5, 1, clock.GetUtcNow());
+            await ch.BasicPublishAsync(Topology.HeartbeatExchange, "", beat.ToJson());
+            await WaitUntilAsync(() => worker.PeerHeartbeats == 1);
+
+            // Silent for less than node_expiry: nothing taken over.
+            long ticks = worker.TicksProcessed;
+            clock.Advance(config.Timeouts.NodeExpiry - TimeSpan.FromMilliseconds(200));
+            await WaitUntilAsync(() => worker.TicksProcessed > ticks);
+            Assert.Empty(worker.TakenOver);
+            Assert.Empty(outputs);
+
+            // Past node_expiry: the queue is taken over and the patient rebuilt from window 5.
+            clock.Advance(TimeSpan.FromMilliseconds(400));
+            await WaitUntilAsync(() => outputs.Count == 3);
+            Assert.Equal(["t-shardt-ghost"], worker.TakenOver);
+            var list = outputs.ToList();
+            Assert.Equal([5L, 6L, 7L], list.Select(m => m.Seq));
+            Assert.All(list, m => Assert.Equal("t-shardt-a", m.Node));
+            Assert.Equal(PatientMessage.StateRebuilt, list[0].Flags);
+            Assert.Contains("took over its windows and rebuilt the state from window 5", list[0].Note);
+            Assert.Equal([0, 0], list.Skip(1).Select(m => (int)m.Flags));
+            Assert.Equal(3, SequenceChecker.ReadOutput(list[2].Payload.Span).Count);
+            Assert.Equal(1, worker.Rebuilt);
+
+            // The peer is heard from again: its queue is released (no consumer left on it).
+            await ch.BasicPublishAsync(Topology.HeartbeatExchange, "", (beat with { SentAt = clock.GetUtcNow() }).ToJson());
+            await WaitUntilAsync(() => worker.PeerHeartbeats == 2);
+            clock.Advance(TimeSpan.FromMilliseconds(100));
+            await WaitUntilAsync(() => worker.TakenOver.Count == 0);
+            await using var check = await connection.CreateChannelAsync();
+            Assert.Equal(0u, (await check.QueueDeclarePassiveAsync(ghostQueue)).ConsumerCount);
+        }
+        finally { await Broker.DeleteQueuesAsync(config, Topology.ShardQueue(ring, "t-shardt-a"), ghostQueue); }
+    }
+
+    [Fact]
     public void PatientMessage_RoundTrip_PreservesFields()
     {
         var m = new PatientMessage(PatientMessageKind.Output, "patient-ü", 42, DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000), "n1",

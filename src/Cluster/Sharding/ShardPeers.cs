@@ -17,10 +17,14 @@ internal sealed class ShardPeers(string self, string ring, TimeSpan expiry)
 
     private readonly Dictionary<string, Peer> _peers = new(StringComparer.Ordinal);
 
+    /// <summary>Heartbeats accepted (from other shard nodes of this ring).</summary>
+    public long Observed { get; private set; }
+
     /// <summary>Records a heartbeat received at <paramref name="now"/> (ignored unless from another shard node of this ring).</summary>
     public void Observe(NodeHeartbeat heartbeat, DateTimeOffset now)
     {
         if (heartbeat.Node == self || heartbeat.Ring != ring || !heartbeat.Roles.Contains("shard")) return;
+        Observed++;
         if (heartbeat.State == "left") _peers.Remove(heartbeat.Node); // left gracefully: its queue is gone
         else _peers[heartbeat.Node] = new Peer(now, heartbeat.State);
     }
@@ -43,6 +47,9 @@ internal sealed class ShardPeers(string self, string ring, TimeSpan expiry)
             .All(p => string.CompareOrdinal(p.Key, self) > 0);
         return lowest ? Dead(now) : [];
     }
+
+    /// <summary>Stops tracking <paramref name="node"/> (its queue is gone) until it is heard from again.</summary>
+    public void Forget(string node) => _peers.Remove(node);
 
     /// <summary>How long a dead peer has been silent (for messages).</summary>
     public TimeSpan SilentFor(string node, DateTimeOffset now) => _peers.TryGetValue(node, out var p) ? now - p.LastSeen : TimeSpan.Zero;

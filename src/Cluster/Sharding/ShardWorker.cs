@@ -62,7 +62,7 @@ public sealed class ShardWorker : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private IChannel? _consume, _control, _publish;
     private string? _consumerTag, _controlQueue;
-    private long _takeoverCount;
+    private long _takeoverCount, _ticks, _peerBeats;
     private Task? _worker;
     private ITimer? _ticker;
     private long _generation, _unacked, _windows, _duplicates, _rebuilt, _handedOver;
@@ -82,6 +82,10 @@ public sealed class ShardWorker : IAsyncDisposable
     public long HandedOver => Interlocked.Read(ref _handedOver);
     /// <summary>Dead nodes whose queues this node consumes now.</summary>
     public IReadOnlyList<string> TakenOver => _takenOver;
+    /// <summary>Ticks processed by the work loop (tests wait on it after advancing a manual clock).</summary>
+    internal long TicksProcessed => Interlocked.Read(ref _ticks);
+    /// <summary>Heartbeats of other shard nodes of this ring received.</summary>
+    internal long PeerHeartbeats => Interlocked.Read(ref _peerBeats);
     /// <summary>Dead nodes' queues taken over since start.</summary>
     public long Takeovers => Interlocked.Read(ref _takeoverCount);
 
@@ -178,8 +182,8 @@ public sealed class ShardWorker : IAsyncDisposable
                     case WindowItem w: await OnWindowAsync(w).ConfigureAwait(false); break;
                     case StateItem s: await OnStateAsync(s).ConfigureAwait(false); break;
                     case RequestItem r: await OnRequestAsync(r.Message).ConfigureAwait(false); break;
-                    case TickItem: await OnTickAsync().ConfigureAwait(false); break;
-                    case HeartbeatItem h: _peers.Observe(h.Heartbeat, _time.GetUtcNow()); break;
+                    case TickItem: await OnTickAsync().ConfigureAwait(false); Interlocked.Increment(ref _ticks); break;
+                    case HeartbeatItem h: _peers.Observe(h.Heartbeat, _time.GetUtcNow()); Interlocked.Exchange(ref _peerBeats, _peers.Observed); break;
                     case ReleaseAllItem r: await ReviewTakeoversAsync(_time.GetUtcNow()).ConfigureAwait(false); r.Done.TrySetResult(); break;
                     case LeaveItem l: await HandOverAllAsync().ConfigureAwait(false); l.Done.TrySetResult(); break;
                 }
@@ -335,9 +339,16 @@ public sealed class ShardWorker : IAsyncDisposable
             Interlocked.Increment(ref _takeoverCount);
             Log($"took over the patients of node {dead} (no heartbeat for {silent.TotalSeconds:0.#} s): consuming its queue {queue}");
         }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
+        {
+            // It left and deleted its queue (its last heartbeat went missing): nothing to take over.
+            _peers.Forget(dead);
+            Log($"node {dead} is silent and its queue {queue} is gone: nothing to take over");
+            channel.Dispose();
+        }
         catch (Exception e) when (e is RabbitMQ.Client.Exceptions.OperationInterruptedException or RabbitMQ.Client.Exceptions.AlreadyClosedException)
         {
-            // No such queue (it left and deleted it) or the broker is away: tried again on the next tick.
+            // The broker is away: tried again on the next tick.
             Log($"could not take over the queue {queue} of node {dead}: {e.Message}");
             try { await channel.CloseAsync().ConfigureAwait(false); } catch (Exception) { }
             channel.Dispose();
@@ -418,6 +429,7 @@ public sealed class ShardWorker : IAsyncDisposable
             _inbox.Writer.TryWrite(new ReleaseAllItem(released));
             await released.Task.WaitAsync(timeout).ConfigureAwait(false);
             await _consume!.QueueUnbindAsync(_queue, _ring, _config.Shard.Weight.ToString(System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
+            Log($"unbound {_queue} from patient ring {_ring}: new windows go to the other nodes");
             while (true)
             {
                 uint queued = (await _consume.QueueDeclarePassiveAsync(_queue).ConfigureAwait(false)).MessageCount;
