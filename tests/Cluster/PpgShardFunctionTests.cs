@@ -39,6 +39,27 @@ public sealed class PpgShardFunctionTests
     }
 
     [Fact]
+    public void Process_FreshTrackerMidStream_WarmUpWindowsReportedWithheldThenTracks()
+    {
+        // Rebuilt after its owner died: the first window it sees is window 10.
+        var rebuilt = new PpgShardFunction("p", null, replayWindows: 6);
+        var outputs = Enumerable.Range(10, 10).Select(i => PpgShardFunction.DecodeResults(rebuilt.Process(i, Window(i)))).ToList();
+        int warmUp = outputs.TakeWhile(o => o.Windows.All(w => w.Status == PpgStatus.Withheld)).Count();
+        Assert.InRange(warmUp, 1, 4); // 8 s analysis window of 2 s batches
+        foreach (var o in outputs.Take(warmUp))
+        {
+            var w = Assert.Single(o.Windows);
+            Assert.True(double.IsNaN(w.Bpm));
+        }
+        var tracked = outputs.Skip(warmUp).SelectMany(o => o.Windows).ToList();
+        Assert.NotEmpty(tracked);
+        Assert.All(tracked, w => Assert.InRange(w.Bpm, Bpm - 3, Bpm + 3));
+        // A fresh tracker from window 0 is a new patient, not a rebuild: its warm-up reports nothing.
+        var fresh = new PpgShardFunction("q", null, replayWindows: 6);
+        Assert.Empty(PpgShardFunction.DecodeResults(fresh.Process(0, Window(0))).Windows);
+    }
+
+    [Fact]
     public void Process_MalformedWindow_OutputsErrorNamingPatientAndKeepsState()
     {
         var f = new PpgShardFunction("p-7", null, replayWindows: 4);

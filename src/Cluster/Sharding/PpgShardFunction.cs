@@ -20,11 +20,14 @@ public sealed class PpgShardFunction : IPatientFunction
     private readonly int _replayWindows;
     private readonly Queue<byte[]> _recent = new();
     private PatientPpgTracker? _tracker;
+    // Fresh (no snapshot) and not yet past its first window: a first window with seq > 0 means the state was rebuilt.
+    private bool _fresh, _warmingUp;
 
     /// <summary>Fresh, or rebuilt by replaying the windows in <paramref name="snapshot"/>.</summary>
     public PpgShardFunction(string patient, byte[]? snapshot, int replayWindows)
     {
         _patient = patient; _replayWindows = replayWindows;
+        _fresh = snapshot is null;
         if (snapshot is null) return;
         int n = BinaryPrimitives.ReadUInt16LittleEndian(snapshot), p = 2;
         for (int i = 0; i < n; i++)
@@ -42,16 +45,28 @@ public sealed class PpgShardFunction : IPatientFunction
         var copy = window.ToArray();
         var results = new List<PpgWindowResult>();
         string? error = null;
-        try { Push(copy, results); Remember(copy); }
+        if (_fresh) { _warmingUp = seq > 0; _fresh = false; }
+        try
+        {
+            var batch = Push(copy, results);
+            Remember(copy);
+            // Rebuilt mid-stream (its owner died with the state): until the new tracker has a full
+            // analysis window, say so with a withheld result per window instead of saying nothing.
+            if (_warmingUp && results.Count == 0 && batch.Count > 0)
+                results.Add(new PpgWindowResult(_patient, -1, batch.TimeSeconds[0], batch.TimeSeconds[^1], double.NaN, 0, 0, 0, PpgStatus.Withheld,
+                    "tracker warming up: its state was rebuilt mid-stream", "cluster:" + _patient));
+            else if (results.Count > 0) _warmingUp = false;
+        }
         catch (PpgInputException e) { error = e.Message; }
         return EncodeResults(results, error);
     }
 
-    private void Push(byte[] window, List<PpgWindowResult> results)
+    private PpgSampleBatch Push(byte[] window, List<PpgWindowResult> results)
     {
         var batch = Decode(_patient, window);
         _tracker ??= new PatientPpgTracker(_patient, batch.Ppg.Length, inputIdentity: "cluster:" + _patient);
         _tracker.Push(batch, results);
+        return batch;
     }
 
     private void Remember(byte[] window)

@@ -19,6 +19,9 @@ namespace Vigil.Cluster.Sharding;
 /// queue, finishes what is queued, and hands every patient's state to its new owner through the
 /// ring. When no state arrives within the hand-off timeout (the owner was killed), the patient is
 /// started afresh at the held window and its next output is flagged <see cref="PatientMessage.StateRebuilt"/>.</para>
+/// <para>Takeover: a shard node silent for <c>node_expiry</c> has its queue consumed by one survivor
+/// (<see cref="ShardPeers"/>); the queue's single active consumer keeps it to one node at a time.
+/// Its patients restart from their next window, flagged; the queue is released when the owner returns.</para>
 /// </summary>
 public sealed class ShardWorker : IAsyncDisposable
 {
