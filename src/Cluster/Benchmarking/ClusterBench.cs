@@ -37,6 +37,7 @@ public static class ClusterBench
         var servings = QueueTypes.All.Select(t => new ModelServing { Id = $"{model}-{t[0]}", Version = "1", Capacity = 32, Handler = "sum", QueueType = t }).ToList();
         // The classic one again with the serving side's idle fast path off, to show what the fast paths save.
         var queuedServing = servings[0] with { Id = $"{model}-cq", DirectRun = false };
+        var queuedQuorum = servings[1] with { Id = $"{model}-qq", DirectRun = false };
         // The tiny ONNX model, when the repository's copy and the ORT library are present.
         string cnnPath = BuiltInHandlers.ResolvePath("models/small-cnn.onnx");
         var cnn = new ModelServing { Id = model.Replace("sum", "cnn"), Version = "1", Capacity = 8, Handler = "onnx", Path = cnnPath };
@@ -48,7 +49,7 @@ public static class ClusterBench
         var config = baseConfig with
         {
             Node = new NodeSettings { Name = "bench-node", Roles = ["serve"] },
-            Models = cnnLocal is null ? [.. servings, queuedServing] : [.. servings, queuedServing, cnn],
+            Models = cnnLocal is null ? [.. servings, queuedServing, queuedQuorum] : [.. servings, queuedServing, queuedQuorum, cnn],
             Timeouts = baseConfig.Timeouts with { Request = TimeSpan.FromSeconds(60) },
         };
         string defaultType = config.Broker.RequestQueueType;
@@ -68,6 +69,7 @@ public static class ClusterBench
                     new("classic request queue, idle fast paths (default)", fast, servings[0], QueueTypes.Classic),
                     new("classic request queue, fast paths off (every hop through the outbox and inbox loops)", queued, queuedServing, null),
                     new("quorum request queue, idle fast paths", fast, servings[1], QueueTypes.Quorum),
+                    new("quorum request queue, fast paths off (the code before this change)", queued, queuedQuorum, null),
                 ];
                 results["latency_1kb"] = await LatencyAsync(config, alternatives, BuiltInHandlers.Create(servings[0]), Floats(256), options.LatencySamples).ConfigureAwait(false);
                 if (cnnLocal is not null)
