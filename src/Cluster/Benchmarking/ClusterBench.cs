@@ -160,67 +160,95 @@ public static class ClusterBench
     private static async Task<object> LatencyAsync(ClusterConfig config, IReadOnlyList<Alternative> alternatives, IInferenceHandler handler,
         WireTensor input, int samples)
     {
-        var local = new double[samples];
-        var remote = alternatives.Select(_ => new double[samples]).ToArray();
+        // Each measured path is one call returning its duration: local, each Vigil remote alternative, and the bare round trips.
         var first = alternatives[0];
-        for (int i = 0; i < samples / 10; i++)
+        var paths = new List<(string Kind, Alternative Alt, Func<Task<double>> Once)>
         {
-            await handler.InferAsync([first.Client.CreateRequest(first.Model.Id, "1", [input])], default).ConfigureAwait(false);
-            foreach (var a in alternatives) await a.Client.InferAsync(a.Client.CreateRequest(a.Model.Id, "1", [input])).ConfigureAwait(false);
-        }
-        // Interleaved, so a change in machine load affects every alternative alike.
-        for (int i = 0; i < samples; i++)
-        {
-            var request = first.Client.CreateRequest(first.Model.Id, "1", [input]);
-            long t0 = Stopwatch.GetTimestamp();
-            await handler.InferAsync([request], default).ConfigureAwait(false);
-            local[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-            for (int k = 0; k < alternatives.Count; k++)
+            ("local", first, async () =>
             {
-                var a = alternatives[k];
-                t0 = Stopwatch.GetTimestamp();
-                var r = await a.Client.InferAsync(a.Client.CreateRequest(a.Model.Id, "1", [input])).ConfigureAwait(false);
-                remote[k][i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-                if (r.Status != InferenceStatus.Ok) throw new InvalidOperationException($"benchmark request failed: {r.Error}");
-            }
-        }
-        Array.Sort(local);
-        var rows = new List<object>();
-        for (int k = 0; k < alternatives.Count; k++)
-        {
-            var a = alternatives[k];
-            var times = remote[k];
-            Array.Sort(times);
-            var bare = a.BareQueueType is null ? null : await RawRoundTrip.MeasureAsync(config, a.BareQueueType, samples, false).ConfigureAwait(false);
-            var bareSame = a.BareQueueType is null ? null : await RawRoundTrip.MeasureAsync(config, a.BareQueueType, samples, true).ConfigureAwait(false);
-            rows.Add(new
-            {
-                remote = a.Label,
-                request_queue_type = config.QueueTypeOf(a.Model),
-                remote_ms = new { p50 = Round(P(times, 0.5)), p99 = Round(P(times, 0.99)) },
-                added_ms = new { p50 = Round(P(times, 0.5) - P(local, 0.5)), p99 = Round(P(times, 0.99) - P(local, 0.99)) },
-                bare_broker_round_trip_minimal_ms = bare is null ? null : new
-                {
-                    p50 = Round(P(bare, 0.5)), p99 = Round(P(bare, 0.99)),
-                    note = $"RabbitMQ.Client alone, {a.BareQueueType} request queue, classic reply queue, persistent 1 KB, no confirms, auto-ack replies",
-                },
-                bare_broker_round_trip_same_guarantees_ms = bareSame is null ? null : new
-                {
-                    p50 = Round(P(bareSame, 0.5)), p99 = Round(P(bareSame, 0.99)),
-                    note = "as above plus what Vigil needs for its guarantees: publisher confirms on both sides, request acked after its reply is confirmed, reply acked by the requester",
-                },
-                vigil_code_over_bare_same_guarantees_p50_ms = bareSame is null ? (double?)null : Round(P(times, 0.5) - P(bareSame, 0.5)),
-                meets_floor_added_p50_2ms = P(times, 0.5) - P(local, 0.5) <= 2.0,
-            });
-        }
-        return new
-        {
-            samples,
-            input_bytes = input.Data.Length,
-            local_ms = new { p50 = Round(P(local, 0.5)), p99 = Round(P(local, 0.99)) },
-            remote = rows,
-            floor_added_p50_ms = 2.0,
+                var request = first.Client.CreateRequest(first.Model.Id, "1", [input]);
+                long t0 = Stopwatch.GetTimestamp();
+                await handler.InferAsync([request], default).ConfigureAwait(false);
+                return Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            }),
         };
+        foreach (var a in alternatives)
+            paths.Add(("remote", a, async () =>
+            {
+                var request = a.Client.CreateRequest(a.Model.Id, "1", [input]);
+                long t0 = Stopwatch.GetTimestamp();
+                var r = await a.Client.InferAsync(request).ConfigureAwait(false);
+                double ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+                if (r.Status != InferenceStatus.Ok) throw new InvalidOperationException($"benchmark request failed: {r.Error}");
+                return ms;
+            }));
+        var bares = new List<RawRoundTrip>();
+        try
+        {
+            foreach (var a in alternatives.Where(a => a.BareQueueType is not null))
+                foreach (bool same in new[] { false, true })
+                {
+                    var bare = await RawRoundTrip.StartAsync(config, a.BareQueueType!, same).ConfigureAwait(false);
+                    bares.Add(bare);
+                    paths.Add((same ? "bare_same" : "bare_minimal", a, bare.OnceAsync));
+                }
+            // Rounds of short blocks: within a block calls run back to back (no leftover acks and confirms of another path
+            // in the broker), and the blocks rotate through the paths, so drift in machine load is shared by all.
+            const int Rounds = 20;
+            int perBlock = Math.Max(1, samples / Rounds);
+            samples = perBlock * Rounds;
+            var times = paths.Select(_ => new double[samples]).ToArray();
+            foreach (var path in paths)
+                for (int i = 0; i < Math.Max(10, perBlock / 2); i++) await path.Once().ConfigureAwait(false); // warm-up
+            for (int round = 0; round < Rounds; round++)
+                for (int k = 0; k < paths.Count; k++)
+                {
+                    await paths[k].Once().ConfigureAwait(false); // settles the switch from the previous path; not counted
+                    for (int i = 0; i < perBlock; i++) times[k][round * perBlock + i] = await paths[k].Once().ConfigureAwait(false);
+                }
+            foreach (var t in times) Array.Sort(t);
+            double[] Of(string kind, Alternative a) => times[paths.FindIndex(p => p.Kind == kind && p.Alt == a)];
+            var local = times[0];
+            var rows = new List<object>();
+            foreach (var a in alternatives)
+            {
+                var remote = Of("remote", a);
+                var bare = a.BareQueueType is null ? null : Of("bare_minimal", a);
+                var bareSame = a.BareQueueType is null ? null : Of("bare_same", a);
+                rows.Add(new
+                {
+                    remote = a.Label,
+                    request_queue_type = config.QueueTypeOf(a.Model),
+                    remote_ms = new { p50 = Round(P(remote, 0.5)), p99 = Round(P(remote, 0.99)) },
+                    added_ms = new { p50 = Round(P(remote, 0.5) - P(local, 0.5)), p99 = Round(P(remote, 0.99) - P(local, 0.99)) },
+                    bare_broker_round_trip_minimal_ms = bare is null ? null : new
+                    {
+                        p50 = Round(P(bare, 0.5)), p99 = Round(P(bare, 0.99)),
+                        note = $"RabbitMQ.Client alone, {a.BareQueueType} request queue, classic reply queue, persistent 1 KB, no confirms, auto-ack replies",
+                    },
+                    bare_broker_round_trip_same_guarantees_ms = bareSame is null ? null : new
+                    {
+                        p50 = Round(P(bareSame, 0.5)), p99 = Round(P(bareSame, 0.99)),
+                        note = "as above plus what Vigil needs for its guarantees: publisher confirms on both sides, request acked after its reply is confirmed, reply acked by the requester",
+                    },
+                    vigil_code_over_bare_same_guarantees_p50_ms = bareSame is null ? (double?)null : Round(P(remote, 0.5) - P(bareSame, 0.5)),
+                    meets_floor_added_p50_2ms = P(remote, 0.5) - P(local, 0.5) <= 2.0,
+                });
+            }
+            return new
+            {
+                samples,
+                input_bytes = input.Data.Length,
+                interleaved = "20 rounds; each round runs a block of samples/20 back-to-back calls of local, each remote alternative and each bare round trip in turn",
+                local_ms = new { p50 = Round(P(local, 0.5)), p99 = Round(P(local, 0.99)) },
+                remote = rows,
+                floor_added_p50_ms = 2.0,
+            };
+        }
+        finally
+        {
+            foreach (var b in bares) await b.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private static double P(double[] sorted, double q) => sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];

@@ -16,68 +16,88 @@ namespace Vigil.Cluster.Benchmarking;
 /// <i>same guarantees as Vigil</i> (publisher confirms on both sides, the request acknowledged
 /// only once its reply is confirmed, the reply acknowledged by the requester).</para>
 /// </summary>
-internal static class RawRoundTrip
+internal sealed class RawRoundTrip : IAsyncDisposable
 {
-    public static async Task<double[]> MeasureAsync(ClusterConfig config, string queueType, int samples, bool sameGuaranteesAsVigil)
+    private readonly IConnection _clientConnection, _serverConnection;
+    private readonly IChannel _client, _server;
+    private readonly string _requests, _replies;
+    private readonly BasicProperties _props = new() { DeliveryMode = DeliveryModes.Persistent };
+    private readonly byte[] _body = new byte[1024];
+    private TaskCompletionSource? _waiting;
+
+    private RawRoundTrip(IConnection clientConnection, IConnection serverConnection, IChannel client, IChannel server, string requests, string replies)
+    {
+        _clientConnection = clientConnection; _serverConnection = serverConnection;
+        _client = client; _server = server; _requests = requests; _replies = replies;
+    }
+
+    /// <summary>Declares a fresh request and reply queue pair and starts the echoing consumer.</summary>
+    public static async Task<RawRoundTrip> StartAsync(ClusterConfig config, string queueType, bool sameGuaranteesAsVigil)
     {
         string id = Guid.NewGuid().ToString("N")[..8];
-        string requests = $"vigil.bench.raw.{id}", replies = $"vigil.bench.raw-reply.{id}";
         bool confirms = sameGuaranteesAsVigil;
-        await using var clientConnection = await BrokerConnector.ConnectAsync(config, "vigil-bench-raw-client", TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-        await using var serverConnection = await BrokerConnector.ConnectAsync(config, "vigil-bench-raw-server", TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-        await using var server = await serverConnection.CreateChannelAsync(new CreateChannelOptions(confirms, confirms)).ConfigureAwait(false);
-        await using var client = await clientConnection.CreateChannelAsync(new CreateChannelOptions(confirms, confirms)).ConfigureAwait(false);
-        await server.QueueDeclareAsync(requests, true, false, false, RequestQueues.Arguments(queueType)).ConfigureAwait(false);
-        await client.QueueDeclareAsync(replies, true, false, false).ConfigureAwait(false);
-        var props = new BasicProperties { DeliveryMode = DeliveryModes.Persistent };
+        var clientConnection = await BrokerConnector.ConnectAsync(config, "vigil-bench-raw-client", TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        var serverConnection = await BrokerConnector.ConnectAsync(config, "vigil-bench-raw-server", TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        var server = await serverConnection.CreateChannelAsync(new CreateChannelOptions(confirms, confirms)).ConfigureAwait(false);
+        var client = await clientConnection.CreateChannelAsync(new CreateChannelOptions(confirms, confirms)).ConfigureAwait(false);
+        var raw = new RawRoundTrip(clientConnection, serverConnection, client, server, $"vigil.bench.raw.{id}", $"vigil.bench.raw-reply.{id}");
+        await server.QueueDeclareAsync(raw._requests, true, false, false, RequestQueues.Arguments(queueType)).ConfigureAwait(false);
+        await client.QueueDeclareAsync(raw._replies, true, false, false).ConfigureAwait(false);
         var echo = new AsyncEventingBasicConsumer(server);
         echo.ReceivedAsync += (_, e) =>
         {
             // Not awaited: the next delivery need not wait for this reply's confirm (as in ModelServer).
-            _ = ReplyThenAckAsync(server, replies, props, e.Body.ToArray(), e.DeliveryTag);
+            _ = raw.ReplyThenAckAsync(e.Body.ToArray(), e.DeliveryTag);
             return Task.CompletedTask;
         };
         await server.BasicQosAsync(0, 32, false).ConfigureAwait(false);
-        await server.BasicConsumeAsync(requests, false, echo).ConfigureAwait(false);
-        TaskCompletionSource? waiting = null;
+        await server.BasicConsumeAsync(raw._requests, false, echo).ConfigureAwait(false);
         var back = new AsyncEventingBasicConsumer(client);
         back.ReceivedAsync += async (_, e) =>
         {
-            waiting!.TrySetResult();
+            raw._waiting?.TrySetResult();
             if (confirms) await client.BasicAckAsync(e.DeliveryTag, false).ConfigureAwait(false);
         };
-        await client.BasicConsumeAsync(replies, autoAck: !confirms, back).ConfigureAwait(false);
-        var body = new byte[1024];
-        var times = new double[samples];
-        try
-        {
-            for (int i = -samples / 10; i < samples; i++)
-            {
-                waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                long t0 = Stopwatch.GetTimestamp();
-                // With confirms the publish completes on the broker's confirm; like Vigil's client, do not hold the round trip on it.
-                var published = client.BasicPublishAsync("", requests, false, props, body).AsTask();
-                await waiting.Task.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
-                if (i >= 0) times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-                await published.ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            await client.QueueDeleteAsync(requests, false, false).ConfigureAwait(false);
-            await client.QueueDeleteAsync(replies, false, false).ConfigureAwait(false);
-        }
-        Array.Sort(times);
-        return times;
+        await client.BasicConsumeAsync(raw._replies, autoAck: !confirms, back).ConfigureAwait(false);
+        return raw;
     }
 
-    private static async Task ReplyThenAckAsync(IChannel server, string replies, BasicProperties props, byte[] body, ulong tag)
+    /// <summary>One round trip; returns its duration in milliseconds.</summary>
+    public async Task<double> OnceAsync()
+    {
+        _waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        long t0 = Stopwatch.GetTimestamp();
+        // With confirms the publish completes on the broker's confirm; like Vigil's client, the round trip does not wait for it.
+        var published = _client.BasicPublishAsync("", _requests, false, _props, _body).AsTask();
+        await _waiting.Task.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        double ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+        await published.ConfigureAwait(false);
+        return ms;
+    }
+
+    private async Task ReplyThenAckAsync(byte[] body, ulong tag)
     {
         try
         {
-            await server.BasicPublishAsync("", replies, false, props, body).ConfigureAwait(false);
-            await server.BasicAckAsync(tag, false).ConfigureAwait(false);
+            await _server.BasicPublishAsync("", _replies, false, _props, body).ConfigureAwait(false);
+            await _server.BasicAckAsync(tag, false).ConfigureAwait(false);
         }
         catch (Exception) { /* the queues are being deleted at the end of the run */ }
+    }
+
+    /// <summary>Deletes the queues and closes the connections.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _client.QueueDeleteAsync(_requests, false, false).ConfigureAwait(false);
+            await _client.QueueDeleteAsync(_replies, false, false).ConfigureAwait(false);
+        }
+        catch (Exception) { /* best effort */ }
+        foreach (var c in new[] { _clientConnection, _serverConnection })
+        {
+            try { await c.CloseAsync().ConfigureAwait(false); } catch (Exception) { }
+            c.Dispose();
+        }
     }
 }
