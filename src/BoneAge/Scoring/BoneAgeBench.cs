@@ -75,7 +75,7 @@ public static class BoneAgeBench
         var inputs = Enumerable.Range(0, o.Images).Select(i => o.Files[i % o.Files.Count]).ToArray();
         await using var model = BoneAgeModel.Open(o.CardPath, o.BatchSize, o.SharedRoot);
         var preprocessor = new Preprocessor(model.Preprocessing);
-        var prepared = o.Files.Select(f => preprocessor.Run(RadiographLoader.Load(f)).Input).ToArray();
+        var prepared = o.Files.Select(f => preprocessor.Run(RadiographLoader.Load(f, reduction: preprocessor.ReductionFor)).Input).ToArray();
 
         // Warm-up: JIT, ORT's first-run allocations, thread pool growth.
         await InferenceOnly(model, prepared, Math.Min(o.Images, 2 * o.BatchSize), o.MaxInFlight, cancellation);

@@ -197,12 +197,12 @@ public sealed class PreprocessingStepTests
     }
 
     [Fact]
-    public void ShrinkFactor_LargeRadiograph_KeepsTwiceTheModelResolution()
+    public void ReductionFor_LargeRadiograph_KeepsTwiceTheModelResolution()
     {
         var p = new Preprocessor(new PreprocessingOptions { Width = 112, Height = 112 });
-        Assert.Equal(7, p.ShrinkFactor(new GrayImage(1600, 2080, new float[1600 * 2080])));
-        Assert.Equal(1, p.ShrinkFactor(new GrayImage(300, 300, new float[300 * 300])));
+        Assert.Equal(7, p.ReductionFor(1600, 2080));
+        Assert.Equal(1, p.ReductionFor(300, 300));
         var off = new Preprocessor(p.Options with { WorkingScale = 0 });
-        Assert.Equal(1, off.ShrinkFactor(new GrayImage(1600, 2080, new float[1600 * 2080])));
+        Assert.Equal(1, off.ReductionFor(1600, 2080));
     }
 }
