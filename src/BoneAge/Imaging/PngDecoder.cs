@@ -177,8 +177,8 @@ public static class PngDecoder
     /// <summary>
     /// Paeth unfiltering (PNG spec 9.4), the decoder's hot spot (most radiograph rows use it). Each
     /// byte depends on the one just decoded, so it cannot be vectorised along the row; instead the
-    /// choice between a, b and c is made without branches (data-dependent branches mispredict on
-    /// image noise), and for one byte per pixel a and c stay in registers.
+    /// work that does not depend on the left neighbour is done first and the choice is made
+    /// without branches (data-dependent branches mispredict on image noise).
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Paeth(Span<byte> row, ReadOnlySpan<byte> prev, int bpp)
@@ -188,9 +188,10 @@ public static class PngDecoder
         {
             var n = row.Length;
             for (var i = 0; i < bpp && i < n; i++) r[i] += p[i];
-            if (bpp == 1)
+            if (bpp == 1 && n > 0)
             {
-                if (n == 0) return;
+                // One byte per pixel: a and c stay in registers (a store-to-load round trip per
+                // byte would sit on the dependency chain).
                 int a = r[0], c = p[0];
                 for (var i = 1; i < n; i++)
                 {
@@ -205,17 +206,23 @@ public static class PngDecoder
         }
     }
 
-    /// <summary>The Paeth predictor of a (left), b (above), c (above left), branch-free.</summary>
+    /// <summary>
+    /// The Paeth predictor of a (left), b (above), c (above left), branch-free. With e = b − c,
+    /// t = a − c and, after mirroring both by the sign of e, E = |e| ≥ 0: the spec's distances are
+    /// |a−p| = E, |b−p| = |t|, |c−p| = |t+e|, which makes the choice "a when t ≥ E or t ≤ −2E,
+    /// else b when 2t ≥ −E, else c" (ties resolved as the spec's a, b, c order). Only t depends
+    /// on a, so the chain through the previous byte is a few operations long.
+    /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static int PaethPredictor(int a, int b, int c)
+    internal static int PaethPredictor(int a, int b, int c)
     {
-        int da = b - c, db = a - c, dc = da + db;
-        // |x| as (x ^ s) - s with s the sign mask.
-        int pa = (da ^ (da >> 31)) - (da >> 31), pb = (db ^ (db >> 31)) - (db >> 31), pc = (dc ^ (dc >> 31)) - (dc >> 31);
-        var cBeforeB = (pc - pb) >> 31;                  // all ones when pc < pb: c wins over b
+        var e = b - c;
+        var sign = e >> 31;                              // all ones when e < 0
+        var E = (e ^ sign) - sign;
+        var t = (a ^ sign) - (c ^ sign);                 // (a − c), mirrored with e
+        var notA = ((t - E) >> 31) & ((-2 * E - t) >> 31); // all ones when −2E < t < E
+        var cBeforeB = (t + (E >> 1)) >> 31;             // all ones when 2t < −E
         var bOrC = b ^ ((b ^ c) & cBeforeB);
-        var nearest = pb ^ ((pb ^ pc) & cBeforeB);       // min(pb, pc)
-        var notA = (nearest - pa) >> 31;                 // all ones when min(pb, pc) < pa
         return a ^ ((a ^ bOrC) & notA);
     }
 

@@ -1,3 +1,4 @@
+using Vigil.Streams.Metrics;
 using System.Diagnostics;
 using Vigil.Ppg.Data;
 using Vigil.Ppg.Demo;
@@ -74,14 +75,9 @@ public static class PpgBenchmark
         progress?.WriteLine($"ppg bench: capacity {rtf:0.00}x real time ({(useStreams ? "sharded" : "streams")}: {otherRtf:0.00}x), single stream {single:0} windows/s");
         return new PpgBenchResult(options.Streams, options.Seconds, batchSeconds, options.Graph, Environment.ProcessorCount, rtf, otherRtf,
             options.Seconds / paced.Wall, paced.P50, paced.P99, paced.Max, paced.BytesPerStream, paced.StatePerStream, paced.Windows,
-            single, graphPerCore, LoadAverage());
+            single, graphPerCore, MachineLoad.OneMinuteAverage());
     }
 
-    private static double LoadAverage()
-    {
-        try { return double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { return double.NaN; }
-    }
 
     // Every stream pushed as fast as the graph accepts (bounded queues push back on the producer).
     private static async Task<(double Rtf, double WindowsPerCoreSecond)> CapacityAsync(PpgRecording source, string[] ids, int batchN, int batches, bool streams, CancellationToken ct)
