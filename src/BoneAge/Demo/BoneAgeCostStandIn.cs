@@ -5,85 +5,98 @@ using Vigil.Models.OnnxBuilder;
 namespace Vigil.BoneAge.Demo;
 
 /// <summary>
-/// A throughput stand-in with the compute cost of a real bone-age regressor and random weights
-/// (NOT a bone-age model, NOT for clinical use): a VGG-style stack of 3×3 convolutions on a
-/// 384×384 grey radiograph, global average pooling, the patient's sex concatenated, one linear
-/// output. About 6.8 G multiply-accumulates per image, the order of Inception-v3 at 299×299
-/// (about 5.7 G) and less than half of it at the 500×500 input the RSNA 2017 winning entry used.
-/// PFLD, the stand-in, costs a few hundred M per image: less than inflating one
-/// 1600×2080 PNG, so no pipeline could hide decoding behind it. This model shows whether the
-/// pipeline hides decoding behind inference of realistic cost. Its output is finite and
+/// A throughput stand-in with the architecture, input size and therefore the compute cost of a
+/// real bone-age regressor, but random weights (NOT a bone-age model, NOT for clinical use). The
+/// architecture is "m46", the model published with the radiographs in ../shared
+/// (neuro-inc/ml-recipe-bone-age, bone-age-code/model.py): six VGG-style blocks of
+/// conv 3×3 → ELU → batch norm → conv 1×1 → ELU → batch norm → max-pool 3×3 stride 2, with
+/// 32, 64, 128, 128, 256, 384 channels, on a 500×375 grey image, then fully connected layers of
+/// 2048, 2048 and 1 with ELU. About 3.2 G multiply-accumulates per image. PFLD, the issue's
+/// stand-in, costs far less than decoding one 1600×2080 PNG; this one shows how the pipeline
+/// behaves behind inference of a real bone-age model's cost. Its output is finite and
 /// deterministic but meaningless.
 /// </summary>
 public static class BoneAgeCostStandIn
 {
     /// <summary>Model id in its card.</summary>
-    public const string Id = "boneage-cost-standin";
-    /// <summary>Input side in pixels (square, one grey channel).</summary>
-    public const int Size = 384;
+    public const string Id = "boneage-m46-standin";
+    /// <summary>Input height in pixels.</summary>
+    public const int Height = 500;
+    /// <summary>Input width in pixels.</summary>
+    public const int Width = 375;
+    /// <summary>Output channels of the six blocks.</summary>
+    public static IReadOnlyList<int> BlockChannels { get; } = [32, 64, 128, 128, 256, 384];
+    /// <summary>Widths of the hidden fully connected layers.</summary>
+    public const int Hidden = 2048;
 
-    /// <summary>The convolutions: input and output channels, stride, and whether a 2×2 max-pool follows.</summary>
-    public static IReadOnlyList<(int In, int Out, int Stride, bool PoolAfter)> Convolutions { get; } =
-    [
-        (1, 32, 2, false),
-        (32, 64, 1, true),
-        (64, 128, 1, false),
-        (128, 128, 1, true),
-        (128, 256, 1, false),
-        (256, 256, 1, true),
-        (256, 512, 1, false),
-        (512, 512, 1, false),
-    ];
-
-    /// <summary>Multiply-accumulates per image, counted from <see cref="Convolutions"/>.</summary>
+    /// <summary>Multiply-accumulates per image, counted layer by layer.</summary>
     public static long MultiplyAccumulates
     {
         get
         {
-            long side = Size, total = 0;
-            foreach (var (cin, cout, stride, pool) in Convolutions)
+            long h = Height, w = Width, cin = 1, total = 0;
+            foreach (var cout in BlockChannels)
             {
-                side /= stride;
-                total += side * side * cout * cin * 9;
-                if (pool) side /= 2;
+                total += h * w * cout * (cin * 9 + cout);
+                (h, w, cin) = (Pool(h), Pool(w), cout);
             }
-            return total + Convolutions[^1].Out + 1;
+            return total + h * w * cin * Hidden + Hidden * Hidden + Hidden;
         }
     }
+
+    // Max-pool 3×3, stride 2, no padding.
+    private static long Pool(long size) => (size - 3) / 2 + 1;
 
     /// <summary>The ONNX bytes; weights are He-scaled uniform draws from a fixed seed (same bytes on every build).</summary>
     public static byte[] Build(ulong seed = 20261122)
     {
-        var w = new DeterministicWeights(seed);
-        var b = new OnnxModelBuilder("vigil_boneage_cost_standin")
-            .Input("image", OnnxDataType.Float, "N", 1, Size, Size)
-            .Input("sex", OnnxDataType.Float, "N", 1);
+        var rng = new DeterministicWeights(seed);
+        var b = new OnnxModelBuilder("vigil_boneage_m46_standin").Input("image", OnnxDataType.Float, "N", 1, Height, Width);
         var x = "image";
-        for (var i = 0; i < Convolutions.Count; i++)
+        long h = Height, w = Width;
+        var cin = 1;
+        for (var i = 0; i < BlockChannels.Count; i++)
         {
-            var (cin, cout, stride, pool) = Convolutions[i];
-            // Uniform in ±sqrt(6 / fan_in) keeps activations of a ReLU stack at a stable scale.
-            var scale = MathF.Sqrt(6f / (cin * 9));
-            b.Initializer($"conv{i}.w", [cout, cin, 3, 3], w.Array(cout * cin * 9, scale))
-             .Initializer($"conv{i}.b", [cout], w.Array(cout, 0.01f))
-             .Node("Conv", [x, $"conv{i}.w", $"conv{i}.b"], [$"c{i}"],
-                 OnnxAttribute.Ints("kernel_shape", 3, 3), OnnxAttribute.Ints("pads", 1, 1, 1, 1), OnnxAttribute.Ints("strides", stride, stride))
-             .Node("Relu", [$"c{i}"], [$"r{i}"]);
-            x = $"r{i}";
-            if (!pool) continue;
-            b.Node("MaxPool", [x], [$"p{i}"], OnnxAttribute.Ints("kernel_shape", 2, 2), OnnxAttribute.Ints("strides", 2, 2));
-            x = $"p{i}";
+            var cout = BlockChannels[i];
+            x = ConvEluNorm(b, rng, $"b{i}c1", x, cin, cout, 3);
+            x = ConvEluNorm(b, rng, $"b{i}c2", x, cout, cout, 1);
+            b.Node("MaxPool", [x], [$"b{i}pool"], OnnxAttribute.Ints("kernel_shape", 3, 3), OnnxAttribute.Ints("strides", 2, 2));
+            x = $"b{i}pool";
+            (h, w, cin) = (Pool(h), Pool(w), cout);
         }
-        var features = Convolutions[^1].Out;
-        return b
-            .Initializer("fc.w", [1, features + 1], w.Array(features + 1, 1f / features))
-            .Initializer("fc.b", [1], [120f])
-            .Node("GlobalAveragePool", [x], ["g"])
-            .Node("Flatten", ["g"], ["f"], OnnxAttribute.Int("axis", 1))
-            .Node("Concat", ["f", "sex"], ["fs"], OnnxAttribute.Int("axis", 1))
-            .Node("Gemm", ["fs", "fc.w", "fc.b"], ["months"], OnnxAttribute.Int("transB", 1))
-            .Output("months", OnnxDataType.Float, "N", 1)
-            .Build();
+        var features = (int)(h * w * cin);
+        b.Node("Flatten", [x], ["flat"], OnnxAttribute.Int("axis", 1));
+        x = Dense(b, rng, "fc1", "flat", features, Hidden, elu: true);
+        x = Dense(b, rng, "fc2", x, Hidden, Hidden, elu: true);
+        x = Dense(b, rng, "out", x, Hidden, 1, elu: false);
+        return b.Output(x, OnnxDataType.Float, "N", 1).Build();
+    }
+
+    private static string ConvEluNorm(OnnxModelBuilder b, DeterministicWeights rng, string name, string x, int cin, int cout, int kernel)
+    {
+        // Uniform in ±sqrt(6 / fan_in) keeps a deep ELU stack at a stable scale.
+        var fanIn = cin * kernel * kernel;
+        b.Initializer(name + ".w", [cout, cin, kernel, kernel], rng.Array(cout * fanIn, MathF.Sqrt(6f / fanIn)))
+         .Initializer(name + ".b", [cout], rng.Array(cout, 0.01f))
+         .Initializer(name + ".gamma", [cout], Enumerable.Repeat(1f, cout).ToArray())
+         .Initializer(name + ".beta", [cout], new float[cout])
+         .Initializer(name + ".mean", [cout], new float[cout])
+         .Initializer(name + ".var", [cout], Enumerable.Repeat(1f, cout).ToArray());
+        var pad = kernel / 2;
+        b.Node("Conv", [x, name + ".w", name + ".b"], [name + ".conv"],
+            OnnxAttribute.Ints("kernel_shape", kernel, kernel), OnnxAttribute.Ints("pads", pad, pad, pad, pad));
+        b.Node("Elu", [name + ".conv"], [name + ".elu"], OnnxAttribute.Float("alpha", 1f));
+        b.Node("BatchNormalization", [name + ".elu", name + ".gamma", name + ".beta", name + ".mean", name + ".var"], [name]);
+        return name;
+    }
+
+    private static string Dense(OnnxModelBuilder b, DeterministicWeights rng, string name, string x, int inputs, int outputs, bool elu)
+    {
+        b.Initializer(name + ".w", [outputs, inputs], rng.Array(outputs * inputs, MathF.Sqrt(6f / inputs)))
+         .Initializer(name + ".b", [outputs], new float[outputs])
+         .Node("Gemm", [x, name + ".w", name + ".b"], [elu ? name + ".lin" : name], OnnxAttribute.Int("transB", 1));
+        if (elu) b.Node("Elu", [name + ".lin"], [name], OnnxAttribute.Float("alpha", 1f));
+        return name;
     }
 
     /// <summary>Writes the model and its card into <paramref name="folder"/>; returns the card's path.</summary>
@@ -99,20 +112,16 @@ public static class BoneAgeCostStandIn
             File = Id + ".onnx",
             Sha256 = ModelFileHash.Sha256Of(bytes),
             Task = "bone-age-throughput-standin",
-            Description = $"THROUGHPUT STAND-IN, NOT A BONE-AGE MODEL: random weights with the cost of a real bone-age CNN ({MultiplyAccumulates / 1e9:0.0} G multiply-accumulates per 384x384 image). Built by Vigil.BoneAge.Demo.BoneAgeCostStandIn.",
-            Inputs =
-            [
-                new CardTensor { Name = "image", ElementType = "float32", Shape = [CardDimension.Named("N"), CardDimension.Fixed(1), CardDimension.Fixed(Size), CardDimension.Fixed(Size)], Meaning = "Preprocessed radiograph, 384x384 grey, NCHW, values in [0, 1]." },
-                new CardTensor { Name = "sex", ElementType = "float32", Shape = [CardDimension.Named("N"), CardDimension.Fixed(1)], Meaning = "1 male, 0 female." },
-            ],
-            Outputs = [new CardTensor { Name = "months", ElementType = "float32", Shape = [CardDimension.Named("N"), CardDimension.Fixed(1)], Meaning = "Meaningless: only the cost of computing it matters." }],
+            Description = $"THROUGHPUT STAND-IN, NOT A BONE-AGE MODEL: the m46 bone-age architecture (neuro-inc/ml-recipe-bone-age) with random weights, {MultiplyAccumulates / 1e9:0.0} G multiply-accumulates per 500x375 image. Built by Vigil.BoneAge.Demo.BoneAgeCostStandIn.",
+            Inputs = [new CardTensor { Name = "image", ElementType = "float32", Shape = [CardDimension.Named("N"), CardDimension.Fixed(1), CardDimension.Fixed(Height), CardDimension.Fixed(Width)], Meaning = "Preprocessed radiograph, 500 high x 375 wide, grey, NCHW, values in [0, 1]." }],
+            Outputs = [new CardTensor { Name = "out", ElementType = "float32", Shape = [CardDimension.Named("N"), CardDimension.Fixed(1)], Meaning = "Meaningless: only the cost of computing it matters." }],
             Preprocessing = new CardPreprocessing
             {
-                Width = Size, Height = Size, Layout = "NCHW", ChannelOrder = "GRAY", Scale = 1.0 / 255, Mean = [0], Std = [1],
+                Width = Width, Height = Height, Layout = "NCHW", ChannelOrder = "GRAY", Scale = 1.0 / 255, Mean = [0], Std = [1],
                 Resize = "invert-monochrome1; percentiles(low=1,high=99); crop-hand(margin=0.05); letterbox",
             },
-            IntendedUse = new CardIntendedUse { Summary = "Benchmarking the bone-age pipeline with inference of realistic cost.", NotForClinicalUse = true },
-            Origin = new CardOrigin { Source = "Vigil.BoneAge.Demo.BoneAgeCostStandIn", Licence = "Same as the Vigil repository" },
+            IntendedUse = new CardIntendedUse { Summary = "Benchmarking the bone-age pipeline behind inference of a real bone-age model's cost.", NotForClinicalUse = true },
+            Origin = new CardOrigin { Source = "Vigil.BoneAge.Demo.BoneAgeCostStandIn (architecture from neuro-inc/ml-recipe-bone-age m46)", Licence = "Same as the Vigil repository" },
         };
         var path = Path.Combine(folder, Id + ".card.json");
         File.WriteAllText(path, ModelCardReader.Write(card));

@@ -65,13 +65,20 @@ public sealed class BoneAgeModel : IAsyncDisposable
 
     /// <summary>
     /// Opens the model of the card at <paramref name="cardPath"/>; <c>${VIGIL_SHARED}</c> in the card
-    /// resolves to <paramref name="sharedRoot"/> when given.
+    /// resolves to <paramref name="sharedRoot"/> when given. <paramref name="inferenceThreads"/>
+    /// bounds ONNX Runtime's threads inside one batch (0: one per core); fewer than the cores
+    /// leaves the rest to decoding.
     /// </summary>
-    public static BoneAgeModel Open(string cardPath, int maxBatchSize = 8, string? sharedRoot = null)
+    public static BoneAgeModel Open(string cardPath, int maxBatchSize = 8, string? sharedRoot = null, int inferenceThreads = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(inferenceThreads);
         var variables = new Dictionary<string, string>();
         if (sharedRoot is not null) variables["VIGIL_SHARED"] = sharedRoot;
-        var catalog = new ModelCatalog(new ModelCatalogOptions { PathVariables = variables });
+        var catalog = new ModelCatalog(new ModelCatalogOptions
+        {
+            PathVariables = variables,
+            SessionOptions = () => new Vigil.Models.Onnx.OnnxSessionOptions { IntraOpThreads = inferenceThreads },
+        });
         try
         {
             var loaded = catalog.Load(cardPath);
