@@ -118,7 +118,8 @@ public static class BoneAgeCostStandIn
             Preprocessing = new CardPreprocessing
             {
                 Width = Width, Height = Height, Layout = "NCHW", ChannelOrder = "GRAY", Scale = 1.0 / 255, Mean = [0], Std = [1],
-                Resize = "invert-monochrome1; percentiles(low=1,high=99); crop-hand(margin=0.05); letterbox",
+                Resize = "letterbox",
+                Steps = ["invert-monochrome1", "percentiles(low=1,high=99)", "crop-hand(margin=0.05)", "letterbox"],
             },
             IntendedUse = new CardIntendedUse { Summary = "Benchmarking the bone-age pipeline behind inference of a real bone-age model's cost.", NotForClinicalUse = true },
             Origin = new CardOrigin { Source = "Vigil.BoneAge.Demo.BoneAgeCostStandIn (architecture from neuro-inc/ml-recipe-bone-age m46)", Licence = "Same as the Vigil repository" },
