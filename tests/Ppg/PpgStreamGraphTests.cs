@@ -5,7 +5,8 @@ using Vigil.TestKit;
 
 namespace Vigil.Ppg.Tests;
 
-public sealed class PpgPipelineTests
+/// <summary>The PPG graph on parallel lanes (SelectPerKey), and the replay runner.</summary>
+public sealed class PpgLanesGraphTests
 {
     private static readonly TimeSpan Safety = TimeSpan.FromSeconds(30);
 
@@ -16,7 +17,8 @@ public sealed class PpgPipelineTests
         var b = TestSignals.Synthetic(seconds: 60, seed: 2).Recording;
         var results = new ConcurrentQueue<PpgWindowResult>();
         var errors = new ConcurrentQueue<PpgIngestError>();
-        await using (var pipeline = new PpgPipeline(results.Enqueue, errors.Enqueue, new PpgPipelineOptions { Shards = 1 }))
+        using var materializer = new Vigil.Streams.Materializer();
+        await using (var pipeline = new PpgStreamGraph(materializer, results.Enqueue, errors.Enqueue, new PpgStreamGraphOptions { Lanes = 1 }))
         {
             for (var i = 0; i < a.Count; i += 125)
             {
@@ -37,16 +39,26 @@ public sealed class PpgPipelineTests
     }
 
     [Fact]
-    public async Task Post_ManyPatientsOnSeveralShards_EachGetsItsOwnState()
+    public void Create_LanesWithIdleTimeout_RefusedWithReason()
+    {
+        using var materializer = new Vigil.Streams.Materializer();
+        var e = Assert.Throws<ArgumentException>(() => new PpgStreamGraph(materializer, _ => { },
+            options: new PpgStreamGraphOptions { Lanes = 2, IdleTimeout = TimeSpan.FromMinutes(5) }));
+        Assert.Contains("IdleTimeout needs the GroupBy graph", e.Message);
+    }
+
+    [Fact]
+    public async Task Post_ManyPatientsOnSeveralLanes_EachGetsItsOwnState()
     {
         var recs = Enumerable.Range(0, 6).Select(i => TestSignals.Synthetic(seconds: 30, seed: 10 + i).Recording).ToArray();
         var results = new ConcurrentQueue<PpgWindowResult>();
-        await using (var pipeline = new PpgPipeline(results.Enqueue, options: new PpgPipelineOptions { Shards = 3, ShardCapacity = 4 }))
+        using var materializer = new Vigil.Streams.Materializer();
+        await using (var pipeline = new PpgStreamGraph(materializer, results.Enqueue, options: new PpgStreamGraphOptions { Lanes = 3, QueueCapacity = 4 }))
         {
             await Task.WhenAll(recs.Select((r, i) => PpgPipelineRunner.ReplayAsync(pipeline, r, $"p{i}", batchSeconds: 0.5)));
             await pipeline.CompleteAsync().WaitAsync(Safety);
-            Assert.Equal(6, pipeline.PatientCount);
         }
+        Assert.Equal(6, results.Select(r => r.PatientId).Distinct().Count());
         for (var i = 0; i < recs.Length; i++)
             Assert.Equal(TestSignals.Run(recs[i]).Select(r => r.Bpm),
                 results.Where(r => r.PatientId == $"p{i}").OrderBy(r => r.WindowIndex).Select(r => r.Bpm));
@@ -58,7 +70,8 @@ public sealed class PpgPipelineTests
         var rec = TestSignals.Synthetic(seconds: 20).Recording;
         var clock = new ManualClock();
         var results = new ConcurrentQueue<PpgWindowResult>();
-        await using var pipeline = new PpgPipeline(results.Enqueue, options: new PpgPipelineOptions { Shards = 1 });
+        using var materializer = new Vigil.Streams.Materializer(new Vigil.Streams.MaterializerOptions { TimeProvider = clock });
+        await using var pipeline = new PpgStreamGraph(materializer, results.Enqueue, options: new PpgStreamGraphOptions { Lanes = 1 });
         var replay = PpgPipelineRunner.ReplayAsync(pipeline, rec, "p", batchSeconds: 1, pacing: clock);
         // Nothing is due before the first batch's last sample time (~1 s).
         await WaitUntil(() => pipeline.BatchesProcessed == 0 && !replay.IsCompleted);
