@@ -112,6 +112,25 @@ public sealed class PngDecoderTests : IDisposable
     }
 
     [Fact]
+    public void Decode_Huge16BitRadiographWithReduction_NeverHoldsTheFullImage()
+    {
+        // The worst case: 4000x5000 at 16 bits (40 MB of samples, 80 MB as floats).
+        var src = SharedData.Require("assets/radiographs/rsna_2182.png");
+        var png = Path.Combine(_dir, "huge16.png");
+        Ffmpeg.Run("-i", src, "-vf", "scale=4000:5000", "-pix_fmt", "gray16be", png);
+        var bytes = File.ReadAllBytes(png);
+        var preprocessor = new Vigil.BoneAge.Preprocessing.Preprocessor(new Vigil.BoneAge.Preprocessing.PreprocessingOptions { Width = 112, Height = 112 });
+        PngDecoder.Decode(bytes, "warm-up.png", reduction: preprocessor.ReductionFor);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var r = PngDecoder.Decode(bytes, "huge16.png", reduction: preprocessor.ReductionFor);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(17, r.Reduction);
+        Assert.Equal((235, 294), (r.Image.Width, r.Image.Height));
+        // The reduced image (276 KB) plus bookkeeping; the band of filtered rows is pooled.
+        Assert.True(allocated < 4 << 20, $"decoding allocated {allocated / 1048576.0:0.0} MiB");
+    }
+
+    [Fact]
     public void Decode_ReductionLeavingNoPixel_FallsBackToFullSize()
     {
         var bytes = File.ReadAllBytes(SharedData.Require("assets/radiographs/rsna_1381_original.png"));
