@@ -23,6 +23,8 @@ public sealed record BoneAgeBenchOptions
     public int DecodeParallelism { get; init; } = Math.Max(1, Environment.ProcessorCount - 1);
     /// <summary>ONNX Runtime threads inside one batch, in both measurements (0: one per core).</summary>
     public int InferenceThreads { get; init; }
+    /// <summary>Let ONNX Runtime's threads spin-wait between operators (off by default, as in the scorer).</summary>
+    public bool SpinningThreads { get; init; }
     /// <summary>Rounds of each measurement (alternating); the best of each is reported.</summary>
     public int Rounds { get; init; } = 2;
     /// <summary>Root for ${VIGIL_SHARED} in cards.</summary>
@@ -44,6 +46,8 @@ public sealed record BoneAgeBenchResult
     public int DecodeParallelism { get; init; }
     /// <summary>ONNX Runtime threads inside one batch (0: one per core).</summary>
     public int InferenceThreads { get; init; }
+    /// <summary>Whether ONNX Runtime's threads spin-waited between operators.</summary>
+    public bool SpinningThreads { get; init; }
     /// <summary>Processor count of the machine.</summary>
     public int Cores { get; init; } = Environment.ProcessorCount;
     /// <summary>Files cycled as input.</summary>
@@ -99,7 +103,7 @@ public static class BoneAgeBench
     public static async Task<BoneAgeBenchResult> RunAsync(BoneAgeBenchOptions o, CancellationToken cancellation = default)
     {
         var inputs = Enumerable.Range(0, o.Images).Select(i => o.Files[i % o.Files.Count]).ToArray();
-        await using var model = BoneAgeModel.Open(o.CardPath, o.BatchSize, o.SharedRoot, o.InferenceThreads);
+        await using var model = BoneAgeModel.Open(o.CardPath, o.BatchSize, o.SharedRoot, o.InferenceThreads, o.SpinningThreads);
         var preprocessor = new Preprocessor(model.Preprocessing);
         var prepared = o.Files.Select(f => preprocessor.Run(RadiographLoader.Load(f, reduction: preprocessor.ReductionFor)).Input).ToArray();
 
@@ -137,6 +141,7 @@ public static class BoneAgeBench
             BatchSize = o.BatchSize,
             DecodeParallelism = o.DecodeParallelism,
             InferenceThreads = o.InferenceThreads,
+            SpinningThreads = o.SpinningThreads,
             Files = o.Files.Select(Path.GetFileName).ToArray()!,
             EndToEndImagesPerSecond = e2e.Max(),
             InferenceOnlyImagesPerSecond = inference.Max(),

@@ -13,7 +13,7 @@ internal static class BoneAgeCommand
 {
     private const string Usage =
         "usage: vigil boneage score --input DIR|GLOB [--manifest CSV] --model CARD --out DIR [--json] [--max-pixels N] [--batch N] [--decode-threads N] [--inference-threads N]\n" +
-        "       vigil boneage bench [--json] [--model CARD] [--images N] [--batch N] [--rounds N] [--decode-threads N] [--inference-threads N]";
+        "       vigil boneage bench [--json] [--model CARD] [--images N] [--batch N] [--rounds N] [--decode-threads N] [--inference-threads N] [--spinning-threads]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -25,7 +25,7 @@ internal static class BoneAgeCommand
         return args[0] switch
         {
             "score" => await ScoreAsync(new CommandArguments(args[1..], "json")),
-            "bench" => await BenchAsync(new CommandArguments(args[1..], "json")),
+            "bench" => await BenchAsync(new CommandArguments(args[1..], "json", "spinning-threads")),
             _ => throw new CommandLineException($"unknown subcommand '{args[0]}'\n{Usage}"),
         };
     }
@@ -89,6 +89,7 @@ internal static class BoneAgeCommand
         var cores = Environment.ProcessorCount;
         var decode = a.GetInt("decode-threads", cores);
         var inferenceThreads = a.GetInt("inference-threads", 0);
+        var spinning = a.Flag("spinning-threads");
         a.RejectUnknown();
         var radiographs = Path.Combine(SharedRoot, "assets", "radiographs");
         if (!Directory.Exists(radiographs)) throw new CommandLineException($"bench needs the shared radiographs at {radiographs}");
@@ -118,7 +119,7 @@ internal static class BoneAgeCommand
                 var c = cardOf();
                 var result = await BoneAgeBench.RunAsync(new BoneAgeBenchOptions
                 {
-                    CardPath = c, Files = files, Images = images, BatchSize = batch, Rounds = rounds, DecodeParallelism = d, InferenceThreads = t,
+                    CardPath = c, Files = files, Images = images, BatchSize = batch, Rounds = rounds, DecodeParallelism = d, InferenceThreads = t, SpinningThreads = spinning,
                     SharedRoot = SharedRoot, WorkDirectory = work,
                 });
                 runs.Add(result);
