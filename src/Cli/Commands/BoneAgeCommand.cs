@@ -43,7 +43,7 @@ internal static class BoneAgeCommand
         var json = a.Flag("json");
         var maxPixels = a.GetInt("max-pixels", 40_000_000);
         var batch = a.GetInt("batch", 8);
-        var decode = a.GetInt("decode-threads", Math.Max(1, Environment.ProcessorCount - 1));
+        var decode = a.GetInt("decode-threads", Environment.ProcessorCount);
         var inferenceThreads = a.GetInt("inference-threads", 0);
         a.RejectUnknown();
         if (batch < 1 || decode < 1 || maxPixels < 1) throw new CommandLineException("--batch, --decode-threads and --max-pixels must be positive");
