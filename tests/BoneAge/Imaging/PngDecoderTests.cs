@@ -78,6 +78,21 @@ public sealed class PngDecoderTests : IDisposable
     }
 
     [Theory]
+    [InlineData(1, 5)]
+    [InlineData(2, 7)]
+    [InlineData(3, 4)]
+    [InlineData(17, 9)]
+    public void Decode_NarrowPaethImages_MatchFfmpeg(int width, int height)
+    {
+        // Consecutive Paeth rows are unfiltered in pairs: the narrowest rows are its edge cases.
+        var src = SharedData.Require("assets/radiographs/rsna_1381_preprocessed_by_repo.png");
+        var png = Path.Combine(_dir, $"paeth-{width}x{height}.png");
+        Ffmpeg.Run("-i", src, "-vf", $"scale={width}:{height}", "-pix_fmt", "gray", "-pred", "paeth", png);
+        var r = PngDecoder.Decode(File.ReadAllBytes(png), png);
+        Assert.Equal(Ffmpeg.Gray8(png).Select(b => (float)b), r.Image.Pixels);
+    }
+
+    [Theory]
     [InlineData("rsna_2182.png", 7)]
     [InlineData("rsna_1381_original.png", 3)]
     public void Decode_WithReduction_EqualsFullDecodeThenShrink(string file, int factor)
