@@ -14,8 +14,8 @@ public sealed class PaethPredictorTests
                 {
                     int p = a + b - c, pa = Math.Abs(p - a), pb = Math.Abs(p - b), pc = Math.Abs(p - c);
                     var expected = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-                    if (PngDecoder.PaethPredictor(a, b, c) != expected)
-                        Assert.Fail($"Paeth({a}, {b}, {c}) = {PngDecoder.PaethPredictor(a, b, c)}, spec says {expected}");
+                    if (PngFilters.PaethPredictor(a, b, c) != expected)
+                        Assert.Fail($"Paeth({a}, {b}, {c}) = {PngFilters.PaethPredictor(a, b, c)}, spec says {expected}");
                 }
     }
 }
