@@ -12,7 +12,7 @@ namespace Vigil.BoneAge.Dicom;
 internal static class DicomPixelDecoder
 {
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public static Radiograph Decode(DicomDataset ds, long maxPixels)
+    public static Radiograph Decode(DicomDataset ds, long maxPixels, DecodeReduction? reduction = null)
     {
         var src = ds.Source;
         if (!ds.Contains(DicomTag.PixelData)) throw new DicomFormatException($"{src}: no Pixel Data (7FE0,0010): not an image");
@@ -56,7 +56,8 @@ internal static class DicomPixelDecoder
         var shift = highBit + 1 - bitsStored;
         var mask = bitsStored == 32 ? uint.MaxValue : (1u << bitsStored) - 1;
         var signBit = 1u << (bitsStored - 1);
-        var pixels = new float[pixelCount];
+        var writer = new ShrinkingImageWriter(cols, rows, reduction?.Invoke(cols, rows) ?? 1);
+        var row = new float[cols];
         var fs = (float)slope;
         var fi = (float)intercept;
 
@@ -73,31 +74,36 @@ internal static class DicomPixelDecoder
             return value;
         }
 
-        if (samples == 1)
+        // Row by row into the writer, which shrinks as rows arrive when asked to.
+        for (var y = 0; y < rows; y++)
         {
-            if (bytesPerSample == 2 && shift == 0)
+            var first = y * cols;
+            if (samples == 1 && bytesPerSample == 2 && shift == 0)
             {
                 // The common 12/16-bit case, kept tight: it dominates decode time for large files.
-                for (var i = 0; i < pixelCount; i++)
+                var bytes = pixelData.Slice(2 * first, 2 * cols);
+                for (var x = 0; x < cols; x++)
                 {
-                    uint v = (uint)(pixelData[2 * i] | pixelData[2 * i + 1] << 8) & mask;
-                    pixels[i] = (signed && (v & signBit) != 0 ? (int)v - (1 << bitsStored) : (int)v) * fs + fi;
+                    uint v = (uint)(bytes[2 * x] | bytes[2 * x + 1] << 8) & mask;
+                    row[x] = (signed && (v & signBit) != 0 ? (int)v - (1 << bitsStored) : (int)v) * fs + fi;
                 }
+            }
+            else if (samples == 1)
+            {
+                for (var x = 0; x < cols; x++) row[x] = Sample(pixelData, first + x) * fs + fi;
             }
             else
             {
-                for (var i = 0; i < pixelCount; i++) pixels[i] = Sample(pixelData, i) * fs + fi;
+                for (var x = 0; x < cols; x++)
+                {
+                    var i = first + x;
+                    float r, g, b;
+                    if (planar == 0) { r = Sample(pixelData, 3 * i); g = Sample(pixelData, 3 * i + 1); b = Sample(pixelData, 3 * i + 2); }
+                    else { r = Sample(pixelData, i); g = Sample(pixelData, pixelCount + i); b = Sample(pixelData, 2 * pixelCount + i); }
+                    row[x] = (0.299f * r + 0.587f * g + 0.114f * b) * fs + fi;
+                }
             }
-        }
-        else
-        {
-            for (var i = 0; i < pixelCount; i++)
-            {
-                float r, g, b;
-                if (planar == 0) { r = Sample(pixelData, 3 * i); g = Sample(pixelData, 3 * i + 1); b = Sample(pixelData, 3 * i + 2); }
-                else { r = Sample(pixelData, i); g = Sample(pixelData, pixelCount + i); b = Sample(pixelData, 2 * pixelCount + i); }
-                pixels[i] = (0.299f * r + 0.587f * g + 0.114f * b) * fs + fi;
-            }
+            writer.Add(row);
         }
 
         VoiWindow? window = null;
@@ -106,7 +112,8 @@ internal static class DicomPixelDecoder
 
         return new Radiograph
         {
-            Image = new GrayImage(cols, rows, pixels),
+            Image = writer.Build(),
+            Reduction = writer.Factor,
             Photometric = photometric,
             Window = window,
             BitsStored = bitsStored,

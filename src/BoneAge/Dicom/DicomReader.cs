@@ -17,8 +17,12 @@ public static class DicomReader
     public static Radiograph Read(string path, long maxPixels = long.MaxValue) =>
         Read(File.ReadAllBytes(path), path, maxPixels);
 
-    /// <summary>Reads a file already in memory; <paramref name="path"/> names it and is handed to DCMTK when compressed.</summary>
-    public static Radiograph Read(byte[] bytes, string path, long maxPixels = long.MaxValue)
+    /// <summary>
+    /// Reads a file already in memory; <paramref name="path"/> names it and is handed to DCMTK when
+    /// compressed. <paramref name="reduction"/>, when given, chooses a box-shrink factor applied
+    /// while decoding.
+    /// </summary>
+    public static Radiograph Read(byte[] bytes, string path, long maxPixels = long.MaxValue, DecodeReduction? reduction = null)
     {
         var name = Path.GetFileName(path);
         var ds = DicomParser.Parse(name, bytes);
@@ -35,9 +39,9 @@ public static class DicomReader
             var plain = DicomParser.Parse(name, decoded);
             if (TransferSyntax.IsEncapsulated(TransferSyntax.Classify(plain.TransferSyntaxUid)))
                 throw new DicomFormatException($"{name}: DCMTK left the pixel data compressed ({plain.TransferSyntaxUid})");
-            var image = DicomPixelDecoder.Decode(plain, maxPixels);
+            var image = DicomPixelDecoder.Decode(plain, maxPixels, reduction);
             return image with { Format = "DICOM " + ds.TransferSyntaxUid };
         }
-        return DicomPixelDecoder.Decode(ds, maxPixels);
+        return DicomPixelDecoder.Decode(ds, maxPixels, reduction);
     }
 }

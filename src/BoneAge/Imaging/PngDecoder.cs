@@ -9,7 +9,7 @@ namespace Vigil.BoneAge.Imaging;
 /// Vigil's own PNG decoder (ISO/IEC 15948): non-interlaced grey, grey+alpha, RGB, RGBA (8 or 16
 /// bits) and palette or low-bit grey (1, 2, 4, 8 bits); colour becomes grey with the BT.601 luma
 /// weights, alpha is ignored. Inflates IDAT with the BCL's <see cref="ZLibStream"/> and unfilters
-/// row by row into a float image, so the only large buffer is the output.
+/// band by band, optionally shrinking as rows arrive, so the only large buffer is the output.
 /// </summary>
 public static class PngDecoder
 {
@@ -18,8 +18,12 @@ public static class PngDecoder
     /// <summary>True when <paramref name="header"/> starts with the PNG signature.</summary>
     public static bool IsPng(ReadOnlySpan<byte> header) => header.Length >= 8 && header[..8].SequenceEqual(Signature);
 
-    /// <summary>Decodes <paramref name="data"/> (a whole PNG file) named <paramref name="name"/>.</summary>
-    public static Radiograph Decode(byte[] data, string name, long maxPixels = long.MaxValue)
+    /// <summary>
+    /// Decodes <paramref name="data"/> (a whole PNG file) named <paramref name="name"/>; refuses
+    /// images over <paramref name="maxPixels"/>; box-shrinks while decoding by the factor
+    /// <paramref name="reduction"/> chooses (none when null).
+    /// </summary>
+    public static Radiograph Decode(byte[] data, string name, long maxPixels = long.MaxValue, DecodeReduction? reduction = null)
     {
         if (!IsPng(data)) throw new ImageFormatException($"{name}: not a PNG file (bad signature)");
         int width = 0, height = 0, bitDepth = 0, colorType = -1;
@@ -69,32 +73,51 @@ public static class PngDecoder
         var bitsPerPixel = channels * bitDepth;
         var stride = (int)(((long)width * bitsPerPixel + 7) / 8);
         var bpp = Math.Max(1, bitsPerPixel / 8);
-        var pixels = new float[(long)width * height];
-        // The whole filtered image is inflated in one go (large reads are much cheaper than one per
-        // row) and unfiltered in place, each row against the one above it in the same buffer.
         var rowBytes = stride + 1;
-        var total = (long)rowBytes * height;
-        if (total > int.MaxValue) throw new ImageFormatException($"{name}: image data of {total} bytes is too large");
-        var raw = ArrayPool<byte>.Shared.Rent((int)total);
+        if ((long)rowBytes * height > int.MaxValue) throw new ImageFormatException($"{name}: image data of {(long)rowBytes * height} bytes is too large");
+        var writer = new ShrinkingImageWriter(width, height, reduction?.Invoke(width, height) ?? 1);
+        // Filtered rows are inflated a band at a time (large reads are much cheaper than one per
+        // row), unfiltered in place against the row above, converted and handed to the writer, so
+        // beside the (possibly reduced) output only one band of rows is ever held.
+        var bandRows = Math.Clamp((1 << 20) / rowBytes, 1, height);
+        var band = ArrayPool<byte>.Shared.Rent(bandRows * rowBytes);
+        var previous = ArrayPool<byte>.Shared.Rent(stride);
+        var converted = ArrayPool<float>.Shared.Rent(width);
         try
         {
-            using (var z = new ZLibStream(new ChunkStream(data, idat), CompressionMode.Decompress))
+            previous.AsSpan(0, stride).Clear();
+            using var z = new ZLibStream(new ChunkStream(data, idat), CompressionMode.Decompress);
+            for (var y0 = 0; y0 < height; y0 += bandRows)
             {
-                var read = 0;
-                while (read < total)
+                var rows = Math.Min(bandRows, height - y0);
+                var wanted = rows * rowBytes;
+                for (var read = 0; read < wanted;)
                 {
-                    var n = z.Read(raw, read, (int)total - read);
-                    if (n == 0) throw new ImageFormatException($"{name}: PNG image data ends at row {read / rowBytes} of {height} (file truncated or corrupt)");
+                    var n = z.Read(band, read, wanted - read);
+                    if (n == 0) throw new ImageFormatException($"{name}: PNG image data ends at row {y0 + read / rowBytes} of {height} (file truncated or corrupt)");
                     read += n;
                 }
-            }
-            var zeros = new byte[stride];
-            for (var y = 0; y < height; y++)
-            {
-                var row = raw.AsSpan(y * rowBytes + 1, stride);
-                ReadOnlySpan<byte> prev = y == 0 ? zeros : raw.AsSpan((y - 1) * rowBytes + 1, stride);
-                Unfilter(raw[y * rowBytes], row, prev, bpp, name, y);
-                ConvertRow(row, pixels.AsSpan(y * width, width), colorType, bitDepth, channels, palette);
+                for (var r = 0; r < rows; r++)
+                {
+                    var row = band.AsSpan(r * rowBytes + 1, stride);
+                    ReadOnlySpan<byte> prev = r == 0 ? previous.AsSpan(0, stride) : band.AsSpan((r - 1) * rowBytes + 1, stride);
+                    if (bpp == 1 && r + 1 < rows && band[r * rowBytes] == PngFilters.PaethFilter && band[(r + 1) * rowBytes] == PngFilters.PaethFilter)
+                    {
+                        // Two Paeth rows in a row (most of a radiograph): unfilter them together.
+                        var lower = band.AsSpan((r + 1) * rowBytes + 1, stride);
+                        PngFilters.PaethPair(row, lower, prev);
+                        ConvertRow(row, converted.AsSpan(0, width), colorType, bitDepth, channels, palette);
+                        writer.Add(converted.AsSpan(0, width));
+                        ConvertRow(lower, converted.AsSpan(0, width), colorType, bitDepth, channels, palette);
+                        writer.Add(converted.AsSpan(0, width));
+                        r++;
+                        continue;
+                    }
+                    PngFilters.Unfilter(band[r * rowBytes], row, prev, bpp, name, y0 + r);
+                    ConvertRow(row, converted.AsSpan(0, width), colorType, bitDepth, channels, palette);
+                    writer.Add(converted.AsSpan(0, width));
+                }
+                band.AsSpan((rows - 1) * rowBytes + 1, stride).CopyTo(previous);
             }
         }
         catch (InvalidDataException e)
@@ -103,40 +126,17 @@ public static class PngDecoder
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(raw);
+            ArrayPool<byte>.Shared.Return(band);
+            ArrayPool<byte>.Shared.Return(previous);
+            ArrayPool<float>.Shared.Return(converted);
         }
         return new Radiograph
         {
-            Image = new GrayImage(width, height, pixels),
+            Image = writer.Build(),
+            Reduction = writer.Factor,
             BitsStored = bitDepth == 16 ? 16 : 8,
             Format = $"PNG {bitDepth}-bit " + colorType switch { 0 => "grey", 2 => "RGB", 3 => "palette", 4 => "grey+alpha", _ => "RGBA" },
         };
-    }
-
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Unfilter(byte filter, Span<byte> row, ReadOnlySpan<byte> prev, int bpp, string name, int y)
-    {
-        switch (filter)
-        {
-            case 0: break;
-            case 1: for (var i = bpp; i < row.Length; i++) row[i] += row[i - bpp]; break;
-            case 2:
-            {
-                var i = 0;
-                for (; i <= row.Length - Vector<byte>.Count; i += Vector<byte>.Count)
-                    (new Vector<byte>(row[i..]) + new Vector<byte>(prev[i..])).CopyTo(row[i..]);
-                for (; i < row.Length; i++) row[i] += prev[i];
-                break;
-            }
-            case 3:
-                for (var i = 0; i < row.Length; i++)
-                    row[i] += (byte)(((i >= bpp ? row[i - bpp] : 0) + prev[i]) >> 1);
-                break;
-            case 4:
-                Paeth(row, prev, bpp);
-                break;
-            default: throw new ImageFormatException($"{name}: PNG row {y} has unknown filter type {filter} (corrupt data)");
-        }
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -158,27 +158,6 @@ public static class PngDecoder
             }
         }
         for (; i < src.Length; i++) dst[i] = src[i];
-    }
-
-    /// <summary>Paeth unfiltering (PNG spec 9.4) with raw pointers: this loop is the decoder's hot spot.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Paeth(Span<byte> row, ReadOnlySpan<byte> prev, int bpp)
-    {
-        fixed (byte* r = row)
-        fixed (byte* p = prev)
-        {
-            var n = row.Length;
-            for (var i = 0; i < bpp; i++) r[i] += p[i];
-            for (var i = bpp; i < n; i++)
-            {
-                int a = r[i - bpp], b = p[i], c = p[i - bpp];
-                int pa = b - c, pb = a - c, pc = pa + pb;
-                pa = pa < 0 ? -pa : pa;
-                pb = pb < 0 ? -pb : pb;
-                pc = pc < 0 ? -pc : pc;
-                r[i] += (byte)(pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
-            }
-        }
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]

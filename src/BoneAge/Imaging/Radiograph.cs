@@ -9,6 +9,18 @@ public sealed record Radiograph
     /// <summary>The pixels in modality units (after rescale slope/intercept).</summary>
     public required GrayImage Image { get; init; }
 
+    /// <summary>
+    /// The integer factor the decoder box-shrank the image by while decoding (1: full size). Each
+    /// pixel of <see cref="Image"/> is then the mean of a <c>Reduction</c>² block of the stored image.
+    /// </summary>
+    public int Reduction { get; init; } = 1;
+
+    /// <summary>Width of the image as stored in the file.</summary>
+    public int SourceWidth => Image.Width * Reduction;
+
+    /// <summary>Height of the image as stored in the file (whole blocks only when reduced).</summary>
+    public int SourceHeight => Image.Height * Reduction;
+
     /// <summary>MONOCHROME1 images are inverted by preprocessing.</summary>
     public Photometric Photometric { get; init; } = Photometric.Monochrome2;
 

@@ -9,17 +9,22 @@ namespace Vigil.BoneAge.Imaging;
 /// </summary>
 public static class RadiographLoader
 {
-    /// <summary>Decodes <paramref name="data"/>, the bytes of the file at <paramref name="path"/>.</summary>
-    public static Radiograph Decode(byte[] data, string path, long maxPixels)
+    /// <summary>
+    /// Decodes <paramref name="data"/>, the bytes of the file at <paramref name="path"/>; PNG and
+    /// DICOM decoders box-shrink while decoding by the factor <paramref name="reduction"/> chooses
+    /// (JPEG, decoded by ffmpeg, comes back full size).
+    /// </summary>
+    public static Radiograph Decode(byte[] data, string path, long maxPixels, DecodeReduction? reduction = null)
     {
         var name = Path.GetFileName(path);
         if (data.Length == 0) throw new ImageFormatException($"{name}: file is empty");
-        if (DicomReader.HasPart10Marker(data)) return DicomReader.Read(data, path, maxPixels);
-        if (PngDecoder.IsPng(data)) return PngDecoder.Decode(data, name, maxPixels);
+        if (DicomReader.HasPart10Marker(data)) return DicomReader.Read(data, path, maxPixels, reduction);
+        if (PngDecoder.IsPng(data)) return PngDecoder.Decode(data, name, maxPixels, reduction);
         if (JpegDecoder.IsJpeg(data)) return JpegDecoder.Decode(data, path, maxPixels);
         throw new ImageFormatException($"{name}: not a recognised image (expected DICOM Part 10, PNG or JPEG)");
     }
 
-    /// <summary>Reads and decodes the file at <paramref name="path"/>.</summary>
-    public static Radiograph Load(string path, long maxPixels = long.MaxValue) => Decode(File.ReadAllBytes(path), path, maxPixels);
+    /// <summary>Reads and decodes the file at <paramref name="path"/> (see <see cref="Decode"/>).</summary>
+    public static Radiograph Load(string path, long maxPixels = long.MaxValue, DecodeReduction? reduction = null) =>
+        Decode(File.ReadAllBytes(path), path, maxPixels, reduction);
 }

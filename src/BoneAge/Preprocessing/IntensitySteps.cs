@@ -33,8 +33,8 @@ public static class IntensitySteps
 
     /// <summary>
     /// Nearest-rank percentiles (0..100) of the image, exact for data with fewer than 65,536
-    /// distinct levels: a 65,536-bin histogram locates the rank, a second pass returns the smallest
-    /// actual value in that bin.
+    /// distinct levels: one pass builds a 65,536-bin histogram and each bin's smallest value; the
+    /// rank's bin then gives the value.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static (float Low, float High) Percentiles(GrayImage image, double low, double high)
@@ -45,24 +45,30 @@ public static class IntensitySteps
         if (max == min) return (min, max);
         const int bins = 65536;
         var hist = new int[bins];
+        var binMin = new float[bins];
+        binMin.AsSpan().Fill(float.MaxValue);
         var scale = (bins - 1) / (double)(max - min);
-        var px = image.Pixels;
-        for (var i = 0; i < px.Length; i++) hist[(int)((px[i] - min) * scale)]++;
-        return (ValueAtRank(px, hist, min, scale, Rank(px.Length, low)), ValueAtRank(px, hist, min, scale, Rank(px.Length, high)));
+        foreach (var v in image.Pixels)
+        {
+            var bin = (int)((v - min) * scale);
+            hist[bin]++;
+            if (v < binMin[bin]) binMin[bin] = v;
+        }
+        var n = image.Pixels.Length;
+        return (binMin[BinOfRank(hist, Rank(n, low))], binMin[BinOfRank(hist, Rank(n, high))]);
     }
 
     private static long Rank(int n, double pct) => Math.Clamp((long)Math.Ceiling(pct / 100 * n), 1, n);
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static float ValueAtRank(float[] px, int[] hist, float min, double scale, long rank)
+    private static int BinOfRank(int[] hist, long rank)
     {
         long cum = 0;
-        var bin = 0;
-        for (; bin < hist.Length; bin++) { cum += hist[bin]; if (cum >= rank) break; }
-        var best = float.MaxValue;
-        for (var i = 0; i < px.Length; i++)
-            if ((int)((px[i] - min) * scale) == bin && px[i] < best) best = px[i];
-        return best;
+        for (var bin = 0; bin < hist.Length; bin++)
+        {
+            cum += hist[bin];
+            if (cum >= rank) return bin;
+        }
+        return hist.Length - 1;
     }
 
     /// <summary>

@@ -6,8 +6,9 @@ namespace Vigil.BoneAge.Preprocessing;
 /// <summary>
 /// The bone-age preprocessing recipe, read from a model card's <c>preprocessing</c> section:
 /// width, height, layout, channel order, scale, mean and std come from their fields; the steps come
-/// from the <c>resize</c> field, a <c>;</c>-separated list, e.g.
-/// <c>invert-monochrome1; percentiles(low=1,high=99); crop-hand(margin=0.05); clahe(tiles=8,clip=2); letterbox</c>.
+/// from the <c>steps</c> list, e.g.
+/// <c>["invert-monochrome1", "percentiles(low=1,high=99)", "crop-hand(margin=0.05)", "clahe(tiles=8,clip=2)", "letterbox"]</c>
+/// (cards without it may give the same steps <c>;</c>-separated in <c>resize</c>).
 /// Steps always run in the fixed order of the properties below, whatever order they are written in.
 /// </summary>
 public sealed record PreprocessingOptions
@@ -90,8 +91,12 @@ public sealed record PreprocessingOptions
             Scale = card.Scale, Mean = card.Mean, Std = card.Std,
             InvertMonochrome1 = false, CropHand = false, Letterbox = false, LowPercentile = 0, HighPercentile = 100,
         };
-        foreach (var raw in card.Resize.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            o = o.WithStep(raw);
+        var steps = card.Steps.Count > 0 ? card.Steps
+            : card.Resize.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var raw in steps) o = o.WithStep(raw.Trim());
+        // With typed steps, "resize" is the human summary of the fit: it must not contradict them.
+        if (card.Steps.Count > 0 && card.Resize is "letterbox" or "stretch" && (card.Resize == "letterbox") != o.Letterbox)
+            throw new FormatException($"preprocessing.resize says '{card.Resize}' but preprocessing.steps {(o.Letterbox ? "letterbox" : "stretch")}");
         return o;
     }
 

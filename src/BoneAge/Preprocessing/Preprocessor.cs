@@ -20,8 +20,15 @@ public sealed class Preprocessor(PreprocessingOptions options)
     public PreprocessedImage Run(Radiograph radiograph)
     {
         var o = Options;
-        var factor = ShrinkFactor(radiograph.Image);
-        var image = Resampler.ShrinkBy(radiograph.Image, factor);
+        // A decoder may already have shrunk the image (given ReductionFor); otherwise shrink here.
+        var image = radiograph.Image;
+        var factor = radiograph.Reduction;
+        if (factor <= 1)
+        {
+            factor = ReductionFor(image.Width, image.Height);
+            image = Resampler.ShrinkBy(image, factor);
+            if (image == radiograph.Image) factor = 1;
+        }
         if (o.InvertMonochrome1 && radiograph.Photometric == Photometric.Monochrome1) IntensitySteps.Invert(image);
         if (o.ApplyVoiWindow && radiograph.Window is { } window)
         {
@@ -61,8 +68,10 @@ public sealed class Preprocessor(PreprocessingOptions options)
     /// <see cref="PreprocessingOptions.WorkingScale"/> times the model's resolution, so cropping and
     /// resampling still have detail to work with while a 1600×2080 radiograph costs a fraction.
     /// </summary>
-    internal int ShrinkFactor(GrayImage image) => Options.WorkingScale <= 0 ? 1
-        : Math.Max(1, (int)Math.Min(image.Width / (Options.WorkingScale * Options.Width), image.Height / (Options.WorkingScale * Options.Height)));
+    /// <remarks>Pass it to the decoders (<see cref="RadiographLoader.Decode"/>) so they shrink while
+    /// decoding and never hold the full-size image; the result is the same either way.</remarks>
+    public int ReductionFor(int width, int height) => Options.WorkingScale <= 0 ? 1
+        : Math.Max(1, (int)Math.Min(width / (Options.WorkingScale * Options.Width), height / (Options.WorkingScale * Options.Height)));
 
     /// <summary>Applies the card's per-channel affine map (pixels in 0..255) and lays the channels out.</summary>
     internal float[] ToModelInput(GrayImage image)

@@ -153,7 +153,7 @@ public sealed class BoneAgeScorer(BoneAgeModel model, ScoreOptions options)
         var name = Path.GetFileName(item.Path);
         try
         {
-            var radiograph = RadiographLoader.Decode(item.Bytes, item.Path, options.MaxPixels);
+            var radiograph = RadiographLoader.Decode(item.Bytes, item.Path, options.MaxPixels, _preprocessor.ReductionFor);
             item.Bytes = null;
             item.Format = radiograph.Format;
             item.SopInstanceUid = radiograph.Metadata.SopInstanceUid ?? "";

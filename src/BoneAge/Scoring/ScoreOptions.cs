@@ -15,8 +15,11 @@ public sealed record ScoreOptions
     /// <summary>Images with more pixels are refused before decoding (default 40 megapixels).</summary>
     public long MaxPixels { get; init; } = 40_000_000;
 
-    /// <summary>Images decoded and preprocessed at once; bounds full-size images in memory.</summary>
-    public int DecodeParallelism { get; init; } = Math.Max(1, Environment.ProcessorCount - 1);
+    /// <summary>
+    /// Images decoded and preprocessed at once (default: one per core). Each holds its file's bytes
+    /// and its already-shrunk image, so memory stays bounded by this times the largest file.
+    /// </summary>
+    public int DecodeParallelism { get; init; } = Environment.ProcessorCount;
 
     /// <summary>Preprocessed images waiting for or in inference at once.</summary>
     public int MaxInFlight { get; init; } = 32;

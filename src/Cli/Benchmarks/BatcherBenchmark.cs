@@ -1,3 +1,4 @@
+using Vigil.Streams.Metrics;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Vigil.Models.Batching;
@@ -95,7 +96,7 @@ internal sealed class BatcherBenchmark
                 ["intra_op_threads"] = IntraOpThreads,
                 ["rounds"] = Rounds,
                 // Context for the latency figures: other processes' load on this machine during the run.
-                ["load_average_1min"] = LoadAverage(),
+                ["load_average_1min"] = MachineLoad.OneMinuteAverage(),
                 ["duration_s_per_round"] = Duration.TotalSeconds,
                 ["max_batch_size"] = MaxBatchSize,
                 ["max_queue_delay_ms"] = MaxQueueDelay.TotalMilliseconds,
@@ -205,15 +206,6 @@ internal sealed class BatcherBenchmark
         return path;
     }
 
-    private static double LoadAverage()
-    {
-        try
-        {
-            var first = File.ReadAllText("/proc/loadavg").Split(' ')[0];
-            return double.Parse(first, System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { return double.NaN; }
-    }
 
     private static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];

@@ -15,7 +15,7 @@ internal static class PpgCommand
         if (args.Length == 0 || args[0] is "-h" or "--help")
         {
             Console.Error.WriteLine("usage: vigil ppg eval --data DIR [--out FILE.csv] [--json]");
-            Console.Error.WriteLine("       vigil ppg bench [--streams N] [--seconds S] [--batch-seconds B] [--graph sharded|streams] [--json]");
+            Console.Error.WriteLine("       vigil ppg bench [--streams N] [--seconds S] [--batch-seconds B] [--graph lanes|groupby] [--json]");
             return args.Length == 0 ? 2 : 0;
         }
         var rest = args[1..];
@@ -50,7 +50,7 @@ internal static class PpgCommand
 
     private static async Task<int> BenchAsync(CommandArguments a)
     {
-        var options = new PpgBenchOptions(a.GetInt("streams", 1000), a.GetDouble("seconds", 30), BatchSeconds: a.GetDouble("batch-seconds", 0.5), Graph: a.Get("graph") ?? "sharded");
+        var options = new PpgBenchOptions(a.GetInt("streams", 1000), a.GetDouble("seconds", 30), BatchSeconds: a.GetDouble("batch-seconds", 0.5), Graph: a.Get("graph") ?? "lanes");
         var json = a.Flag("json");
         a.RejectUnknown();
         var r = await PpgBenchmark.RunAsync(options, Console.Error);
@@ -70,7 +70,7 @@ internal static class PpgCommand
             w.WriteNumber("cores", r.Cores);
             w.WriteNumber("batch_seconds", r.BatchSeconds);
             w.WriteNumber("realtime_factor", Math.Round(r.RealtimeFactor, 3));
-            var other = r.Graph == "streams" ? "sharded_realtime_factor" : "streams_realtime_factor";
+            var other = r.Graph == "groupby" ? "lanes_realtime_factor" : "groupby_realtime_factor";
             if (double.IsFinite(r.OtherGraphRealtimeFactor))
             {
                 w.WriteNumber(other, Math.Round(r.OtherGraphRealtimeFactor, 3));

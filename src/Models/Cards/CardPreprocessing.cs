@@ -23,4 +23,10 @@ public sealed class CardPreprocessing
     public IReadOnlyList<double> Std { get; init; } = [1, 1, 1];
     /// <summary>How the image is fitted (stretch, letterbox, crop around a face box, paste top-left...).</summary>
     public string Resize { get; init; } = "stretch";
+    /// <summary>
+    /// Machine-readable steps, in order, for modalities whose recipe is more than a resize (e.g. bone
+    /// age: <c>["invert-monochrome1", "percentiles(low=1,high=99)", "crop-hand(margin=0.05)", "letterbox"]</c>).
+    /// Each modality defines and validates its own step names; empty when the card has none.
+    /// </summary>
+    public IReadOnlyList<string> Steps { get; init; } = [];
 }

@@ -5,7 +5,7 @@ using Vigil.Streams;
 namespace Vigil.Ppg;
 
 /// <summary>
-/// The CSV source: replays recordings into a <see cref="PpgPipeline"/> as live batches, either
+/// The CSV source: replays recordings into a <see cref="PpgStreamGraph"/> (any <see cref="IPpgIngest"/>) as live batches, either
 /// as fast as the pipeline accepts them or paced at real time on a <see cref="TimeProvider"/>.
 /// The evaluation and the demo use it, so recorded data takes the same path as live data.
 /// </summary>

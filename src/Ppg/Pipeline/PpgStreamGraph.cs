@@ -4,8 +4,11 @@ namespace Vigil.Ppg;
 
 /// <summary>
 /// The PPG pipeline as a <see cref="Vigil.Streams"/> graph: a bounded push queue (live ingest,
-/// backpressured) → <c>GroupBy(patient)</c>, each patient's substream owning its own
-/// <see cref="PatientPpgTracker"/> → a sink that hands results and refusals to the caller.
+/// backpressured) → per patient, that patient's own <see cref="PatientPpgTracker"/> → a sink that
+/// hands results and refusals to the caller. Patients are keyed one of two ways
+/// (<see cref="PpgStreamGraphOptions.Lanes"/>): <c>GroupBy(patient)</c>, a substream per patient
+/// with idle expiry and a live-patient bound, or <c>SelectPerKey</c> on a few parallel lanes (one
+/// per core), cheaper per batch when thousands of patients stream steadily.
 /// One patient's invalid batch becomes an error element of that substream only: nothing throws
 /// across patients, so the graph keeps serving everyone else. Runs on the materializer's
 /// <see cref="TimeProvider"/> (idle patients are completed after <see cref="PpgStreamGraphOptions.IdleTimeout"/>).
@@ -28,9 +31,15 @@ public sealed class PpgStreamGraph : IPpgIngest, IAsyncDisposable
         var o = options ?? new PpgStreamGraphOptions();
         o.Tracker.Validate();
         var error = onError ?? (_ => { });
+        if (o.Lanes > 0 && o.IdleTimeout is not null)
+            throw new ArgumentException("IdleTimeout needs the GroupBy graph (Lanes = 0): lanes keep every patient's state.", nameof(options));
         _queue = Source.Queue<PpgSampleBatch>(o.QueueCapacity);
-        _handle = _queue.Source
-            .GroupBy(b => b.PatientId, patient => PatientFlow(patient, o), o.MaxPatients, o.IdleTimeout)
+        var keyed = o.Lanes > 0
+            ? _queue.Source.SelectPerKey(b => b.PatientId, (patient, _) => new PatientState(patient, o), Step, o.Lanes, StringComparer.Ordinal)
+            : _queue.Source.GroupBy(b => b.PatientId,
+                patient => Flow.Create<PpgSampleBatch>().SelectPerKey(b => b.PatientId, (_, _) => new PatientState(patient, o), Step),
+                o.MaxPatients, o.IdleTimeout);
+        _handle = keyed
             .To(Sink.ForEach<PatientStep>(step =>
             {
                 Interlocked.Increment(ref _batches);
@@ -82,24 +91,29 @@ public sealed class PpgStreamGraph : IPpgIngest, IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await CompleteAsync().ConfigureAwait(false);
 
-    // One patient's substream: its tracker is created on the first batch (which fixes the channel count).
-    private static Flow<PpgSampleBatch, PatientStep> PatientFlow(string patient, PpgStreamGraphOptions o)
+    // One patient's state: the tracker is created on the first batch, which fixes the channel count.
+    private sealed class PatientState(string patient, PpgStreamGraphOptions options)
     {
-        PatientPpgTracker? tracker = null;
-        return Flow.Create<PpgSampleBatch>().Select(batch =>
+        public string Patient { get; } = patient;
+        public PpgStreamGraphOptions Options { get; } = options;
+        public PatientPpgTracker? Tracker { get; set; }
+    }
+
+    // A refused batch becomes an error element of its own patient: nothing throws across patients.
+    private static PatientStep Step(PatientState state, PpgSampleBatch batch)
+    {
+        var results = new List<PpgWindowResult>(2);
+        try
         {
-            var results = new List<PpgWindowResult>(2);
-            try
-            {
-                tracker ??= new PatientPpgTracker(patient, batch.Ppg.Length, o.Tracker, inputIdentity: o.InputIdentity?.Invoke(patient));
-                tracker.Push(batch, results);
-                return new PatientStep(results, null);
-            }
-            catch (Exception e) when (e is PpgInputException or ArgumentException)
-            {
-                return new PatientStep(results, new PpgIngestError(patient, e.Message));
-            }
-        });
+            state.Tracker ??= new PatientPpgTracker(state.Patient, batch.Ppg.Length, state.Options.Tracker,
+                inputIdentity: state.Options.InputIdentity?.Invoke(state.Patient));
+            state.Tracker.Push(batch, results);
+            return new PatientStep(results, null);
+        }
+        catch (Exception e) when (e is PpgInputException or ArgumentException)
+        {
+            return new PatientStep(results, new PpgIngestError(state.Patient, e.Message));
+        }
     }
 
     private static void Safe(Action action, Action? onFailure = null)
@@ -120,11 +134,17 @@ public sealed record PpgStreamGraphOptions
     /// <summary>Batches the ingest queue holds before <see cref="IPpgIngest.PostAsync"/> waits.</summary>
     public int QueueCapacity { get; init; } = 1024;
 
-    /// <summary>Most patients with live state at once (the least recently active is completed beyond it).</summary>
+    /// <summary>Most patients with live state at once (the least recently active is completed beyond it). GroupBy graph only.</summary>
     public int MaxPatients { get; init; } = 100_000;
 
-    /// <summary>A patient silent this long is completed (state released); null keeps everyone.</summary>
+    /// <summary>A patient silent this long is completed (state released); null keeps everyone. GroupBy graph only.</summary>
     public TimeSpan? IdleTimeout { get; init; }
+
+    /// <summary>
+    /// 0 (default): a GroupBy substream per patient (idle expiry, <see cref="MaxPatients"/>).
+    /// N &gt; 0: N parallel lanes, a patient always on the same one (every patient's state kept).
+    /// </summary>
+    public int Lanes { get; init; }
 
     /// <summary>Identity recorded in each patient's provenance (e.g. the CSV file and its hash); default <c>live:PATIENT</c>.</summary>
     public Func<string, string?>? InputIdentity { get; init; }

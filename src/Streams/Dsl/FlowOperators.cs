@@ -11,6 +11,19 @@ public static partial class FlowOperators
     public static Flow<TIn, TOut> Select<TIn, T, TOut>(this Flow<TIn, T> flow, Func<T, TOut> selector) =>
         flow.Append(Ops.Select(selector));
 
+    /// <summary>
+    /// Transforms each element with the state of its key (fused): the state is created by
+    /// <paramref name="createState"/> on the key's first element and kept for the materialization,
+    /// one per key. A throwing step is handled by supervision (Restart also drops the key's state).
+    /// </summary>
+    /// <param name="flow">The upstream flow.</param>
+    /// <param name="keySelector">The element's key (patient, device).</param>
+    /// <param name="createState">The key's state, from the key and its first element.</param>
+    /// <param name="step">The output for an element, given its key's state (which it may update).</param>
+    public static Flow<TIn, TOut> SelectPerKey<TIn, T, TKey, TState, TOut>(this Flow<TIn, T> flow, Func<T, TKey> keySelector,
+        Func<TKey, T, TState> createState, Func<TState, T, TOut> step) where TKey : notnull =>
+        flow.Append(Ops.SelectPerKey(keySelector, createState, step));
+
     /// <summary>Passes only elements matching <paramref name="predicate"/> (fused).</summary>
     /// <param name="flow">The upstream flow.</param>
     /// <param name="predicate">Elements for which this is true pass.</param>

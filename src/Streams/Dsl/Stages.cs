@@ -14,6 +14,16 @@ internal static class Ops
         return up => StageNode<TOut>.Linear(up, "Select", (_, input, stage) => new SelectStage<TIn, TOut>(input, selector, stage));
     }
 
+    public static Func<StageNode<TIn>, StageNode<TOut>> SelectPerKey<TIn, TKey, TState, TOut>(
+        Func<TIn, TKey> keySelector, Func<TKey, TIn, TState> createState, Func<TState, TIn, TOut> step) where TKey : notnull
+    {
+        ArgumentNullException.ThrowIfNull(keySelector);
+        ArgumentNullException.ThrowIfNull(createState);
+        ArgumentNullException.ThrowIfNull(step);
+        return up => StageNode<TOut>.Linear(up, "SelectPerKey",
+            (_, input, stage) => new SelectPerKeyStage<TIn, TKey, TState, TOut>(input, keySelector, createState, step, stage));
+    }
+
     public static Func<StageNode<T>, StageNode<T>> Where<T>(Func<T, bool> predicate)
     {
         ArgumentNullException.ThrowIfNull(predicate);

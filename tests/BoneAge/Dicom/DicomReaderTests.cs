@@ -52,6 +52,27 @@ public sealed class DicomReaderTests
     }
 
     [Fact]
+    public void Read_WithReduction_EqualsFullReadThenShrink()
+    {
+        // 11x7 signed 16-bit with a fractional rescale; factor 2 drops the odd last row and column.
+        var rng = new Random(3);
+        var values = Enumerable.Range(0, 11 * 7).Select(_ => rng.Next(-2000, 3000)).ToArray();
+        byte[] File() => new DicomTestWriter().Image(11, 7, 16, 16, 15, signed: true, "MONOCHROME1", [])
+            .String(DicomTag.RescaleSlope, "DS", "0.25")
+            .String(DicomTag.RescaleIntercept, "DS", "-7.5")
+            .PixelData(DicomTestWriter.U16(values.Select(v => (int)(ushort)(short)v))).Build();
+        var full = DicomReader.Read(File(), "f.dcm");
+        var reduced = DicomReader.Read(File(), "r.dcm", reduction: (w, h) => w == 11 && h == 7 ? 2 : 1);
+        Assert.Equal(2, reduced.Reduction);
+        Assert.Equal((5, 3), (reduced.Image.Width, reduced.Image.Height));
+        Assert.Equal(Vigil.BoneAge.Preprocessing.Resampler.ShrinkBy(full.Image, 2).Pixels, reduced.Image.Pixels);
+        Assert.Equal(Photometric.Monochrome1, reduced.Photometric);
+        // The mean of the top-left block, by hand.
+        var block = new[] { values[0], values[1], values[11], values[12] }.Select(v => v * 0.25f - 7.5f).Average();
+        Assert.Equal(block, reduced.Image.Pixels[0], 3);
+    }
+
+    [Fact]
     public void Read_Signed16Bit_SignExtendsValues()
     {
         var values = new[] { -32768, -1000, -1, 0, 1, 1000, 32767, -2, 2, -3, 3, -4, 4, -5, 5 };

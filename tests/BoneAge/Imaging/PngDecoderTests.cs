@@ -36,6 +36,8 @@ public sealed class PngDecoderTests : IDisposable
     [InlineData("gray", "none")]
     [InlineData("gray", "mixed")]
     [InlineData("gray16be", "mixed")]
+    [InlineData("gray16be", "paeth")]
+    [InlineData("gray", "paeth")]
     [InlineData("rgb24", "paeth")]
     [InlineData("rgb48be", "avg")]
     [InlineData("ya8", "sub")]
@@ -73,6 +75,83 @@ public sealed class PngDecoderTests : IDisposable
         var tolerance = pixFmt is "pal8" ? 1.01f : 0f;
         for (var i = 0; i < gray.Length; i++)
             Assert.True(Math.Abs(gray[i] - r.Image.Pixels[i]) <= tolerance, $"{pixFmt} pixel {i}: ffmpeg {gray[i]}, Vigil {r.Image.Pixels[i]}");
+    }
+
+    [Theory]
+    [InlineData(1, 5)]
+    [InlineData(2, 7)]
+    [InlineData(3, 4)]
+    [InlineData(17, 9)]
+    public void Decode_NarrowPaethImages_MatchFfmpeg(int width, int height)
+    {
+        // Consecutive Paeth rows are unfiltered in pairs: the narrowest rows are its edge cases.
+        var src = SharedData.Require("assets/radiographs/rsna_1381_preprocessed_by_repo.png");
+        var png = Path.Combine(_dir, $"paeth-{width}x{height}.png");
+        Ffmpeg.Run("-i", src, "-vf", $"scale={width}:{height}", "-pix_fmt", "gray", "-pred", "paeth", png);
+        var r = PngDecoder.Decode(File.ReadAllBytes(png), png);
+        Assert.Equal(Ffmpeg.Gray8(png).Select(b => (float)b), r.Image.Pixels);
+    }
+
+    [Theory]
+    [InlineData("rsna_2182.png", 7)]
+    [InlineData("rsna_1381_original.png", 3)]
+    public void Decode_WithReduction_EqualsFullDecodeThenShrink(string file, int factor)
+    {
+        var path = SharedData.Require("assets/radiographs/" + file);
+        var bytes = File.ReadAllBytes(path);
+        var full = PngDecoder.Decode(bytes, file);
+        (int W, int H) asked = default;
+        var reduced = PngDecoder.Decode(bytes, file, reduction: (w, h) => { asked = (w, h); return factor; });
+        Assert.Equal((full.Image.Width, full.Image.Height), asked);
+        Assert.Equal(factor, reduced.Reduction);
+        var expected = Vigil.BoneAge.Preprocessing.Resampler.ShrinkBy(full.Image, factor);
+        Assert.Equal((expected.Width, expected.Height), (reduced.Image.Width, reduced.Image.Height));
+        // Bit-identical, not merely close: scoring must not depend on where the shrink happened.
+        Assert.Equal(expected.Pixels, reduced.Image.Pixels);
+    }
+
+    [Theory]
+    [InlineData("gray16be", "paeth", 4)]
+    [InlineData("rgb24", "avg", 5)]
+    [InlineData("monob", "none", 2)]
+    public void Decode_SyntheticFormatsWithReduction_EqualFullDecodeThenShrink(string pixFmt, string pred, int factor)
+    {
+        var src = SharedData.Require("assets/radiographs/rsna_1381_preprocessed_by_repo.png");
+        var png = Path.Combine(_dir, $"r-{pixFmt}-{pred}.png");
+        Ffmpeg.Run("-i", src, "-vf", "scale=203:131", "-pix_fmt", pixFmt, "-pred", pred, png);
+        var bytes = File.ReadAllBytes(png);
+        var expected = Vigil.BoneAge.Preprocessing.Resampler.ShrinkBy(PngDecoder.Decode(bytes, png).Image, factor);
+        var reduced = PngDecoder.Decode(bytes, png, reduction: (_, _) => factor);
+        Assert.Equal((203 / factor, 131 / factor), (reduced.Image.Width, reduced.Image.Height));
+        Assert.Equal(expected.Pixels, reduced.Image.Pixels);
+    }
+
+    [Fact]
+    public void Decode_Huge16BitRadiographWithReduction_NeverHoldsTheFullImage()
+    {
+        // The worst case: 4000x5000 at 16 bits (40 MB of samples, 80 MB as floats).
+        var src = SharedData.Require("assets/radiographs/rsna_2182.png");
+        var png = Path.Combine(_dir, "huge16.png");
+        Ffmpeg.Run("-i", src, "-vf", "scale=4000:5000", "-pix_fmt", "gray16be", png);
+        var bytes = File.ReadAllBytes(png);
+        var preprocessor = new Vigil.BoneAge.Preprocessing.Preprocessor(new Vigil.BoneAge.Preprocessing.PreprocessingOptions { Width = 112, Height = 112 });
+        PngDecoder.Decode(bytes, "warm-up.png", reduction: preprocessor.ReductionFor);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var r = PngDecoder.Decode(bytes, "huge16.png", reduction: preprocessor.ReductionFor);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(17, r.Reduction);
+        Assert.Equal((235, 294), (r.Image.Width, r.Image.Height));
+        // The reduced image (276 KB) plus bookkeeping; the band of filtered rows is pooled.
+        Assert.True(allocated < 4 << 20, $"decoding allocated {allocated / 1048576.0:0.0} MiB");
+    }
+
+    [Fact]
+    public void Decode_ReductionLeavingNoPixel_FallsBackToFullSize()
+    {
+        var bytes = File.ReadAllBytes(SharedData.Require("assets/radiographs/rsna_1381_original.png"));
+        var r = PngDecoder.Decode(bytes, "1381", reduction: (_, _) => 1000);
+        Assert.Equal(1, r.Reduction);
+        Assert.Equal((385, 520), (r.Image.Width, r.Image.Height));
     }
 
     [Fact]

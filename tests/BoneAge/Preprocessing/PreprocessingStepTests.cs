@@ -165,6 +165,27 @@ public sealed class PreprocessingStepTests
         Assert.Equal((112, 96, 3), (o.Width, o.Height, o.Channels));
     }
 
+    [Fact]
+    public void FromCard_TypedSteps_TakePrecedenceAndMustAgreeWithResize()
+    {
+        var card = new CardPreprocessing
+        {
+            Width = 64, Height = 64, ChannelOrder = "GRAY", Mean = [0], Std = [1],
+            Resize = "letterbox", Steps = ["percentiles(low=3,high=97)", "crop-hand", "equalise", "letterbox(pad=0.25)"],
+        };
+        var o = PreprocessingOptions.FromCard(card);
+        Assert.Equal((3.0, 97.0), (o.LowPercentile, o.HighPercentile));
+        Assert.True(o.CropHand && o.Letterbox);
+        Assert.Equal(EqualisationMethod.Histogram, o.Equalisation);
+        Assert.Equal(0.25f, o.PadValue);
+        Assert.False(o.InvertMonochrome1);
+        var contradiction = Assert.Throws<FormatException>(() => PreprocessingOptions.FromCard(new CardPreprocessing
+        {
+            Width = 8, Height = 8, Resize = "stretch", Steps = ["letterbox"],
+        }));
+        Assert.Contains("preprocessing.resize says 'stretch'", contradiction.Message);
+    }
+
     [Theory]
     [InlineData("sharpen", "unknown preprocessing step 'sharpen'")]
     [InlineData("percentiles(low=5,hi=9)", "unknown parameter(s): hi")]
@@ -197,12 +218,12 @@ public sealed class PreprocessingStepTests
     }
 
     [Fact]
-    public void ShrinkFactor_LargeRadiograph_KeepsTwiceTheModelResolution()
+    public void ReductionFor_LargeRadiograph_KeepsTwiceTheModelResolution()
     {
         var p = new Preprocessor(new PreprocessingOptions { Width = 112, Height = 112 });
-        Assert.Equal(7, p.ShrinkFactor(new GrayImage(1600, 2080, new float[1600 * 2080])));
-        Assert.Equal(1, p.ShrinkFactor(new GrayImage(300, 300, new float[300 * 300])));
+        Assert.Equal(7, p.ReductionFor(1600, 2080));
+        Assert.Equal(1, p.ReductionFor(300, 300));
         var off = new Preprocessor(p.Options with { WorkingScale = 0 });
-        Assert.Equal(1, off.ShrinkFactor(new GrayImage(1600, 2080, new float[1600 * 2080])));
+        Assert.Equal(1, off.ReductionFor(1600, 2080));
     }
 }

@@ -43,6 +43,21 @@ public sealed class RealRadiographPreprocessingTests
         Assert.All(result.Input, v => Assert.InRange(v, 0f, 1f));
     }
 
+    [Theory]
+    [InlineData("rsna_4360.png")]
+    [InlineData("rsna_1381_original.png")]
+    public void Run_ImageReducedWhileDecoding_EqualsFullSizeRun(string file)
+    {
+        var preprocessor = new Preprocessor(Options);
+        var full = preprocessor.Run(Load(file));
+        var reduced = RadiographLoader.Load(SharedData.Require("assets/radiographs/" + file), reduction: preprocessor.ReductionFor);
+        Assert.Equal(preprocessor.ReductionFor(reduced.SourceWidth, reduced.SourceHeight), reduced.Reduction);
+        var fromReduced = preprocessor.Run(reduced);
+        Assert.Equal(full.Input, fromReduced.Input);
+        Assert.Equal(full.Crop, fromReduced.Crop);
+        Assert.Equal(full.IntensityRange, fromReduced.IntensityRange);
+    }
+
     [Fact]
     public void Run_SameImageTwice_IsBitIdentical()
     {
