@@ -193,6 +193,57 @@ public sealed class ShardScenarioTests
         }
     }
 
+    [Fact]
+    public async Task ShardNodeKilledThenRestarted_SurvivorHandsPatientsBackWithExactState()
+    {
+        string ring = "t-ring-" + Guid.NewGuid().ToString("N")[..8];
+        var config = Broker.Config("t-shard-pub4") with { Shard = new() { Ring = ring } };
+        var nodes = new List<NodeProcess>();
+        string Conf(string name) => NodeProcess.Conf(name, "shard", "", $"[shard]\nring = {ring}");
+        try
+        {
+            for (int i = 1; i <= 2; i++) nodes.Add(await NodeProcess.StartAsync($"sr{i}", Conf($"sr{i}")));
+            await using var outputs = await Outputs.StartAsync(ring, Patients * WindowsPerPatient);
+            await using var publisher = await PatientStreamPublisher.ConnectAsync(config);
+            await publisher.PublishAsync(Windows(0, 10)).WaitAsync(Safety);
+            await outputs.WaitForAsync(Patients * 10, nodes);
+            nodes[1].Kill(); // kill -9 sr2
+            await nodes[1].WaitForExitAsync(Safety);
+            await WaitUntilAsync(() => nodes[0].Output.Contains("took over the patients of node sr2"));
+            await publisher.PublishAsync(Windows(10, 30)).WaitAsync(Safety);
+            await outputs.WaitForAsync(Patients * 30, nodes);
+            int before = outputs.Received.Count;
+            // sr2 comes back: sr1 releases its queue, and sr2 asks for (and gets) each patient's state.
+            nodes.Add(await NodeProcess.StartAsync("sr2", Conf("sr2")));
+            await WaitUntilAsync(() => nodes[0].Output.Contains("released the queue"));
+            await publisher.PublishAsync(Windows(30, WindowsPerPatient)).WaitAsync(Safety);
+            await outputs.WaitForAsync(Patients * WindowsPerPatient, nodes);
+
+            var returned = outputs.Received.Skip(before).Where(m => m.Node == "sr2").GroupBy(m => m.Patient).ToList();
+            Assert.NotEmpty(returned);
+            foreach (var g in returned)
+            {
+                var list = outputs.Received.Where(m => m.Patient == g.Key).ToList();
+                var late = list.Where(m => m.Seq >= 30).ToList();
+                // After the return: once each, in order, by sr2 alone, with the state sr1 had built (count from sr1's rebuild on).
+                Assert.Equal(Enumerable.Range(30, WindowsPerPatient - 30).Select(i => (long)i), late.Select(m => m.Seq));
+                Assert.All(late, m => Assert.Equal("sr2", m.Node));
+                var rebuiltAt = list.First(m => m.Node == "sr1" && m.Flags == PatientMessage.StateRebuilt).Seq;
+                foreach (var m in late)
+                {
+                    Assert.Equal(0, m.Flags);
+                    Assert.Equal(m.Seq - rebuiltAt + 1, SequenceChecker.ReadOutput(m.Payload.Span).Count);
+                }
+            }
+            Assert.Contains("handed over by sr1", nodes[2].Output);
+        }
+        finally
+        {
+            foreach (var node in nodes) await node.DisposeAsync();
+            await Broker.DeleteQueuesAsync(config, Topology.ShardQueue(ring, "sr1"), Topology.ShardQueue(ring, "sr2"));
+        }
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         var until = DateTime.UtcNow + Safety;
