@@ -185,6 +185,8 @@ public sealed class ShardScenarioTests
                     }
             }
             Assert.DoesNotContain("took over", nodes[2].Output); // only the designated survivor took over
+            var status = await Vigil.Cluster.Node.ClusterStatus.ReadAsync(config, TimeSpan.FromSeconds(1));
+            Assert.Equal(["sk2"], status.Nodes.Single(n => n.Node == "sk1").TakenOver!);
         }
         finally
         {

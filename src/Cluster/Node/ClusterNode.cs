@@ -84,7 +84,8 @@ public sealed class ClusterNode : IAsyncDisposable
     public NodeHeartbeat Heartbeat() => new(
         _config.Node.Name, _state, _config.Node.Roles,
         _servers.Select(s => new ModelLoad(s.Model.Id, s.Model.Version, s.Model.Capacity, s.InHand, s.Processed)).ToList(),
-        _shard is null ? "" : _config.Shard.Ring, _shard?.PatientCount ?? 0, _shard?.WindowsProcessed ?? 0, Environment.ProcessId, DateTimeOffset.UtcNow);
+        _shard is null ? "" : _config.Shard.Ring, _shard?.PatientCount ?? 0, _shard?.WindowsProcessed ?? 0, Environment.ProcessId, DateTimeOffset.UtcNow,
+        _shard?.TakenOver ?? []);
 
     private async Task HeartbeatLoopAsync()
     {

@@ -69,6 +69,7 @@ public sealed record ClusterStatus(IReadOnlyList<NodeHeartbeat> Nodes, IReadOnly
         {
             var models = n.Models.Count == 0 ? "-" : string.Join("; ", n.Models.Select(m => $"{m.Id} v{m.Version}: {m.Capacity}, {m.InHand}, {m.Processed}"));
             sb.AppendLine($"{n.Node,-16} {n.State,-9} {string.Join(",", n.Roles),-12} {n.ProcessId,7} {n.Patients,8} {n.WindowsProcessed,9}  {models}");
+            if (n.TakenOver is { Count: > 0 } taken) sb.AppendLine($"{"",-16} took over the patients of dead node(s): {string.Join(", ", taken)}");
         }
         sb.AppendLine();
         sb.AppendLine($"{"queue",-48} {"ready",8} {"consumers",9}");

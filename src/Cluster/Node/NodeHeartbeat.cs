@@ -24,9 +24,11 @@ public sealed record ModelLoad(string Id, string Version, int Capacity, long InH
 /// <param name="WindowsProcessed">Patient windows processed (shard role).</param>
 /// <param name="ProcessId">OS process id.</param>
 /// <param name="SentAt">When the heartbeat was sent.</param>
+/// <param name="TakenOver">Dead shard nodes whose queues this node consumes now (shard role).</param>
 public sealed record NodeHeartbeat(
     string Node, string State, IReadOnlyList<string> Roles, IReadOnlyList<ModelLoad> Models,
-    string Ring, int Patients, long WindowsProcessed, int ProcessId, DateTimeOffset SentAt)
+    string Ring, int Patients, long WindowsProcessed, int ProcessId, DateTimeOffset SentAt,
+    IReadOnlyList<string>? TakenOver = null)
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
