@@ -56,6 +56,28 @@ public sealed class RequestQueuesTests
     }
 
     [Fact]
+    public async Task NodeProcess_RequestQueueOfOtherTypeInUse_ExitsWithErrorNamingQueueAndFix()
+    {
+        var config = Broker.Config("t-qtype");
+        string model = Broker.UniqueModel("qtype");
+        string queue = Topology.ModelQueue(model, "1");
+        await using var connection = await Broker.ConnectAsync(config);
+        try
+        {
+            await RequestQueues.DeclareAsync(connection, queue, QueueTypes.Quorum, null);
+            await using (var ch = await connection.CreateChannelAsync(new CreateChannelOptions(true, true)))
+                await ch.BasicPublishAsync("", queue, true, new BasicProperties { DeliveryMode = DeliveryModes.Persistent }, new byte[] { 1 });
+            // The node's cluster.conf leaves request_queue_type at its default, classic.
+            var e = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+                NodeProcess.StartAsync("qt1", NodeProcess.Conf("qt1", "serve", NodeProcess.Model(model, 4, 0))));
+            Assert.Contains("exited with 1", e.Message);
+            Assert.Contains($"queue {queue} exists on the broker", e.Message);
+            Assert.Contains("request_queue_type", e.Message);
+        }
+        finally { await Broker.DeleteQueuesAsync(config, queue); }
+    }
+
+    [Fact]
     public async Task EnsureExists_QueueOfOtherTypeExists_UsedAsIs()
     {
         var config = Broker.Config("t-qtype");

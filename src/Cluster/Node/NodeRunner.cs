@@ -26,6 +26,7 @@ public static class NodeRunner
         ClusterNode node;
         try { node = await ClusterNode.StartAsync(config, log: stderr, ct: stop).ConfigureAwait(false); }
         catch (BrokerUnavailableException e) { stderr.WriteLine($"vigil node: {e.Message}"); return 1; }
+        catch (QueueTypeMismatchException e) { stderr.WriteLine($"vigil node: {e.Message}"); return 1; }
 
         await using (node.ConfigureAwait(false))
         {
