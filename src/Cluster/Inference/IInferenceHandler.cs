@@ -4,8 +4,8 @@ namespace Vigil.Cluster.Inference;
 
 /// <summary>
 /// What a serving node calls once per batch of requests for one model. Implementations: the
-/// built-in test models (<see cref="EchoHandler"/>, <see cref="SumHandler"/>) and, once bound,
-/// an ONNX Runtime session.
+/// built-in test models (<see cref="EchoHandler"/>, <see cref="SumHandler"/>) and
+/// <see cref="OnnxHandler"/> (an ONNX Runtime session).
 /// </summary>
 public interface IInferenceHandler
 {
@@ -15,6 +15,9 @@ public interface IInferenceHandler
     /// <summary>
     /// Runs the model on <paramref name="batch"/>; returns one outcome per request, in order.
     /// A bad input fails only its own request (an outcome with an error), not the batch.
+    /// <para>When the node is idle this may be called inside the broker consumer's callback (the
+    /// idle fast path): a long computation should yield at its first await (the ONNX handler runs on
+    /// the thread pool), so that deliveries arriving meanwhile queue up and are batched.</para>
     /// </summary>
     ValueTask<IReadOnlyList<HandlerOutcome>> InferAsync(IReadOnlyList<InferenceRequest> batch, CancellationToken ct);
 }
