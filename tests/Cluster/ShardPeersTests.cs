@@ -47,7 +47,9 @@ public sealed class ShardPeersTests
     {
         var peers = new ShardPeers("a", "r", Expiry);
         peers.Observe(Beat("b"), T0);
+        Assert.True(peers.Knows("b"));
         peers.Observe(Beat("b", "left"), T0);
+        Assert.False(peers.Knows("b"));
         peers.Observe(Beat("x", ring: "other"), T0);
         peers.Observe(Beat("y", roles: "serve"), T0);
         peers.Observe(Beat("a"), T0); // itself

@@ -32,6 +32,9 @@ internal sealed class ShardPeers(string self, string ring, TimeSpan expiry)
     /// <summary>Peers heard from within the expiry (any state but left).</summary>
     public bool IsAlive(string node, DateTimeOffset now) => _peers.TryGetValue(node, out var p) && now - p.LastSeen < expiry;
 
+    /// <summary>True while <paramref name="node"/> is tracked (heard from, and not announced as left).</summary>
+    public bool Knows(string node) => _peers.ContainsKey(node);
+
     /// <summary>Peers whose heartbeats expired: presumed dead (killed, or cut off).</summary>
     public IReadOnlyList<string> Dead(DateTimeOffset now) =>
         _peers.Where(p => now - p.Value.LastSeen >= expiry).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();

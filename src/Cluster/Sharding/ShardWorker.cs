@@ -320,7 +320,11 @@ public sealed class ShardWorker : IAsyncDisposable
     private async Task ReviewTakeoversAsync(DateTimeOffset now)
     {
         foreach (var (node, takeover) in _takeovers.ToList())
-            if (_peers.IsAlive(node, now) || _leaving) await ReleaseAsync(takeover, _leaving ? "this node is leaving" : $"node {node} is back").ConfigureAwait(false);
+        {
+            string? why = _leaving ? "this node is leaving" : _peers.IsAlive(node, now) ? $"node {node} is back"
+                : !_peers.Knows(node) ? $"node {node} left and removed its queue" : null;
+            if (why is not null) await ReleaseAsync(takeover, why).ConfigureAwait(false);
+        }
         foreach (var dead in _peers.ToTakeOver(now, selfUp: !_leaving))
             if (!_takeovers.ContainsKey(dead)) await TakeOverAsync(dead, _peers.SilentFor(dead, now)).ConfigureAwait(false);
         _takenOver = _takeovers.Keys.Order(StringComparer.Ordinal).ToArray();
