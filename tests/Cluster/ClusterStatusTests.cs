@@ -19,9 +19,15 @@ public sealed class ClusterStatusTests
         {
             for (int i = 0; i < 5; i++) await client.SendAsync(client.CreateRequest(model, "1", [WireTensor.FromFloats("x", [1], [1f])]));
             await using var connection = await Broker.ConnectAsync(config);
-            await using var ch = await connection.CreateChannelAsync();
             var until = DateTime.UtcNow.AddSeconds(30);
-            while ((await ch.QueueDeclarePassiveAsync(Topology.ModelQueue(model, "1"))).MessageCount == 0 && DateTime.UtcNow < until) await Task.Delay(10);
+            // The client declares the queue on its first publish: until then a passive declare fails (and closes its channel).
+            async Task<uint> QueuedAsync()
+            {
+                await using var ch = await connection.CreateChannelAsync();
+                try { return (await ch.QueueDeclarePassiveAsync(Topology.ModelQueue(model, "1"))).MessageCount; }
+                catch (RabbitMQ.Client.Exceptions.OperationInterruptedException) { return 0; }
+            }
+            while (await QueuedAsync() == 0 && DateTime.UtcNow < until) await Task.Delay(10);
         }
         try
         {
@@ -29,7 +35,10 @@ public sealed class ClusterStatusTests
             Assert.DoesNotContain(before.Nodes, n => n.Node == "t-status");
             await using var node = await ClusterNode.StartAsync(config with { Models = [config.Models[0] with { Delay = TimeSpan.FromMinutes(5) }] },
                 log: TextWriter.Null);
+            // Listen until the node is heard (a loaded machine may delay a heartbeat past one listening window).
             var status = await ClusterStatus.ReadAsync(config, TimeSpan.FromSeconds(1));
+            for (int i = 0; i < 30 && !status.Nodes.Any(n => n.Node == "t-status"); i++)
+                status = await ClusterStatus.ReadAsync(config, TimeSpan.FromSeconds(1));
             var me = Assert.Single(status.Nodes, n => n.Node == "t-status");
             Assert.Equal(["serve"], me.Roles);
             var load = Assert.Single(me.Models);
