@@ -42,9 +42,7 @@ public sealed class RequestQueuesTests
         await using var connection = await Broker.ConnectAsync(config);
         try
         {
-            await RequestQueues.DeclareAsync(connection, queue, QueueTypes.Quorum, null);
-            await using (var ch = await connection.CreateChannelAsync(new CreateChannelOptions(true, true)))
-                await ch.BasicPublishAsync("", queue, true, new BasicProperties { DeliveryMode = DeliveryModes.Persistent }, new byte[] { 1, 2, 3 });
+            await QuorumQueueHoldingOneMessageAsync(connection, queue);
             var e = await Assert.ThrowsAsync<QueueTypeMismatchException>(() => RequestQueues.DeclareAsync(connection, queue, QueueTypes.Classic, null));
             Assert.Contains(queue, e.Message);
             Assert.Contains("holds 1 messages", e.Message);
@@ -64,9 +62,7 @@ public sealed class RequestQueuesTests
         await using var connection = await Broker.ConnectAsync(config);
         try
         {
-            await RequestQueues.DeclareAsync(connection, queue, QueueTypes.Quorum, null);
-            await using (var ch = await connection.CreateChannelAsync(new CreateChannelOptions(true, true)))
-                await ch.BasicPublishAsync("", queue, true, new BasicProperties { DeliveryMode = DeliveryModes.Persistent }, new byte[] { 1 });
+            await QuorumQueueHoldingOneMessageAsync(connection, queue);
             // The node's cluster.conf leaves request_queue_type at its default, classic.
             var e = await Assert.ThrowsAsync<InvalidOperationException>(() =>
                 NodeProcess.StartAsync("qt1", NodeProcess.Conf("qt1", "serve", NodeProcess.Model(model, 4, 0))));
@@ -104,5 +100,13 @@ public sealed class RequestQueuesTests
             Assert.Null(await RedeclareRefusalAsync(connection, queue, QueueTypes.Classic));
         }
         finally { await Broker.DeleteQueuesAsync(config, queue); }
+    }
+
+    // A request queue of the non-default type that is in use: one persistent message waits in it.
+    private static async Task QuorumQueueHoldingOneMessageAsync(IConnection connection, string queue)
+    {
+        await RequestQueues.DeclareAsync(connection, queue, QueueTypes.Quorum, null);
+        await using var ch = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
+        await ch.BasicPublishAsync("", queue, true, new BasicProperties { DeliveryMode = DeliveryModes.Persistent }, new byte[] { 1 });
     }
 }
