@@ -37,7 +37,12 @@ public sealed class PpgStreamGraph : IPpgIngest, IAsyncDisposable
         var keyed = o.Lanes > 0
             ? _queue.Source.SelectPerKey(b => b.PatientId, (patient, _) => new PatientState(patient, o), Step, o.Lanes, StringComparer.Ordinal)
             : _queue.Source.GroupBy(b => b.PatientId,
-                patient => Flow.Create<PpgSampleBatch>().SelectPerKey(b => b.PatientId, (_, _) => new PatientState(patient, o), Step),
+                patient =>
+                {
+                    // One substream per patient: its state needs no lookup.
+                    var state = new PatientState(patient, o);
+                    return Flow.Create<PpgSampleBatch>().Select(b => Step(state, b));
+                },
                 o.MaxPatients, o.IdleTimeout);
         _handle = keyed
             .To(Sink.ForEach<PatientStep>(step =>
