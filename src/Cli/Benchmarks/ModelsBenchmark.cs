@@ -102,7 +102,7 @@ internal static class ModelsBenchmark
         {
             ["benchmark"] = "models",
             ["onnxruntime_version"] = OnnxRuntimeInfo.Version,
-            ["library"] = OnnxRuntimeInfo.LibraryPath,
+            ["package"] = OnnxRuntimeInfo.Package,
             ["intra_op_threads"] = IntraOpThreads,
             ["inter_op_threads"] = InterOpThreads,
             ["rounds"] = rounds,

@@ -1,40 +1,55 @@
-using Vigil.Models.Onnx.Native;
+using Vigil.Models.Onnx.Binding;
 using Vigil.Models.Tensors;
+using Ort = Microsoft.ML.OnnxRuntime;
 
 namespace Vigil.Models.Onnx;
 
 /// <summary>
-/// A loaded ONNX model, run by ONNX Runtime through its C API. Create with
-/// <see cref="Load(string, OnnxSessionOptions?)"/> (file) or <see cref="Load(ReadOnlySpan{byte}, string, OnnxSessionOptions?)"/>
-/// (bytes). <see cref="Run(IReadOnlyDictionary{string, Tensor}, IReadOnlyList{string}?, CancellationToken)"/> is
+/// A loaded ONNX model, run by ONNX Runtime through its official .NET binding
+/// (<c>Microsoft.ML.OnnxRuntime</c>). Create with <see cref="Load(string, OnnxSessionOptions?)"/> (file) or
+/// <see cref="Load(ReadOnlySpan{byte}, string, OnnxSessionOptions?)"/> (bytes).
+/// <see cref="Run(IReadOnlyDictionary{string, Tensor}, IReadOnlyList{string}?, CancellationToken)"/> is
 /// thread-safe: many threads may run one session at once. Inputs are checked against the model's
 /// declared names, types and shapes before ORT sees them; errors name the model and the inputs.
 /// </summary>
 public sealed class OnnxSession : IDisposable
 {
-    private readonly OrtSessionHandle _handle;
-    private readonly OrtRunner _runner;
+    private readonly Ort.InferenceSession _session;
+    private readonly SessionRunner _runner;
+    private readonly SessionLifetime _lifetime;
 
-    private OnnxSession(string modelId, string? path, OrtSessionFactory.Created created)
+    private OnnxSession(string modelId, string? path, SessionFactory.Created created)
     {
         ModelId = modelId;
         ModelPath = path;
-        _handle = created.Session;
+        _session = created.Session;
         ExecutionProviders = created.Providers;
         FallbackReason = created.FallbackReason;
         try
         {
-            Inputs = OrtMetadataReader.Inputs(_handle, modelId);
-            Outputs = OrtMetadataReader.Outputs(_handle, modelId);
-            foreach (var input in Inputs.Where(i => !i.IsTensor))
+            var inputs = MetadataReader.Inputs(_session);
+            var outputs = MetadataReader.Outputs(_session);
+            Inputs = inputs;
+            Outputs = outputs;
+            foreach (var input in inputs.Where(i => !i.IsTensor))
                 throw new OnnxRuntimeException(OnnxErrorCode.UnsupportedOutput, $"input '{input.Name}' is not a tensor; Vigil binds tensors only.", modelId);
-            _runner = new OrtRunner(_handle, modelId, (OnnxTensorInfo[])Inputs, (OnnxTensorInfo[])Outputs);
+            _runner = new SessionRunner(_session, modelId, inputs, outputs);
+        }
+        catch (Ort.OnnxRuntimeException e)
+        {
+            _session.Dispose();
+            throw OrtErrors.Translate(e, modelId, "reading the model's inputs and outputs");
         }
         catch
         {
-            _handle.Dispose();
+            _session.Dispose();
             throw;
         }
+        _lifetime = new SessionLifetime(() =>
+        {
+            _runner.Dispose();
+            _session.Dispose();
+        });
     }
 
     /// <summary>The id used in errors and logs.</summary>
@@ -62,11 +77,10 @@ public sealed class OnnxSession : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= new OnnxSessionOptions();
         var modelId = options.ModelId ?? Path.GetFileNameWithoutExtension(path);
-        OrtLibrary.Prefer(options.LibraryPath);
         var full = Path.GetFullPath(path);
         if (!File.Exists(full))
             throw new OnnxRuntimeException(OnnxErrorCode.NoSuchFile, $"model file '{full}' does not exist.", modelId, "loading the model");
-        var created = OrtSessionFactory.Create(modelId, full, default, options, LogOf(options));
+        var created = SessionFactory.Create(modelId, full, null, options, LogOf(options));
         return new OnnxSession(modelId, full, created);
     }
 
@@ -76,10 +90,9 @@ public sealed class OnnxSession : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(modelId);
         options ??= new OnnxSessionOptions();
-        OrtLibrary.Prefer(options.LibraryPath);
         if (model.IsEmpty)
             throw new OnnxRuntimeException(OnnxErrorCode.InvalidProtobuf, "the model is empty (0 bytes).", modelId, "loading the model");
-        var created = OrtSessionFactory.Create(modelId, null, model, options, LogOf(options));
+        var created = SessionFactory.Create(modelId, null, model.ToArray(), options, LogOf(options));
         return new OnnxSession(modelId, null, created);
     }
 
@@ -101,8 +114,16 @@ public sealed class OnnxSession : IDisposable
     /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> fired during the run.</exception>
     public OnnxRunResult Run(ReadOnlySpan<NamedTensor> inputs, IReadOnlyList<string>? outputNames = null, CancellationToken cancellation = default)
     {
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-        return _runner.Run(inputs, outputNames, cancellation);
+        if (!_lifetime.TryEnter())
+            throw new ObjectDisposedException(nameof(OnnxSession), $"The session of model '{ModelId}' was disposed.");
+        try
+        {
+            return _runner.Run(inputs, outputNames, cancellation);
+        }
+        finally
+        {
+            _lifetime.Exit();
+        }
     }
 
     /// <summary>Runs the model with inputs given as a name → tensor map.</summary>
@@ -139,7 +160,13 @@ public sealed class OnnxSession : IDisposable
     }
 
     /// <summary>Releases the native session once no run is using it.</summary>
-    public void Dispose() => _handle.Dispose();
+    public void Dispose() => _lifetime.Dispose();
+
+    /// <summary>True once <see cref="Dispose"/> was called.</summary>
+    public bool IsDisposed => _lifetime.IsDisposed;
+
+    /// <summary>True when every output is written by ORT straight into pooled Vigil tensors (no copy).</summary>
+    public bool PreallocatesOutputs => _runner.PreallocatesAllOutputs;
 
     /// <summary>Describes the model: id, inputs, outputs and providers.</summary>
     public override string ToString() =>

@@ -32,16 +32,27 @@ public sealed class OnnxSessionOptions
     /// resort) and "CUDA". A provider the library or the machine lacks is skipped with a logged
     /// fallback to CPU; an unknown name is an error.
     /// </summary>
-    public IReadOnlyList<string> ExecutionProviders { get; set; } = [Cpu];
+    public IReadOnlyList<string> ExecutionProviders { get; set; } = DefaultExecutionProviders;
+
+    /// <summary>The environment variable that sets the default providers at start-up, e.g. <c>VIGIL_ONNX_PROVIDERS=CUDA,CPU</c>.</summary>
+    public const string ProvidersVariable = "VIGIL_ONNX_PROVIDERS";
+
+    /// <summary>
+    /// The providers a new options object starts with: those named (comma-separated) in
+    /// <see cref="ProvidersVariable"/> when it is set, otherwise just "CPU". Read once per process.
+    /// </summary>
+    public static IReadOnlyList<string> DefaultExecutionProviders { get; } = ParseProviders(Environment.GetEnvironmentVariable(ProvidersVariable));
+
+    /// <summary>Parses a comma-separated provider list ("cuda,cpu"); empty or null gives ["CPU"].</summary>
+    public static IReadOnlyList<string> ParseProviders(string? text)
+    {
+        var names = (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(n => n.ToUpperInvariant()).ToArray();
+        return names.Length == 0 ? [Cpu] : names;
+    }
 
     /// <summary>The CUDA device used when "CUDA" is requested.</summary>
     public int CudaDeviceId { get; set; }
-
-    /// <summary>
-    /// Path to libonnxruntime to use when the VIGIL_ORT_LIBRARY environment variable is not set.
-    /// Only the first session of a process decides (one runtime per process).
-    /// </summary>
-    public string? LibraryPath { get; set; }
 
     /// <summary>Where notices such as a provider fallback go; defaults to standard error.</summary>
     public Action<string>? Log { get; set; }

@@ -43,6 +43,9 @@ public sealed class TensorShape : IEquatable<TensorShape>, IReadOnlyList<long>
     /// <summary>The dimensions.</summary>
     public ReadOnlySpan<long> Dimensions => _dims;
 
+    // The array itself, for native bindings that only read it (saves a copy per call). Never mutate.
+    internal long[] DimensionArray => _dims;
+
     /// <summary>Same as <see cref="Rank"/>.</summary>
     public int Count => _dims.Length;
 
