@@ -1,5 +1,5 @@
-// Node side of `vigil bench models`: runs one model with onnxruntime-node (the same
-// libonnxruntime.so.1 1.30.0 build Vigil binds) and times rounds of back-to-back inferences
+// Node side of `vigil bench models`: runs one model with onnxruntime-node 1.30.0 (Node's official
+// binding, the benchmark peer; Vigil runs Microsoft.ML.OnnxRuntime 1.32.0 from NuGet) and times rounds of back-to-back inferences
 // when asked, so the caller can alternate its own rounds with these under the same load.
 // Usage: node bench.js SPEC.json, then on stdin one command per line:
 //   "round SECONDS" -> prints {"inferences_per_s": x, "inferences_per_cpu_s": y}   "quit" -> exits

@@ -8,8 +8,8 @@ using Vigil.Models.Tensors;
 namespace Vigil.Cli.Benchmarks;
 
 /// <summary>
-/// <c>vigil bench models [--json] [--rounds N (7)] [--round-seconds S (1)] [--only ID-PART]</c>: Vigil's ONNX Runtime binding
-/// against Node's onnxruntime-node (bench/node/bench.js, the same libonnxruntime.so.1 1.30.0), in
+/// <c>vigil bench models [--json] [--rounds N (7)] [--round-seconds S (1)] [--only ID-PART]</c>: Vigil on
+/// Microsoft.ML.OnnxRuntime 1.32.0 against Node's onnxruntime-node 1.30.0 (bench/node/bench.js), in
 /// one run, same model, same inputs and the same thread settings (intra-op 1, inter-op 1,
 /// sequential, all graph optimisations). Each side runs timed rounds of back-to-back inferences,
 /// alternating (Vigil sync, Node, Vigil async) so load from other work on a shared machine hits
@@ -41,10 +41,10 @@ internal static class ModelsBenchmark
 
         var root = RepositoryPaths.Root;
         var shared = RepositoryPaths.Shared;
-        var cases = new[] { TinyCase(shared), UltraFaceCase(shared) }.Where(c => only is null || c.Id.Contains(only, StringComparison.Ordinal)).ToArray();
+        var cases = new[] { TinyCase(shared), UltraFaceCase(shared), PfldCase(shared) }.Where(c => only is null || c.Id.Contains(only, StringComparison.Ordinal)).ToArray();
         var runBatcher = only is null || "batcher".Contains(only, StringComparison.Ordinal);
         if (cases.Length == 0 && !runBatcher)
-            throw new CommandLineException($"--only '{only}' matches nothing (tiny_matmul_4d, ultraface_rfb_320, batcher)");
+            throw new CommandLineException($"--only '{only}' matches nothing (tiny_matmul_4d, ultraface_rfb_320, pfld_68, batcher)");
         var (nodeReady, nodeProblem) = await EnsureNodeAsync(root);
 
         var results = new JsonArray();
@@ -206,24 +206,24 @@ internal static class ModelsBenchmark
         }
     }
 
-    /// <summary>Installs onnxruntime-node into bench/node from the tarball kept by scripts/setup, once.</summary>
+    /// <summary>The benchmark peer: Node's official binding, fetched from npm into bench/node on first use.</summary>
+    internal const string NodePeerPackage = "onnxruntime-node@1.30.0";
+
+    /// <summary>Installs onnxruntime-node into bench/node from npm, once (it ships its own libonnxruntime; no install scripts run).</summary>
     private static async Task<(bool Ready, string? Problem)> EnsureNodeAsync(string root)
     {
         var dir = Path.Combine(root, "bench", "node");
         if (File.Exists(Path.Combine(dir, "node_modules", "onnxruntime-node", "package.json"))) return (true, null);
-        var tarball = Path.Combine(root, ".vigil", "native", "onnxruntime-1.30.0", "onnxruntime-node-1.30.0.tgz");
-        if (!File.Exists(tarball))
-            return (false, $"{tarball} is missing: run scripts/setup native (it keeps the npm tarball for this benchmark)");
-        Console.Error.WriteLine("bench models: installing onnxruntime-node 1.30.0 into bench/node from the kept tarball (once, about 30 s)...");
+        Console.Error.WriteLine($"bench models: installing {NodePeerPackage} into bench/node from npm (once, about 30 s)...");
         try
         {
             var (code, _, stderr) = await RunProcessAsync("npm",
-                ["install", "--ignore-scripts", "--no-save", "--no-audit", "--no-fund", "--loglevel=error", tarball], dir);
+                ["install", "--ignore-scripts", "--no-save", "--no-audit", "--no-fund", "--loglevel=error", NodePeerPackage], dir);
             return code == 0 ? (true, null) : (false, "npm install failed: " + stderr.Trim());
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            return (false, "npm is not available: " + e.Message);
+            return (false, "npm is not available (apt-get install npm): " + e.Message);
         }
     }
 
@@ -263,6 +263,14 @@ internal static class ModelsBenchmark
         return new BenchCase("ultraface_rfb_320", "UltraFace RFB-320 face detector, input [1,3,240,320] (headpose011)",
             RequireFile(Path.Combine(shared, "assets", "models", "ultraface_version-RFB-320.onnx")),
             [new BenchInput("input", TensorElementType.Float32, [1, 3, 240, 320], null, null, input)]);
+    }
+
+    private static BenchCase PfldCase(string shared)
+    {
+        var input = RequireFile(Path.Combine(shared, "assets", "expected", "pfld_input_headpose011.bin"));
+        return new BenchCase("pfld_68", "PFLD 68-point landmarks, input [1,3,112,112] (headpose011 face crop)",
+            RequireFile(Path.Combine(shared, "assets", "models", "pfld_68pt_112x112.onnx")),
+            [new BenchInput("input", TensorElementType.Float32, [1, 3, 112, 112], null, null, input)]);
     }
 
     private static Tensor ToTensor(BenchInput i)

@@ -1,5 +1,6 @@
 using Vigil.Models.Catalog;
 using Vigil.Models.Onnx;
+using Vigil.Models.Runtimes;
 using Vigil.Models.Tensors;
 
 namespace Vigil.Models.Batching;
@@ -58,7 +59,7 @@ public sealed class ModelBatcher : IAsyncDisposable
     /// <summary>Runs everything already accepted, then stops.</summary>
     public ValueTask DisposeAsync() => _batcher.DisposeAsync();
 
-    private static bool HasDynamicBatch(OnnxSession session) =>
+    private static bool HasDynamicBatch(IInferenceSession session) =>
         session.Inputs.All(i => i.Rank > 0 && !i.Dimensions[0].IsFixed);
 
     private ValueTask<IReadOnlyList<InferenceResult>> RunBatchAsync(IReadOnlyList<InferenceRequest> batch, CancellationToken cancellation)
@@ -108,7 +109,7 @@ public sealed class ModelBatcher : IAsyncDisposable
     }
 
     // A wrong request fails its batch; the batcher then reruns each request alone, so only it fails.
-    private void Validate(OnnxSession session, InferenceRequest request)
+    private void Validate(IInferenceSession session, InferenceRequest request)
     {
         foreach (var name in request.Inputs.Keys)
             if (!session.Inputs.Any(i => i.Name == name))
@@ -126,7 +127,7 @@ public sealed class ModelBatcher : IAsyncDisposable
         }
     }
 
-    private static bool ItemShapesAgree(OnnxSession session, IReadOnlyList<InferenceRequest> batch)
+    private static bool ItemShapesAgree(IInferenceSession session, IReadOnlyList<InferenceRequest> batch)
     {
         foreach (var info in session.Inputs)
         {

@@ -15,7 +15,12 @@ public sealed class ModelCard
     public string Id { get; init; } = "";
     /// <summary>Version of this model (a new file is a new version).</summary>
     public string Version { get; init; } = "";
-    /// <summary>Path of the .onnx file, relative to the card's folder; may start with <c>${VARIABLE}</c>.</summary>
+    /// <summary>
+    /// The runtime that executes the model: <c>onnxruntime</c> (the default when absent),
+    /// <c>opencv-dnn</c> or <c>torchsharp</c> (<see cref="Runtimes.ModelRuntimeNames"/>).
+    /// </summary>
+    public string Runtime { get; init; } = Runtimes.ModelRuntimeNames.OnnxRuntime;
+    /// <summary>Path of the model file, relative to the card's folder; may start with <c>${VARIABLE}</c>.</summary>
     public string File { get; init; } = "";
     /// <summary>Expected sha256 of the file (hex).</summary>
     public string Sha256 { get; init; } = "";
@@ -27,6 +32,8 @@ public sealed class ModelCard
     public IReadOnlyList<CardTensor> Inputs { get; init; } = [];
     /// <summary>Graph outputs.</summary>
     public IReadOnlyList<CardTensor> Outputs { get; init; } = [];
+    /// <summary>The networks of a multi-stage pipeline, in order (empty for a single network).</summary>
+    public IReadOnlyList<CardStage> Stages { get; init; } = [];
     /// <summary>Image preprocessing; null for non-image models.</summary>
     public CardPreprocessing? Preprocessing { get; init; }
     /// <summary>Class labels in output order (empty when not a classifier).</summary>

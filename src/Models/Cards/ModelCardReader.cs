@@ -83,20 +83,26 @@ public static partial class ModelCardReader
         Require(c.File.Length > 0, "file", "is missing (path of the .onnx file, relative to the card).");
         Require(Sha256Pattern().IsMatch(c.Sha256), "sha256", $"must be 64 hex digits, got \"{c.Sha256}\".");
         Require(c.Task.Length > 0, "task", "is missing.");
+        Require(Runtimes.ModelRuntimeNames.All.Contains(c.Runtime), "runtime",
+            $"\"{c.Runtime}\" is not one of {string.Join(", ", Runtimes.ModelRuntimeNames.All)}.");
+        Require(c.Runtime != Runtimes.ModelRuntimeNames.OpenCvDnn || c.Stages.Count > 0, "stages",
+            "an opencv-dnn card lists its networks as stages (name, entry, sha256, inputs, outputs).");
+        for (var s = 0; s < c.Stages.Count; s++)
+        {
+            var st = c.Stages[s];
+            var at = $"stages[{(st.Name.Length > 0 ? st.Name : s.ToString(System.Globalization.CultureInfo.InvariantCulture))}]";
+            Require(st.Name.Length > 0, at + ".name", "is missing.");
+            Require(c.Stages.Count(o => o.Name == st.Name) == 1, at, "is listed twice.");
+            Require(Sha256Pattern().IsMatch(st.Sha256), at + ".sha256", $"must be 64 hex digits, got \"{st.Sha256}\".");
+            Require(st.Inputs.Count > 0 && st.Outputs.Count > 0, at, "must list its inputs and outputs.");
+            ValidateTensors(c, st.Inputs, at + ".inputs");
+            ValidateTensors(c, st.Outputs, at + ".outputs");
+            Require(st.Indices.All(i => i >= 0), at + ".indices", "must be non-negative.");
+        }
         Require(c.Inputs.Count > 0, "inputs", "must list at least one input.");
         Require(c.Outputs.Count > 0, "outputs", "must list at least one output.");
-        foreach (var (list, kind) in new[] { (c.Inputs, "inputs"), (c.Outputs, "outputs") })
-            for (var i = 0; i < list.Count; i++)
-            {
-                var t = list[i];
-                var at = $"{kind}[{(t.Name.Length > 0 ? t.Name : i.ToString(System.Globalization.CultureInfo.InvariantCulture))}]";
-                Require(t.Name.Length > 0, at + ".name", "is missing.");
-                Require(ElementTypes.Contains(t.ElementType), at + ".element_type",
-                    $"\"{t.ElementType}\" is not one of {string.Join(", ", ElementTypes)}.");
-                Require(t.Shape.Count > 0, at + ".shape", "is missing.");
-                Require(t.Meaning.Length > 0, at + ".meaning", "must say what the values mean.");
-                Require(list.Count(o => o.Name == t.Name) == 1, at, "is listed twice.");
-            }
+        ValidateTensors(c, c.Inputs, "inputs");
+        ValidateTensors(c, c.Outputs, "outputs");
         if (c.Preprocessing is { } p)
         {
             Require(p.Width > 0 && p.Height > 0, "preprocessing.width/height", $"must be positive, got {p.Width}×{p.Height}.");
@@ -108,6 +114,25 @@ public static partial class ModelCardReader
         Require(c.IntendedUse!.NotForClinicalUse is not null, "intended_use.not_for_clinical_use", "must be stated explicitly (true for demonstration models).");
         Require(c.Origin is { Source.Length: > 0 }, "provenance.source", "is missing.");
         Require(c.Origin!.Licence.Length > 0, "provenance.licence", "is missing (write what the source states, or 'none stated').");
+    }
+
+    private static void ValidateTensors(ModelCard c, IReadOnlyList<CardTensor> list, string kind)
+    {
+        for (var i = 0; i < list.Count; i++)
+        {
+            var t = list[i];
+            var at = $"{kind}[{(t.Name.Length > 0 ? t.Name : i.ToString(System.Globalization.CultureInfo.InvariantCulture))}]";
+            void Require(bool ok, string field, string problem)
+            {
+                if (!ok) throw new ModelCardException(c.CardPath, field, problem);
+            }
+            Require(t.Name.Length > 0, at + ".name", "is missing.");
+            Require(ElementTypes.Contains(t.ElementType), at + ".element_type",
+                $"\"{t.ElementType}\" is not one of {string.Join(", ", ElementTypes)}.");
+            Require(t.Shape.Count > 0, at + ".shape", "is missing.");
+            Require(t.Meaning.Length > 0, at + ".meaning", "must say what the values mean.");
+            Require(list.Count(o => o.Name == t.Name) == 1, at, "is listed twice.");
+        }
     }
 
     private static string ResolveModelPath(ModelCard c, IReadOnlyDictionary<string, string>? variables)

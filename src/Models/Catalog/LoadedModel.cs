@@ -1,5 +1,5 @@
 using Vigil.Models.Cards;
-using Vigil.Models.Onnx;
+using Vigil.Models.Runtimes;
 
 namespace Vigil.Models.Catalog;
 
@@ -13,7 +13,7 @@ public sealed class LoadedModel
     // Number of holders (catalog + leases); the session is disposed when it reaches 0.
     private int _references = 1;
 
-    internal LoadedModel(ModelCard card, OnnxSession session)
+    internal LoadedModel(ModelCard card, IInferenceSession session)
     {
         Card = card;
         Session = session;
@@ -22,8 +22,8 @@ public sealed class LoadedModel
     /// <summary>The card the file was verified against.</summary>
     public ModelCard Card { get; }
 
-    /// <summary>The open session (valid while a lease is held).</summary>
-    public OnnxSession Session { get; }
+    /// <summary>The open session on the card's runtime (valid while a lease is held).</summary>
+    public IInferenceSession Session { get; }
 
     /// <summary>Identity carried by results.</summary>
     public ModelProvenance Provenance => Card.Provenance;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Vigil.Models.Cards;
 using Vigil.Models.Onnx;
+using Vigil.Models.Runtimes;
 
 namespace Vigil.Models.Catalog;
 
@@ -130,25 +131,18 @@ public sealed class ModelCatalog : IDisposable
         }
     }
 
-    // Reads the file once, checks the bytes' sha256, loads the session from those same bytes (so
-    // the file cannot change between check and load), then checks the signature.
+    // Reads the file once, checks the bytes' sha256, opens the model on the card's runtime from those
+    // same bytes (so the file cannot change between check and load), then checks the signature.
     private static LoadedModel Open(ModelCard card, ModelCatalogOptions options)
     {
         if (!File.Exists(card.ModelPath))
-            throw new ModelCardException(card.CardPath, "file", $"the model file '{card.ModelPath}' does not exist.");
+            throw new ModelFileMissingException(card.CardPath, card.ModelPath, card.Origin?.Source ?? "not stated");
+        var runtime = options.Runtimes.For(card);
         var bytes = File.ReadAllBytes(card.ModelPath);
         ModelVerifier.VerifyChecksum(card, ModelFileHash.Sha256Of(bytes));
         var sessionOptions = options.SessionOptions?.Invoke() ?? new OnnxSessionOptions();
         sessionOptions.ModelId = card.Id;
-        OnnxSession session;
-        try
-        {
-            session = OnnxSession.Load(bytes, card.Id, sessionOptions);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            throw new ModelCardException(card.CardPath, "file", $"ONNX Runtime cannot load '{card.ModelPath}': {e.RuntimeMessage}", e);
-        }
+        var session = runtime.Open(card, bytes, sessionOptions);
         try
         {
             ModelVerifier.VerifySignature(card, session.Inputs, session.Outputs);

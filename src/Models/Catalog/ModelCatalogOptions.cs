@@ -1,4 +1,5 @@
 using Vigil.Models.Onnx;
+using Vigil.Models.Runtimes;
 
 namespace Vigil.Models.Catalog;
 
@@ -10,4 +11,7 @@ public sealed class ModelCatalogOptions
 
     /// <summary>Session settings (threads, providers); the model id is set per card.</summary>
     public Func<OnnxSessionOptions>? SessionOptions { get; init; }
+
+    /// <summary>The runtimes cards may name; <see cref="ModelRuntimeRegistry.Default"/> unless set.</summary>
+    public ModelRuntimeRegistry Runtimes { get; init; } = ModelRuntimeRegistry.Default;
 }

@@ -1,5 +1,5 @@
 using Vigil.Models.Cards;
-using Vigil.Models.Onnx;
+using Vigil.Models.Runtimes;
 
 namespace Vigil.Models.Catalog;
 
@@ -21,7 +21,7 @@ public sealed class ModelLease : IDisposable
     public ModelCard Card => Model.Card;
 
     /// <summary>Its session.</summary>
-    public OnnxSession Session =>
+    public IInferenceSession Session =>
         Volatile.Read(ref _disposed) == 0 ? Model.Session : throw new ObjectDisposedException(nameof(ModelLease), $"The lease on {Model.Card} was released.");
 
     /// <summary>Identity to attach to results.</summary>

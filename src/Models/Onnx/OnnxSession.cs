@@ -12,7 +12,7 @@ namespace Vigil.Models.Onnx;
 /// thread-safe: many threads may run one session at once. Inputs are checked against the model's
 /// declared names, types and shapes before ORT sees them; errors name the model and the inputs.
 /// </summary>
-public sealed class OnnxSession : IDisposable
+public sealed class OnnxSession : Runtimes.IInferenceSession
 {
     private readonly Ort.InferenceSession _session;
     private readonly SessionRunner _runner;
@@ -54,6 +54,9 @@ public sealed class OnnxSession : IDisposable
 
     /// <summary>The id used in errors and logs.</summary>
     public string ModelId { get; }
+
+    /// <summary>Always <c>onnxruntime</c>.</summary>
+    public string Runtime => Runtimes.ModelRuntimeNames.OnnxRuntime;
 
     /// <summary>The file the model was loaded from, or null when loaded from bytes.</summary>
     public string? ModelPath { get; }
