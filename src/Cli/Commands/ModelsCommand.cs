@@ -8,7 +8,9 @@ namespace Vigil.Cli.Commands;
 /// <c>vigil models list [--dir DIR]</c>: loads every card in the folder (default: the repository's
 /// models/), verifying each model file's sha256 and signature, and lists what would be served;
 /// refused cards are reported and make the exit code 1.
-/// <c>vigil models check CARD</c>: verifies one card against its model file; exit 1 on a mismatch.
+/// <c>vigil models check CARD|DIR [--require-files]</c>: verifies cards against their model files; exit 1
+/// on a mismatch. A card whose file is not on this machine is reported ABSENT on one line and is
+/// not a failure unless <c>--require-files</c> is given.
 /// <c>vigil models bench [--json] [--requesters N] [--seconds S] [--rounds R] [--delay-ms D] [--concurrent-batches C]</c>:
 /// the dynamic batcher against fixed batch sizes (<see cref="Benchmarks.BatcherBenchmark"/>).
 /// <c>${VIGIL_SHARED}</c> in card paths defaults to the shared folder beside the repository.
@@ -17,8 +19,8 @@ internal static class ModelsCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var a = new CommandArguments(args, "json");
-        var verb = a.Positional.Count > 0 ? a.Positional[0] : throw new CommandLineException("usage: models list [--dir DIR] | models check CARD | models bench [--json]");
+        var a = new CommandArguments(args, "json", "require-files");
+        var verb = a.Positional.Count > 0 ? a.Positional[0] : throw new CommandLineException("usage: models list [--dir DIR] | models check CARD|DIR [--require-files] | models bench [--json]");
         return verb switch
         {
             "list" => List(a),
@@ -52,39 +54,67 @@ internal static class ModelsCommand
         a.RejectUnknown();
         if (a.Positional.Count > 1) throw new CommandLineException($"unexpected argument '{a.Positional[1]}'");
         using var catalog = ModelCatalog.OpenFolder(dir, Options());
-        Console.WriteLine($"models in {Path.GetFullPath(dir)} (ONNX Runtime {OnnxRuntimeInfo.Version}):");
+        Console.WriteLine($"models in {Path.GetFullPath(dir)} ({OnnxRuntimeInfo.Package}, {OnnxRuntimeInfo.Build} build):");
         foreach (var card in catalog.Models) Print(card);
-        foreach (var failure in catalog.Failures)
+        var absent = catalog.Failures.Where(f => f.Error is ModelFileMissingException).ToList();
+        var refused = catalog.Failures.Where(f => f.Error is not ModelFileMissingException).ToList();
+        foreach (var failure in absent)
+            Console.Error.WriteLine($"ABSENT {failure.CardPath}: {failure.Error.Message}");
+        foreach (var failure in refused)
             Console.Error.WriteLine($"REFUSED {failure.CardPath}: {failure.Error.Message}");
-        Console.WriteLine($"{catalog.Models.Count} served, {catalog.Failures.Count} refused.");
-        return catalog.Failures.Count == 0 ? 0 : 1;
+        Console.WriteLine($"{catalog.Models.Count} served, {refused.Count} refused, {absent.Count} absent (file not on this machine).");
+        return refused.Count == 0 ? 0 : 1;
     }
 
+    // `models check CARD|DIR [--require-files]`: OK, MISMATCH (exit 1) or ABSENT per card. A card whose
+    // model file is not on this machine (an external asset) cannot disagree with it: ABSENT is
+    // reported on one line and is not a failure unless --require-files is given.
     private static int Check(CommandArguments a)
     {
+        var requireFiles = a.Flag("require-files");
         a.RejectUnknown();
-        if (a.Positional.Count != 2) throw new CommandLineException("usage: models check CARD");
-        try
+        if (a.Positional.Count != 2) throw new CommandLineException("usage: models check CARD|DIR [--require-files]");
+        var target = a.Positional[1];
+        string[] cards;
+        if (Directory.Exists(target))
+            cards = Directory.EnumerateFiles(target, ModelCardReader.FilePattern, SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
+        else if (File.Exists(target))
+            cards = [target];
+        else
+            throw new CommandLineException($"'{target}' is neither a card file nor a folder of cards");
+        int ok = 0, mismatched = 0, absent = 0;
+        foreach (var path in cards)
         {
-            var card = ModelCatalog.Check(a.Positional[1], Options());
-            Console.WriteLine("OK: the model file matches its card (sha256, inputs, outputs).");
-            Print(card);
-            return 0;
+            try
+            {
+                var card = ModelCatalog.Check(path, Options());
+                Console.WriteLine($"OK: {path}: the model file matches its card (sha256, runtime {card.Runtime}, inputs, outputs).");
+                Print(card);
+                ok++;
+            }
+            catch (ModelFileMissingException e)
+            {
+                Console.Error.WriteLine($"ABSENT: {e.Message}");
+                absent++;
+            }
+            catch (ModelCardException e)
+            {
+                Console.Error.WriteLine($"MISMATCH: {e.Message}");
+                mismatched++;
+            }
         }
-        catch (ModelCardException e)
-        {
-            Console.Error.WriteLine($"MISMATCH: {e.Message}");
-            return 1;
-        }
+        if (cards.Length > 1) Console.WriteLine($"{ok} ok, {mismatched} mismatched, {absent} absent.");
+        return mismatched > 0 || (requireFiles && absent > 0) || cards.Length == 0 ? 1 : 0;
     }
 
     private static void Print(ModelCard card)
     {
-        Console.WriteLine($"  {card.Id}@{card.Version}  {card.Task}{(card.NotForClinicalUse ? "  [NOT FOR CLINICAL USE]" : "")}");
+        Console.WriteLine($"  {card.Id}@{card.Version}  {card.Task}  ({card.Runtime}){(card.NotForClinicalUse ? "  [NOT FOR CLINICAL USE]" : "")}");
         Console.WriteLine($"    file    {card.ModelPath}");
         Console.WriteLine($"    sha256  {card.Sha256}");
         foreach (var t in card.Inputs) Console.WriteLine($"    in      {t}");
         foreach (var t in card.Outputs) Console.WriteLine($"    out     {t}");
+        foreach (var st in card.Stages) Console.WriteLine($"    stage   {st} sha256 {st.Sha256[..12]}");
         Console.WriteLine($"    source  {card.Origin?.Source} ({card.Origin?.Licence})");
     }
 
