@@ -6,7 +6,6 @@ using Vigil.Models.Cards;
 using Vigil.Models.Catalog;
 using Vigil.Models.OnnxBuilder;
 using Vigil.Models.Onnx;
-using Vigil.Models.Runtimes;
 using Vigil.Models.Tensors;
 
 namespace Vigil.Cli.Benchmarks;

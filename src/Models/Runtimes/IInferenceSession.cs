@@ -1,4 +1,5 @@
 using Vigil.Models.Onnx;
+using Vigil.Models.Tensors;
 
 namespace Vigil.Models.Runtimes;
 
@@ -6,7 +7,7 @@ namespace Vigil.Models.Runtimes;
 /// A loaded model that runs named tensors, whatever runtime executes it (ONNX Runtime, OpenCV
 /// DNN, TorchSharp). The catalog, leases and the batcher work on this, so every card is served
 /// the same way. Implementations validate inputs against <see cref="Inputs"/> and say which input
-/// is wrong and how; <see cref="Run"/> is safe to call from several threads at once.
+/// is wrong and how; running is safe to call from several threads at once.
 /// </summary>
 public interface IInferenceSession : IDisposable
 {
@@ -28,4 +29,18 @@ public interface IInferenceSession : IDisposable
     /// <summary>Runs the model; returns the requested outputs (all when <paramref name="outputNames"/> is null), in that order.</summary>
     /// <exception cref="OnnxInputException">An input is missing, unknown, or has the wrong type or shape.</exception>
     OnnxRunResult Run(ReadOnlySpan<NamedTensor> inputs, IReadOnlyList<string>? outputNames = null, CancellationToken cancellation = default);
+
+    /// <summary>Runs with inputs given as a name → tensor map.</summary>
+    OnnxRunResult Run(IReadOnlyDictionary<string, Tensor> inputs, IReadOnlyList<string>? outputNames = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var pairs = new NamedTensor[inputs.Count];
+        var k = 0;
+        foreach (var (name, tensor) in inputs) pairs[k++] = new NamedTensor(name, tensor);
+        return Run(pairs, outputNames, cancellation);
+    }
+
+    /// <summary>Runs a single-input model.</summary>
+    OnnxRunResult Run(string inputName, Tensor input, CancellationToken cancellation = default) =>
+        Run([new NamedTensor(inputName, input)], null, cancellation);
 }

@@ -92,9 +92,10 @@ public sealed class ModelCatalogTests
         using var folder = new TempCardFolder();
         var path = folder.Write("cnn", TempCardFolder.SmallCnnCard(), new SmallCnn().ToOnnx());
         File.Delete(Path.Combine(folder.Path, "model.onnx"));
-        var e = Assert.Throws<ModelCardException>(() => new ModelCatalog().Load(path));
+        var e = Assert.Throws<ModelFileMissingException>(() => new ModelCatalog().Load(path));
         Assert.Contains("model.onnx", e.Message);
-        Assert.Contains("does not exist", e.Message);
+        Assert.Contains("not present on this machine", e.Message);
+        Assert.Equal("file", e.Field);
     }
 
     [Fact]

@@ -72,7 +72,7 @@ public sealed class FaceLandmarkerTests(ITestOutputHelper output) : IDisposable
         var score = result.Get<float>("face_score")[0];
         var presence = result.Get<float>("face_presence")[0];
         output.WriteLine($"box [{string.Join(", ", box.ToArray().Select(v => v.ToString("F1")))}] IoU vs UltraFace {iou:F3}, score {score:F3}, presence {presence:F3}");
-        Assert.True(iou >= 0.5, $"IoU with UltraFace's box {iou:F3}");
+        Assert.True(iou >= 0.6, $"IoU with UltraFace's box {iou:F3}");
         Assert.InRange(score, 0.5f, 1f);
         Assert.InRange(presence, 0.9f, 1f);
 
@@ -89,7 +89,7 @@ public sealed class FaceLandmarkerTests(ITestOutputHelper output) : IDisposable
             var dy = landmarks[mesh * 3 + 1] - pfld[ibug].Y;
             var d = MathF.Sqrt(dx * dx + dy * dy);
             output.WriteLine($"mesh {mesh} vs iBUG {ibug}: {d:F1} px ({d / faceSize:P1} of the face height)");
-            Assert.True(d <= 0.1f * faceSize, $"mesh point {mesh} is {d:F1} px from PFLD's iBUG point {ibug} (face height {faceSize:F0} px)");
+            Assert.True(d <= 0.06f * faceSize, $"mesh point {mesh} is {d:F1} px from PFLD's iBUG point {ibug} (face height {faceSize:F0} px)");
         }
 
         var blend = result.Get<float>("blendshapes");
