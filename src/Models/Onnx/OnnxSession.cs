@@ -18,7 +18,7 @@ public sealed class OnnxSession : Runtimes.IInferenceSession
     private readonly SessionRunner _runner;
     private readonly SessionLifetime _lifetime;
 
-    private OnnxSession(string modelId, string? path, SessionFactory.Created created)
+    private OnnxSession(string modelId, string? path, SessionFactory.Created created, bool rejectNonFinite)
     {
         ModelId = modelId;
         ModelPath = path;
@@ -33,7 +33,7 @@ public sealed class OnnxSession : Runtimes.IInferenceSession
             Outputs = outputs;
             foreach (var input in inputs.Where(i => !i.IsTensor))
                 throw new OnnxRuntimeException(OnnxErrorCode.UnsupportedOutput, $"input '{input.Name}' is not a tensor; Vigil binds tensors only.", modelId);
-            _runner = new SessionRunner(_session, modelId, inputs, outputs);
+            _runner = new SessionRunner(_session, modelId, inputs, outputs, rejectNonFinite);
         }
         catch (Ort.OnnxRuntimeException e)
         {
@@ -84,7 +84,7 @@ public sealed class OnnxSession : Runtimes.IInferenceSession
         if (!File.Exists(full))
             throw new OnnxRuntimeException(OnnxErrorCode.NoSuchFile, $"model file '{full}' does not exist.", modelId, "loading the model");
         var created = SessionFactory.Create(modelId, full, null, options, LogOf(options));
-        return new OnnxSession(modelId, full, created);
+        return new OnnxSession(modelId, full, created, options.RejectNonFiniteInputs);
     }
 
     /// <summary>Loads a model from its serialised bytes (ORT copies what it needs; the span may be reused after).</summary>
@@ -96,7 +96,7 @@ public sealed class OnnxSession : Runtimes.IInferenceSession
         if (model.IsEmpty)
             throw new OnnxRuntimeException(OnnxErrorCode.InvalidProtobuf, "the model is empty (0 bytes).", modelId, "loading the model");
         var created = SessionFactory.Create(modelId, null, model.ToArray(), options, LogOf(options));
-        return new OnnxSession(modelId, null, created);
+        return new OnnxSession(modelId, null, created, options.RejectNonFiniteInputs);
     }
 
     /// <summary>The declared input called <paramref name="name"/>.</summary>

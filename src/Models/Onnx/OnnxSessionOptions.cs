@@ -51,6 +51,12 @@ public sealed class OnnxSessionOptions
         return names.Length == 0 ? [Cpu] : names;
     }
 
+    /// <summary>
+    /// Refuse floating-point inputs holding NaN or ±Infinity with an <see cref="OnnxInputException"/>
+    /// naming the input and the element (default true): a model's answer to them is not a result.
+    /// </summary>
+    public bool RejectNonFiniteInputs { get; set; } = true;
+
     /// <summary>The CUDA device used when "CUDA" is requested.</summary>
     public int CudaDeviceId { get; set; }
 

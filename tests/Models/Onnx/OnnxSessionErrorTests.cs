@@ -63,6 +63,56 @@ public sealed class OnnxSessionErrorTests : IDisposable
         Assert.Equal(OnnxErrorCode.InvalidProtobuf, e.ErrorCode);
     }
 
+    [Theory]
+    [InlineData(float.NaN, "NaN")]
+    [InlineData(float.PositiveInfinity, "+Infinity")]
+    [InlineData(float.NegativeInfinity, "-Infinity")]
+    public void Run_NonFiniteInput_ThrowsInputExceptionNamingInputAndElement(float value, string described)
+    {
+        var testCase = NodeTestCase.Load("test_matmul_4d");
+        using var session = OnnxSession.Load(testCase.ModelPath, new OnnxSessionOptions { ModelId = "matmul" });
+        var inputs = testCase.NamedInputs(session);
+        var a = inputs[0].Tensor.As<float>();
+        var kept = a[17];
+        a[17] = value;
+        try
+        {
+            var e = Assert.Throws<OnnxInputException>(() => session.Run(inputs));
+            Assert.Equal(inputs[0].Name, e.InputName);
+            Assert.Equal("matmul", e.ModelId);
+            Assert.Contains($"element 17 of float32[1,2,3,4] is {described}", e.Message);
+        }
+        finally
+        {
+            a[17] = kept;
+        }
+        // The session keeps serving good input.
+        using var ok = session.Run(inputs);
+        var got = ok[0].Tensor.As<float>().ToArray();
+        Assert.Equal(testCase.Outputs[0].Data.Length, got.Length);
+        Assert.All(got.Zip(testCase.Outputs[0].Data), p => Assert.InRange(Math.Abs(p.First - p.Second), 0, 1e-5));
+    }
+
+    [Fact]
+    public void Run_NonFiniteInputAllowedByOption_PropagatesToTheOutput()
+    {
+        var testCase = NodeTestCase.Load("test_matmul_4d");
+        using var session = OnnxSession.Load(testCase.ModelPath, new OnnxSessionOptions { RejectNonFiniteInputs = false });
+        var inputs = testCase.NamedInputs(session);
+        var a = inputs[0].Tensor.As<float>();
+        var kept = a[0];
+        a[0] = float.NaN;
+        try
+        {
+            using var result = session.Run(inputs);
+            Assert.Contains(result[0].Tensor.As<float>().ToArray(), float.IsNaN);
+        }
+        finally
+        {
+            a[0] = kept;
+        }
+    }
+
     [Fact]
     public void Run_WrongShape_ThrowsInputExceptionNamingInputAndBothShapes()
     {

@@ -32,11 +32,14 @@ internal sealed class SessionRunner : IDisposable
     private readonly ConcurrentBag<Ort.OrtIoBinding> _bindings = new();
     // False once a pre-allocated output was refused by ORT for this model.
     private volatile bool _preallocate = true;
+    // Refuse NaN/±Inf in floating-point inputs (OnnxSessionOptions.RejectNonFiniteInputs).
+    private readonly bool _rejectNonFinite;
 
     private readonly record struct DimSource(long Fixed, int Input, int Dim);
 
-    public SessionRunner(Ort.InferenceSession session, string modelId, OnnxTensorInfo[] inputs, OnnxTensorInfo[] outputs)
+    public SessionRunner(Ort.InferenceSession session, string modelId, OnnxTensorInfo[] inputs, OnnxTensorInfo[] outputs, bool rejectNonFinite)
     {
+        _rejectNonFinite = rejectNonFinite;
         _session = session;
         _modelId = modelId;
         _inputs = inputs;
@@ -70,6 +73,9 @@ internal sealed class SessionRunner : IDisposable
                 ArgumentNullException.ThrowIfNull(tensor, name);
                 if (_inputs[index].Mismatch(tensor.ElementType, tensor.Shape) is { } problem)
                     throw new OnnxInputException(_modelId, name, problem);
+                if (_rejectNonFinite && NonFinite.IndexOf(tensor) is >= 0 and var bad)
+                    throw new OnnxInputException(_modelId, name,
+                        $"element {bad} of {tensor} is {DescribeValue(tensor, bad)}; a result computed from it could not be supported.");
                 order[index] = tensor;
             }
             var requested = ResolveOutputs(outputNames);
@@ -280,6 +286,17 @@ internal sealed class SessionRunner : IDisposable
         var extra = given.FirstOrDefault(g => !_inputIndex.ContainsKey(g)) ?? (inputs.Length > 0 ? inputs[0].Name : null) ?? "(null)";
         throw new OnnxInputException(_modelId, extra,
             $"the model takes {_inputs.Length} input(s) ({string.Join(", ", _inputs.Select(i => i.Name))}), {inputs.Length} were given.");
+    }
+
+    private static string DescribeValue(Tensor tensor, long index)
+    {
+        double v = tensor.ElementType switch
+        {
+            TensorElementType.Float32 => tensor.As<float>()[index],
+            TensorElementType.Float64 => tensor.As<double>()[index],
+            _ => (double)tensor.As<Half>()[index],
+        };
+        return double.IsNaN(v) ? "NaN" : v > 0 ? "+Infinity" : "-Infinity";
     }
 
     private string DescribeInputs(Tensor[] inputs)
