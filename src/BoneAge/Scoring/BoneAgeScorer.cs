@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Vigil.BoneAge.Dicom;
-using Vigil.BoneAge.Imaging;
+using Vigil.Imaging.Dicom;
+using Vigil.Imaging;
 using Vigil.BoneAge.Preprocessing;
 using Vigil.BoneAge.Reference;
 using Vigil.BoneAge.Reporting;

@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Vigil.BoneAge.Demo;
-using Vigil.BoneAge.Dicom;
-using Vigil.BoneAge.Imaging;
+using Vigil.Imaging.Dicom;
+using Vigil.Imaging;
 using Vigil.BoneAge.Preprocessing;
 using Vigil.BoneAge.Reference;
 using Vigil.BoneAge.Reporting;
 using Vigil.BoneAge.Scoring;
-using Vigil.BoneAge.Tests.Dicom;
+using Vigil.Imaging.Tests.Dicom;
 using Vigil.Tests.Common;
 
 namespace Vigil.BoneAge.Tests.Scoring;
