@@ -106,18 +106,55 @@ public sealed class ReportingTests
     }
 
     [Theory]
-    [InlineData("image,sex\nx.png,F\n", "header must name image, sex and age_months")]
-    [InlineData("image,sex,age_months\nx.png,Q,10\n", "sex 'Q' is not M or F")]
-    [InlineData("image,sex,age_months\nx.png,F,-3\n", "not a non-negative number")]
+    [InlineData("patient,dob\nx.png,2020-01-01\n", "is not a manifest layout: expected image,sex,age_months (Vigil) or id,boneage,male (RSNA)")]
+    [InlineData("", "file is empty")]
+    [InlineData("image,sex,age_months\nx.png,Q,10\n", "line 2: sex 'Q' is not M or F")]
+    [InlineData("image,sex,age_months\nx.png,F,-3\n", "line 2: age_months '-3' is not a number of months")]
+    [InlineData("image,sex,age_months\nx.png,F,ten\n", "line 2: age_months 'ten' is not a number of months")]
+    [InlineData("image,sex,age_months\nx.png,F\n", "line 2: 2 fields, expected 3")]
+    [InlineData("image,sex,age_months\nx.png,F,10\nx.png,M,12\n", "line 3: x.png is listed twice (first on line 2)")]
+    [InlineData("id,boneage,male\n1377,180,maybe\n", "line 2: male 'maybe' is not True or False")]
+    [InlineData("id,boneage,male\n1377,NaN,True\n", "line 2: boneage 'NaN' is not a number of months")]
     public void Manifest_Malformed_ErrorNamesTheLine(string text, string expected)
     {
         var path = Path.GetTempFileName();
         try
         {
             File.WriteAllText(path, text);
-            Assert.Contains(expected, Assert.Throws<FormatException>(() => Manifest.Read(path)).Message);
+            var message = Assert.Throws<FormatException>(() => Manifest.Read(path)).Message;
+            Assert.StartsWith($"manifest {path}", message);
+            Assert.Contains(expected, message);
         }
         finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void Manifest_Missing_ErrorNamesTheFile() =>
+        Assert.Equal("manifest /nonexistent/m.csv: file not found", Assert.Throws<FormatException>(() => Manifest.Read("/nonexistent/m.csv")).Message);
+
+    [Fact]
+    public void Manifest_RsnaLayout_SexFromMaleAndBoneAgeAsReferenceNotAge()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, "id,boneage,male\n1377,180,True\n1394,57,False\n");
+            var m = Manifest.Read(path);
+            Assert.Equal(2, m.Count);
+            Assert.Equal(new ManifestEntry(Vigil.Imaging.PatientSex.Male, null, 180), m.Find("/data/1377.png"));
+            Assert.Equal(new ManifestEntry(Vigil.Imaging.PatientSex.Female, null, 57), m.Find("/data/rsna_1394.jpg"));
+            Assert.Null(m.Find("/data/1395.png"));
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void Manifest_SharedRsna999Labels_Read()
+    {
+        // ../shared's RSNA set: image,sex,boneage_months (the reading, not the chronological age).
+        var m = Manifest.Read(SharedData.Require("data/boneage/rsna-999/labels.csv"));
+        Assert.Equal(999, m.Count);
+        Assert.Equal(new ManifestEntry(Vigil.Imaging.PatientSex.Female, null, 180), m.Find("rsna_1377.jpg"));
     }
 
     [Fact]
