@@ -24,6 +24,8 @@ internal static class CliErrors
             CommandLineException or FormatException or InvalidDataException or ModelCardException or OnnxRuntimeException
                 or PpgInputException or ImageFormatException or DicomFormatException
                 or Vigil.Cluster.Configuration.ClusterConfigException => e.Message,
+            // Options a library refuses (e.g. a benchmark's stream count): its message, without the parameter name.
+            ArgumentException arg => arg.ParamName is { } param ? arg.Message.Replace($" (Parameter '{param}')", "", StringComparison.Ordinal) : arg.Message,
             JsonException j => $"malformed JSON{(j.Path is { } p ? $" at {p}" : "")}: {j.Message}",
             OperationCanceledException => "cancelled",
             _ => $"internal error ({e.GetType().Name}: {e.Message}); run with VIGIL_DEBUG=1 for the stack trace and please report it",

@@ -49,6 +49,7 @@ internal static class BoneAgeCommand
         if (batch < 1 || decode < 1 || maxPixels < 1) throw new CommandLineException("--batch, --decode-threads and --max-pixels must be positive");
         if (inferenceThreads < 0) throw new CommandLineException("--inference-threads must be 0 (one per core) or positive");
 
+        if (File.Exists(outDir)) throw new CommandLineException($"--out {outDir}: is a file; give a folder for report.csv and the observations");
         var files = InputResolver.Resolve(input);
         if (files.Count == 0) throw new CommandLineException($"--input '{input}' matches no files");
         var manifest = manifestPath is null ? Manifest.Empty : Manifest.Read(manifestPath);
@@ -92,6 +93,8 @@ internal static class BoneAgeCommand
         var spinning = a.Flag("spinning-threads");
         var decodersOnly = a.Flag("decoders-only");
         a.RejectUnknown();
+        if (images < 1 || batch < 1 || rounds < 1 || decode < 1) throw new CommandLineException("--images, --batch, --rounds and --decode-threads must be positive");
+        if (inferenceThreads < 0) throw new CommandLineException("--inference-threads must be 0 (one per core) or positive");
         var radiographs = Path.Combine(SharedRoot, "assets", "radiographs");
         if (!Directory.Exists(radiographs)) throw new CommandLineException($"bench needs the shared radiographs at {radiographs}");
         var work = Directory.CreateTempSubdirectory("vigil-boneage-bench-").FullName;
