@@ -19,34 +19,42 @@ internal static class Program
         ["cluster"] = ("cluster status", ClusterCommand.RunAsync),
     };
 
-    private static async Task<int> Main(string[] args)
+    private static Task<int> Main(string[] args) => RunAsync(args, Console.Error);
+
+    /// <summary>
+    /// Runs one command. Whatever goes wrong ends as one line on <paramref name="error"/>,
+    /// <c>vigil COMMAND: what is wrong</c> (naming the file when a file is at fault), and exit code 2;
+    /// <c>VIGIL_DEBUG=1</c> adds the stack trace.
+    /// </summary>
+    internal static async Task<int> RunAsync(string[] args, TextWriter error)
     {
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
         {
-            PrintUsage();
+            PrintUsage(error);
             return args.Length == 0 ? 2 : 0;
         }
         if (!Commands.TryGetValue(args[0], out var command))
         {
-            Console.Error.WriteLine($"vigil: unknown command '{args[0]}'.");
-            PrintUsage();
+            error.WriteLine($"vigil: unknown command '{args[0]}'.");
+            PrintUsage(error);
             return 2;
         }
         try
         {
             return await command.Run(args[1..]);
         }
-        catch (CommandLineException e)
+        catch (Exception e)
         {
-            Console.Error.WriteLine($"vigil {args[0]}: {e.Message}");
+            error.WriteLine($"vigil {args[0]}: {CliErrors.Describe(e)}");
+            if (Environment.GetEnvironmentVariable("VIGIL_DEBUG") == "1") error.WriteLine(e);
             return 2;
         }
     }
 
-    private static void PrintUsage()
+    private static void PrintUsage(TextWriter error)
     {
-        Console.Error.WriteLine("usage: vigil <command> [options]");
+        error.WriteLine("usage: vigil <command> [options]");
         foreach (var (name, (summary, _)) in Commands)
-            Console.Error.WriteLine($"  {name,-10} {summary}");
+            error.WriteLine($"  {name,-10} {summary}");
     }
 }

@@ -1,4 +1,4 @@
-using Vigil.BoneAge.Imaging;
+using Vigil.Imaging;
 
 namespace Vigil.BoneAge.Preprocessing;
 

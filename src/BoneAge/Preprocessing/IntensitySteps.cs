@@ -1,5 +1,5 @@
 using System.Numerics.Tensors;
-using Vigil.BoneAge.Imaging;
+using Vigil.Imaging;
 
 namespace Vigil.BoneAge.Preprocessing;
 

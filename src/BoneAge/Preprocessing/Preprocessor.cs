@@ -1,4 +1,4 @@
-using Vigil.BoneAge.Imaging;
+using Vigil.Imaging;
 
 namespace Vigil.BoneAge.Preprocessing;
 
@@ -26,7 +26,7 @@ public sealed class Preprocessor(PreprocessingOptions options)
         if (factor <= 1)
         {
             factor = ReductionFor(image.Width, image.Height);
-            image = Resampler.ShrinkBy(image, factor);
+            image = image.ShrinkBy(factor);
             if (image == radiograph.Image) factor = 1;
         }
         if (o.InvertMonochrome1 && radiograph.Photometric == Photometric.Monochrome1) IntensitySteps.Invert(image);

@@ -1,4 +1,4 @@
-using Vigil.BoneAge.Imaging;
+using Vigil.Imaging;
 
 namespace Vigil.BoneAge.Preprocessing;
 
@@ -70,20 +70,6 @@ public static class Resampler
             result[i] = (first, w);
         }
         return result;
-    }
-
-    /// <summary>
-    /// Shrinks by an integer factor: each output pixel is the mean of a <paramref name="factor"/>²
-    /// block (a trailing partial block is dropped): the cheap first step for radiographs many
-    /// times larger than the model input. Decoders can do the same while decoding (see
-    /// <c>Radiograph.Reduction</c>), with identical results.
-    /// </summary>
-    public static GrayImage ShrinkBy(GrayImage src, int factor)
-    {
-        if (factor <= 1 || src.Width / factor == 0 || src.Height / factor == 0) return src;
-        var writer = new ShrinkingImageWriter(src.Width, src.Height, factor);
-        for (var y = 0; y < src.Height; y++) writer.Add(src.Pixels.AsSpan(y * src.Width, src.Width));
-        return writer.Build();
     }
 
     /// <summary>

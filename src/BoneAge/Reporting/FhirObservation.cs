@@ -1,13 +1,16 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
 
 namespace Vigil.BoneAge.Reporting;
 
 /// <summary>
-/// A FHIR R4 Observation for one bone age: code LOINC 85151-9 "Bone age" (value in months, UCUM
-/// <c>mo</c>), a component LOINC 85150-1 "Bone age method" naming the model, the z-score and
-/// flag as components, an interpretation (H/L/N) from the Greulich &amp; Pyle z-score, the input
-/// and model provenance, and a note saying "not for clinical use" when the card says so.
+/// A FHIR R4 Observation for one bone age, built as a Firely SDK <see cref="Observation"/>: code
+/// LOINC 85151-9 "Bone age" (value in months, UCUM <c>mo</c>), a component LOINC 85150-1 "Bone age
+/// method" naming the model, chronological age and z-score components, an interpretation (H/L/N)
+/// from the Greulich &amp; Pyle z-score, the subject (the patient imaged in the input), the study
+/// date as effective time when the image carries one, the model as device, the input as
+/// derivedFrom, and a note saying NOT FOR CLINICAL USE when the model card says so.
 /// </summary>
 public static class FhirObservation
 {
@@ -16,84 +19,80 @@ public static class FhirObservation
     /// <summary>LOINC code for the bone-age method.</summary>
     public const string BoneAgeMethodLoinc = "85150-1";
 
-    /// <summary>Builds the Observation JSON for an ok row.</summary>
-    public static JsonObject Build(ReportRow row, DateTimeOffset issued)
+    private const string Loinc = "http://loinc.org";
+    private const string Ucum = "http://unitsofmeasure.org";
+
+    /// <summary>The SDK's JSON settings for R4 resources (strict both ways: what it writes, it parses back).</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new JsonSerializerOptions { WriteIndented = true }.ForFhir();
+
+    /// <summary>Builds the Observation for an ok row; <paramref name="issued"/> is when Vigil produced it.</summary>
+    public static Observation Build(ReportRow row, DateTimeOffset issued)
     {
         if (row.Status != ReportRow.Ok || row.BoneAgeMonths is not { } months)
             throw new ArgumentException("only scored rows become Observations", nameof(row));
-        var components = new JsonArray
+        var name = Path.GetFileName(row.Image);
+        var obs = new Observation
         {
-            new JsonObject
+            Id = row.Sha256.Length >= 16 ? "boneage-" + row.Sha256[..16] : null,
+            Status = ObservationStatus.Preliminary,
+            Category = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/observation-category", "imaging", "Imaging")],
+            Code = new CodeableConcept(Loinc, BoneAgeLoinc, "Bone age", "Bone age"),
+            // The input identifies an image, not a patient: the subject is "the patient in this image".
+            Subject = new ResourceReference
             {
-                ["code"] = Code("http://loinc.org", BoneAgeMethodLoinc, "Bone age method"),
-                ["valueString"] = $"automated: model {row.ModelId} {row.ModelVersion}; Greulich & Pyle reference SD",
+                Identifier = new Identifier("urn:vigil:image-sha256", row.Sha256),
+                Display = $"patient imaged in {name}",
             },
+            Issued = issued,
+            Value = Months(months),
+            Device = new ResourceReference
+            {
+                Identifier = new Identifier("urn:vigil:model-sha256", row.ModelSha256),
+                Display = $"{row.ModelId} {row.ModelVersion} (sha256 {row.ModelSha256})",
+            },
+            DerivedFrom = [row.SopInstanceUid.Length > 0
+                ? new ResourceReference { Identifier = new Identifier("urn:dicom:uid", "urn:oid:" + row.SopInstanceUid), Display = $"DICOM SOP Instance {row.SopInstanceUid}" }
+                : new ResourceReference { Identifier = new Identifier("urn:vigil:image-sha256", row.Sha256), Display = $"{name} (sha256 {row.Sha256})" }],
         };
-        if (row.ChronologicalAgeMonths is { } age)
-            components.Add(new JsonObject
-            {
-                ["code"] = Text("chronological age"),
-                ["valueQuantity"] = Months(age),
-            });
-        if (row.ZScore is { } z)
-            components.Add(new JsonObject
-            {
-                ["code"] = Text("z-score of bone age minus chronological age against the Greulich & Pyle SD"),
-                ["valueQuantity"] = new JsonObject { ["value"] = Math.Round(z, 4), ["unit"] = "{z-score}", ["system"] = "http://unitsofmeasure.org", ["code"] = "1" },
-            });
-        var obs = new JsonObject
+        if (row.StudyDate is { } study) obs.Effective = new FhirDateTime(study.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        obs.Component.Add(new Observation.ComponentComponent
         {
-            ["resourceType"] = "Observation",
-            ["id"] = row.Sha256.Length >= 16 ? "boneage-" + row.Sha256[..16] : null,
-            ["status"] = "preliminary",
-            ["category"] = new JsonArray(new JsonObject
+            Code = new CodeableConcept(Loinc, BoneAgeMethodLoinc, "Bone age method", "Bone age method"),
+            Value = new FhirString($"automated: model {row.ModelId} {row.ModelVersion}; Greulich & Pyle reference SD"),
+        });
+        if (row.ChronologicalAgeMonths is { } age)
+            obs.Component.Add(new Observation.ComponentComponent { Code = new CodeableConcept { Text = "chronological age" }, Value = Months(age) });
+        if (row.ZScore is { } z)
+        {
+            obs.Component.Add(new Observation.ComponentComponent
             {
-                ["coding"] = new JsonArray(new JsonObject
-                {
-                    ["system"] = "http://terminology.hl7.org/CodeSystem/observation-category", ["code"] = "imaging", ["display"] = "Imaging",
-                }),
-            }),
-            ["code"] = Code("http://loinc.org", BoneAgeLoinc, "Bone age"),
-            ["issued"] = issued.ToString("yyyy-MM-ddTHH:mm:ss.fffzzz", System.Globalization.CultureInfo.InvariantCulture),
-            ["valueQuantity"] = Months(months),
-            ["component"] = components,
-            ["device"] = new JsonObject { ["display"] = $"{row.ModelId} {row.ModelVersion} (sha256 {row.ModelSha256})" },
-            ["derivedFrom"] = new JsonArray(new JsonObject
-            {
-                ["display"] = row.SopInstanceUid.Length > 0 ? $"DICOM SOP Instance {row.SopInstanceUid}" : $"{Path.GetFileName(row.Image)} (sha256 {row.Sha256})",
-            }),
-        };
-        if (row.ZScore is not null)
-            obs["interpretation"] = new JsonArray(new JsonObject
-            {
-                ["coding"] = new JsonArray(new JsonObject
-                {
-                    ["system"] = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation",
-                    ["code"] = row.Flag switch { "advanced" => "H", "delayed" => "L", _ => "N" },
-                    ["display"] = row.Flag switch { "advanced" => "High", "delayed" => "Low", _ => "Normal" },
-                }),
+                Code = new CodeableConcept { Text = "z-score of bone age minus chronological age against the Greulich & Pyle SD" },
+                Value = new Quantity { Value = (decimal)Math.Round(z, 4), Unit = "{z-score}", System = Ucum, Code = "1" },
             });
-        var notes = new JsonArray();
-        if (row.ClinicalUse.Length > 0) notes.Add(new JsonObject { ["text"] = $"{row.ClinicalUse}: produced by a demonstration model." });
-        if (row.Reason.Length > 0) notes.Add(new JsonObject { ["text"] = row.Reason });
-        if (notes.Count > 0) obs["note"] = notes;
+            var (code, display) = row.Flag switch { "advanced" => ("H", "High"), "delayed" => ("L", "Low"), _ => ("N", "Normal") };
+            obs.Interpretation.Add(new CodeableConcept("http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation", code, display, display));
+        }
+        if (row.ClinicalUse.Length > 0) obs.Note.Add(new Annotation { Text = new Markdown($"{row.ClinicalUse}: produced by a demonstration model.") });
+        if (row.Reason.Length > 0) obs.Note.Add(new Annotation { Text = new Markdown(row.Reason) });
+        if (row.StudyDate is null) obs.Note.Add(new Annotation { Text = new Markdown("effective time unknown: the image carries no study date") });
         return obs;
     }
+
+    /// <summary>The SDK's JSON for <paramref name="observation"/>.</summary>
+    public static string ToJson(Observation observation) => JsonSerializer.Serialize(observation, JsonOptions);
+
+    /// <summary>Parses an Observation with the SDK (throws on anything that is not valid R4 JSON for one).</summary>
+    public static Observation Parse(string json) =>
+        JsonSerializer.Deserialize<Observation>(json, JsonOptions) ?? throw new FormatException("the JSON holds no Observation");
 
     /// <summary>Writes the Observation for <paramref name="row"/> into <paramref name="folder"/>; returns the file path.</summary>
     public static string Write(ReportRow row, string folder, DateTimeOffset issued)
     {
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, $"{Path.GetFileNameWithoutExtension(row.Image)}-{row.Sha256[..12]}.json");
-        File.WriteAllText(path, Build(row, issued).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(path, ToJson(Build(row, issued)));
         return path;
     }
 
-    private static JsonObject Months(double v) =>
-        new() { ["value"] = Math.Round(v, 2), ["unit"] = "months", ["system"] = "http://unitsofmeasure.org", ["code"] = "mo" };
-
-    private static JsonObject Code(string system, string code, string display) =>
-        new() { ["coding"] = new JsonArray(new JsonObject { ["system"] = system, ["code"] = code, ["display"] = display }), ["text"] = display };
-
-    private static JsonObject Text(string text) => new() { ["text"] = text };
+    private static Quantity Months(double v) => new() { Value = (decimal)Math.Round(v, 2), Unit = "months", System = Ucum, Code = "mo" };
 }

@@ -50,6 +50,8 @@ public sealed record ReportRow
     public string Format { get; init; } = "";
     /// <summary>Hand crop in source pixels (WxH+X+Y).</summary>
     public string Crop { get; init; } = "";
+    /// <summary>Study date from the image (DICOM Study Date), if any: the Observation's effective time. Not a CSV column.</summary>
+    public DateOnly? StudyDate { get; init; }
 
     /// <summary>The CSV header.</summary>
     public static readonly string[] Columns =

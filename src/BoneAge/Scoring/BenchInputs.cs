@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Vigil.BoneAge.Imaging;
+using Vigil.Imaging;
 
 namespace Vigil.BoneAge.Scoring;
 

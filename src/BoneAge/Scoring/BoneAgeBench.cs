@@ -1,6 +1,6 @@
 using Vigil.Streams.Metrics;
 using System.Diagnostics;
-using Vigil.BoneAge.Imaging;
+using Vigil.Imaging;
 using Vigil.BoneAge.Preprocessing;
 using Vigil.Streams;
 

@@ -1,4 +1,4 @@
-using Vigil.BoneAge.Imaging;
+using Vigil.Imaging;
 using Vigil.BoneAge.Preprocessing;
 using Vigil.Models.Batching;
 using Vigil.Models.Cards;

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Vigil.BoneAge.Dicom;
-using Vigil.BoneAge.Imaging;
+using Vigil.Imaging.Dicom;
+using Vigil.Imaging;
 using Vigil.BoneAge.Preprocessing;
 using Vigil.BoneAge.Reference;
 using Vigil.BoneAge.Reporting;
@@ -157,6 +157,7 @@ public sealed class BoneAgeScorer(BoneAgeModel model, ScoreOptions options)
             item.Bytes = null;
             item.Format = radiograph.Format;
             item.SopInstanceUid = radiograph.Metadata.SopInstanceUid ?? "";
+            item.StudyDate = radiograph.Metadata.StudyDate;
             ResolvePatient(item, radiograph.Metadata);
             if (item.Sex == PatientSex.Unknown)
                 item.Failure = $"{name}: patient sex is unknown (no manifest entry with sex, no DICOM Patient's Sex): the reference is sex-specific";
@@ -220,6 +221,7 @@ public sealed class BoneAgeScorer(BoneAgeModel model, ScoreOptions options)
                 SopInstanceUid = item.SopInstanceUid,
                 Format = item.Format,
                 Crop = item.Prepared.Crop.ToString(),
+                StudyDate = item.StudyDate,
             };
         }
         catch (Exception e) when (e is not OperationCanceledException)

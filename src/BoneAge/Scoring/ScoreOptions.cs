@@ -40,7 +40,7 @@ public sealed record ScoreOptions
     internal bool AllowDuplicates { get; init; }
 
     /// <summary>Sex and age used when neither manifest nor tags give them (benchmarks only).</summary>
-    internal (Imaging.PatientSex Sex, double AgeMonths)? AssumedPatient { get; init; }
+    internal (Vigil.Imaging.PatientSex Sex, double AgeMonths)? AssumedPatient { get; init; }
 
     /// <summary>Clock for rates, ETA and timestamps.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

@@ -1,4 +1,4 @@
-using Vigil.BoneAge.Imaging;
+using Vigil.Imaging;
 using Vigil.BoneAge.Preprocessing;
 
 namespace Vigil.BoneAge.Scoring;
@@ -16,6 +16,8 @@ internal sealed class ScoringItem
     public double? AgeMonths { get; set; }
     public string AgeSource { get; set; } = "";
     public string SopInstanceUid { get; set; } = "";
+    /// <summary>DICOM Study Date, if the image has one.</summary>
+    public DateOnly? StudyDate { get; set; }
     public string Format { get; set; } = "";
     public PreprocessedImage? Prepared { get; set; }
 }

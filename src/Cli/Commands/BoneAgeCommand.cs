@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Vigil.BoneAge.Demo;
-using Vigil.BoneAge.Imaging;
+using Vigil.Imaging;
 using Vigil.BoneAge.Scoring;
 
 namespace Vigil.Cli.Commands;
@@ -13,7 +13,7 @@ internal static class BoneAgeCommand
 {
     private const string Usage =
         "usage: vigil boneage score --input DIR|GLOB [--manifest CSV] --model CARD --out DIR [--json] [--max-pixels N] [--batch N] [--decode-threads N] [--inference-threads N]\n" +
-        "       vigil boneage bench [--json] [--model CARD] [--images N] [--batch N] [--rounds N] [--decode-threads N] [--inference-threads N] [--spinning-threads]";
+        "       vigil boneage bench [--json] [--model CARD] [--images N] [--batch N] [--rounds N] [--decode-threads N] [--inference-threads N] [--spinning-threads] [--decoders-only]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -25,7 +25,7 @@ internal static class BoneAgeCommand
         return args[0] switch
         {
             "score" => await ScoreAsync(new CommandArguments(args[1..], "json")),
-            "bench" => await BenchAsync(new CommandArguments(args[1..], "json", "spinning-threads")),
+            "bench" => await BenchAsync(new CommandArguments(args[1..], "json", "spinning-threads", "decoders-only")),
             _ => throw new CommandLineException($"unknown subcommand '{args[0]}'\n{Usage}"),
         };
     }
@@ -49,6 +49,7 @@ internal static class BoneAgeCommand
         if (batch < 1 || decode < 1 || maxPixels < 1) throw new CommandLineException("--batch, --decode-threads and --max-pixels must be positive");
         if (inferenceThreads < 0) throw new CommandLineException("--inference-threads must be 0 (one per core) or positive");
 
+        if (File.Exists(outDir)) throw new CommandLineException($"--out {outDir}: is a file; give a folder for report.csv and the observations");
         var files = InputResolver.Resolve(input);
         if (files.Count == 0) throw new CommandLineException($"--input '{input}' matches no files");
         var manifest = manifestPath is null ? Manifest.Empty : Manifest.Read(manifestPath);
@@ -90,13 +91,20 @@ internal static class BoneAgeCommand
         var decode = a.GetInt("decode-threads", cores);
         var inferenceThreads = a.GetInt("inference-threads", 0);
         var spinning = a.Flag("spinning-threads");
+        var decodersOnly = a.Flag("decoders-only");
         a.RejectUnknown();
+        if (images < 1 || batch < 1 || rounds < 1 || decode < 1) throw new CommandLineException("--images, --batch, --rounds and --decode-threads must be positive");
+        if (inferenceThreads < 0) throw new CommandLineException("--inference-threads must be 0 (one per core) or positive");
         var radiographs = Path.Combine(SharedRoot, "assets", "radiographs");
         if (!Directory.Exists(radiographs)) throw new CommandLineException($"bench needs the shared radiographs at {radiographs}");
         var work = Directory.CreateTempSubdirectory("vigil-boneage-bench-").FullName;
         try
         {
             var files = BenchInputs.Prepare(radiographs, work);
+            var decoders = PngDecodeComparison.Run(files, Math.Max(3, rounds));
+            if (!json)
+                Console.WriteLine($"PNG decode, one thread, ms/image: full size Vigil {decoders.VigilFullMs:0.0} vs OpenCV {decoders.OpenCvFullMs:0.0} ({decoders.OpenCvSpeedupFull:0.00}x); " +
+                    $"shrunk by {decoders.ReductionFactor} Vigil {decoders.VigilReducedMs:0.0} vs OpenCV {decoders.OpenCvReducedMs:0.0} ({decoders.OpenCvSpeedupReduced:0.00}x)");
             var pfld = Path.Combine(RepositoryRoot, "models", "boneage-demo", "pfld-standin.card.json");
             // By default: the issue's PFLD stand-in (cheaper to run than one PNG is to inflate) and
             // the m46 bone-age architecture at its real cost; each with inference on every core
@@ -113,6 +121,7 @@ internal static class BoneAgeCommand
                     if (cores > 1) plan.Add((c, 1, cores - 1));
                 }
             }
+            if (decodersOnly) plan.Clear();
             var runs = new List<BoneAgeBenchResult>();
             foreach (var (cardOf, d, t) in plan)
             {
@@ -130,7 +139,7 @@ internal static class BoneAgeCommand
                 Console.WriteLine($"  decode only     {result.DecodeOnlyImagesPerSecond,8:0.00} images/s (pipeline bound {result.PipelineBoundImagesPerSecond:0.00})");
                 Console.WriteLine($"  ratio {result.Ratio:0.000} (floor {result.Floor}) {(result.MeetsFloor ? "ok" : "BELOW FLOOR")}; end to end / bound {result.EndToEndVsPipelineBound:0.000}; peak working set {result.PeakWorkingSetMiB:0} MiB");
             }
-            if (json) Console.WriteLine(JsonSerializer.Serialize(new { benchmark = "boneage", runs }, JsonOptions));
+            if (json) Console.WriteLine(JsonSerializer.Serialize(new { benchmark = "boneage", png_decoders = decoders, runs }, JsonOptions));
             return 0;
         }
         finally

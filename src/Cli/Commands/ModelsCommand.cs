@@ -97,7 +97,9 @@ internal static class ModelsCommand
                 Console.Error.WriteLine($"ABSENT: {e.Message}");
                 absent++;
             }
-            catch (ModelCardException e)
+            // An unreadable card or model file is bad input: it ends, like every input error,
+            // in Program's one line with exit 2.
+            catch (ModelCardMismatchException e)
             {
                 Console.Error.WriteLine($"MISMATCH: {e.Message}");
                 mismatched++;

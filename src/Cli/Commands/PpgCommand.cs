@@ -19,20 +19,13 @@ internal static class PpgCommand
             return args.Length == 0 ? 2 : 0;
         }
         var rest = args[1..];
-        try
+        // Bad recordings (PpgInputException) end in Program's one-line error, exit 2.
+        return args[0] switch
         {
-            return args[0] switch
-            {
-                "eval" => await EvalAsync(new CommandArguments(rest, "json")),
-                "bench" => await BenchAsync(new CommandArguments(rest, "json")),
-                _ => throw new CommandLineException($"unknown subcommand '{args[0]}' (eval, bench)"),
-            };
-        }
-        catch (PpgInputException e)
-        {
-            Console.Error.WriteLine($"vigil ppg: {e.Message}");
-            return 1;
-        }
+            "eval" => await EvalAsync(new CommandArguments(rest, "json")),
+            "bench" => await BenchAsync(new CommandArguments(rest, "json")),
+            _ => throw new CommandLineException($"unknown subcommand '{args[0]}' (eval, bench)"),
+        };
     }
 
     private static async Task<int> EvalAsync(CommandArguments a)

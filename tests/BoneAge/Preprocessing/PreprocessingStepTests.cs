@@ -1,4 +1,4 @@
-using Vigil.BoneAge.Imaging;
+using Vigil.Imaging;
 using Vigil.BoneAge.Preprocessing;
 using Vigil.Models.Cards;
 
@@ -211,7 +211,7 @@ public sealed class PreprocessingStepTests
     public void ShrinkBy_Factor3_AveragesBlocksAndDropsThePartialEdge()
     {
         var img = Image(7, 4, (x, y) => x + 100 * y);
-        var r = Resampler.ShrinkBy(img, 3);
+        var r = img.ShrinkBy(3);
         Assert.Equal((2, 1), (r.Width, r.Height));
         // Block x 0..2, y 0..2: mean x = 1, mean y = 1.
         Assert.Equal([101f, 104f], r.Pixels);

@@ -1,4 +1,4 @@
-using Vigil.BoneAge.Imaging;
+using Vigil.Imaging;
 using Vigil.BoneAge.Reference;
 
 namespace Vigil.BoneAge.Tests.Reference;

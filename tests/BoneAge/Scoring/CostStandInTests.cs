@@ -1,5 +1,5 @@
 using Vigil.BoneAge.Demo;
-using Vigil.BoneAge.Imaging;
+using Vigil.Imaging;
 using Vigil.BoneAge.Scoring;
 
 namespace Vigil.BoneAge.Tests.Scoring;

@@ -1,4 +1,8 @@
+// The SDK's model types are not nullable-annotated; these tests read fields they just built.
+#nullable disable warnings
 using System.Text.Json.Nodes;
+using Hl7.Fhir.Model;
+using Task = System.Threading.Tasks.Task;
 using Vigil.BoneAge.Demo;
 using Vigil.BoneAge.Reporting;
 using Vigil.BoneAge.Scoring;
@@ -17,17 +21,48 @@ public sealed class ReportingTests
     };
 
     [Fact]
-    public void FhirObservation_AdvancedRow_HasLoincMonthsInterpretationAndNotForClinicalUse()
+    public void FhirObservation_AdvancedRow_SerialisedBySdkAndParsedBackWithEveryField()
     {
-        var obs = FhirObservation.Build(Row(2.558, "advanced"), DateTimeOffset.UnixEpoch);
-        Assert.Equal("http://loinc.org", (string?)obs["code"]!["coding"]![0]!["system"]);
-        Assert.Equal("85151-9", (string?)obs["code"]!["coding"]![0]!["code"]);
-        Assert.Equal(150.0, (double)obs["valueQuantity"]!["value"]!);
-        Assert.Equal("mo", (string?)obs["valueQuantity"]!["code"]);
-        Assert.Equal("H", (string?)obs["interpretation"]![0]!["coding"]![0]!["code"]);
-        Assert.Equal("85150-1", (string?)obs["component"]![0]!["code"]!["coding"]![0]!["code"]);
-        Assert.Contains("NOT FOR CLINICAL USE", obs["note"]!.ToJsonString());
-        Assert.Contains(new string('b', 64), (string?)obs["device"]!["display"]);
+        var row = Row(2.558, "advanced") with { StudyDate = new DateOnly(2024, 3, 1) };
+        var json = FhirObservation.ToJson(FhirObservation.Build(row, DateTimeOffset.UnixEpoch));
+        var obs = FhirObservation.Parse(json);
+        Assert.Equal("Observation", JsonNode.Parse(json)!["resourceType"]!.GetValue<string>());
+        Assert.Equal(ObservationStatus.Preliminary, obs.Status);
+        Assert.Equal(("http://loinc.org", "85151-9"), (obs.Code.Coding[0].System, obs.Code.Coding[0].Code));
+        var value = Assert.IsType<Quantity>(obs.Value);
+        Assert.Equal((150m, "mo", "http://unitsofmeasure.org"), (value.Value, value.Code, value.System));
+        Assert.Equal("2024-03-01", Assert.IsType<FhirDateTime>(obs.Effective).Value);
+        Assert.Equal(DateTimeOffset.UnixEpoch, obs.Issued);
+        Assert.Equal("H", obs.Interpretation[0].Coding[0].Code);
+        Assert.Equal("85150-1", obs.Component[0].Code.Coding[0].Code);
+        Assert.Equal(120m, Assert.IsType<Quantity>(obs.Component[1].Value).Value);
+        Assert.Equal(2.558m, Assert.IsType<Quantity>(obs.Component[2].Value).Value);
+        Assert.Equal(new string('a', 64), obs.Subject.Identifier.Value);
+        Assert.Equal(new string('b', 64), obs.Device.Identifier.Value);
+        Assert.Contains("boneage-demo 1.0.0", obs.Device.Display);
+        Assert.Equal("urn:vigil:image-sha256", obs.DerivedFrom[0].Identifier.System);
+        Assert.Contains(obs.Note, n => n.Text.StartsWith("NOT FOR CLINICAL USE", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void FhirObservation_DicomRowWithoutZScore_DerivedFromTheSopInstanceAndNoInterpretation()
+    {
+        var row = Row(null, "") with { SopInstanceUid = "1.2.826.0.1.3680043.2.1125.1", Reason = "z-score withheld: outside the reference table", ClinicalUse = "" };
+        var obs = FhirObservation.Parse(FhirObservation.ToJson(FhirObservation.Build(row, DateTimeOffset.UnixEpoch)));
+        Assert.Equal("urn:oid:1.2.826.0.1.3680043.2.1125.1", obs.DerivedFrom[0].Identifier.Value);
+        Assert.Empty(obs.Interpretation);
+        Assert.Null(obs.Effective);
+        Assert.DoesNotContain(obs.Note, n => n.Text.Contains("NOT FOR CLINICAL USE", StringComparison.Ordinal));
+        Assert.Contains(obs.Note, n => n.Text.Contains("no study date", StringComparison.Ordinal));
+        Assert.Contains(obs.Note, n => n.Text.StartsWith("z-score withheld", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void FhirObservation_Parse_RefusesAnInvalidResource()
+    {
+        // status must be one of the FHIR codes: the SDK's strict parser says so.
+        var json = FhirObservation.ToJson(FhirObservation.Build(Row(1, ""), DateTimeOffset.UnixEpoch)).Replace("\"preliminary\"", "\"guess\"", StringComparison.Ordinal);
+        Assert.ThrowsAny<Exception>(() => FhirObservation.Parse(json));
     }
 
     [Fact]
@@ -71,18 +106,55 @@ public sealed class ReportingTests
     }
 
     [Theory]
-    [InlineData("image,sex\nx.png,F\n", "header must name image, sex and age_months")]
-    [InlineData("image,sex,age_months\nx.png,Q,10\n", "sex 'Q' is not M or F")]
-    [InlineData("image,sex,age_months\nx.png,F,-3\n", "not a non-negative number")]
+    [InlineData("patient,dob\nx.png,2020-01-01\n", "is not a manifest layout: expected image,sex,age_months (Vigil) or id,boneage,male (RSNA)")]
+    [InlineData("", "file is empty")]
+    [InlineData("image,sex,age_months\nx.png,Q,10\n", "line 2: sex 'Q' is not M or F")]
+    [InlineData("image,sex,age_months\nx.png,F,-3\n", "line 2: age_months '-3' is not a number of months")]
+    [InlineData("image,sex,age_months\nx.png,F,ten\n", "line 2: age_months 'ten' is not a number of months")]
+    [InlineData("image,sex,age_months\nx.png,F\n", "line 2: 2 fields, expected 3")]
+    [InlineData("image,sex,age_months\nx.png,F,10\nx.png,M,12\n", "line 3: x.png is listed twice (first on line 2)")]
+    [InlineData("id,boneage,male\n1377,180,maybe\n", "line 2: male 'maybe' is not True or False")]
+    [InlineData("id,boneage,male\n1377,NaN,True\n", "line 2: boneage 'NaN' is not a number of months")]
     public void Manifest_Malformed_ErrorNamesTheLine(string text, string expected)
     {
         var path = Path.GetTempFileName();
         try
         {
             File.WriteAllText(path, text);
-            Assert.Contains(expected, Assert.Throws<FormatException>(() => Manifest.Read(path)).Message);
+            var message = Assert.Throws<FormatException>(() => Manifest.Read(path)).Message;
+            Assert.StartsWith($"manifest {path}", message);
+            Assert.Contains(expected, message);
         }
         finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void Manifest_Missing_ErrorNamesTheFile() =>
+        Assert.Equal("manifest /nonexistent/m.csv: file not found", Assert.Throws<FormatException>(() => Manifest.Read("/nonexistent/m.csv")).Message);
+
+    [Fact]
+    public void Manifest_RsnaLayout_SexFromMaleAndBoneAgeAsReferenceNotAge()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, "id,boneage,male\n1377,180,True\n1394,57,False\n");
+            var m = Manifest.Read(path);
+            Assert.Equal(2, m.Count);
+            Assert.Equal(new ManifestEntry(Vigil.Imaging.PatientSex.Male, null, 180), m.Find("/data/1377.png"));
+            Assert.Equal(new ManifestEntry(Vigil.Imaging.PatientSex.Female, null, 57), m.Find("/data/rsna_1394.jpg"));
+            Assert.Null(m.Find("/data/1395.png"));
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void Manifest_SharedRsna999Labels_Read()
+    {
+        // ../shared's RSNA set: image,sex,boneage_months (the reading, not the chronological age).
+        var m = Manifest.Read(SharedData.Require("data/boneage/rsna-999/labels.csv"));
+        Assert.Equal(999, m.Count);
+        Assert.Equal(new ManifestEntry(Vigil.Imaging.PatientSex.Female, null, 180), m.Find("rsna_1377.jpg"));
     }
 
     [Fact]

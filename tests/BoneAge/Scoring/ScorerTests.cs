@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Vigil.BoneAge.Demo;
-using Vigil.BoneAge.Dicom;
-using Vigil.BoneAge.Imaging;
+using Vigil.Imaging.Dicom;
+using Vigil.Imaging;
 using Vigil.BoneAge.Preprocessing;
 using Vigil.BoneAge.Reference;
 using Vigil.BoneAge.Reporting;
 using Vigil.BoneAge.Scoring;
-using Vigil.BoneAge.Tests.Dicom;
+using Vigil.Imaging.Tests.Dicom;
 using Vigil.Tests.Common;
 
 namespace Vigil.BoneAge.Tests.Scoring;
@@ -93,11 +93,14 @@ public sealed class ScorerTests : IDisposable
         }
         var observations = Directory.GetFiles(Path.Combine(_dir, "out", "observations"));
         Assert.Equal(8, observations.Length);
-        var obs = JsonNode.Parse(File.ReadAllText(observations[0]))!;
-        Assert.Equal("Observation", (string?)obs["resourceType"]);
-        Assert.Equal("85151-9", (string?)obs["code"]!["coding"]![0]!["code"]);
-        Assert.Equal("mo", (string?)obs["valueQuantity"]!["code"]);
-        Assert.Contains("NOT FOR CLINICAL USE", obs["note"]!.ToJsonString());
+        foreach (var file in observations)
+        {
+            // Parsed back by the Firely SDK, strictly: a malformed resource throws here.
+            var obs = FhirObservation.Parse(File.ReadAllText(file));
+            Assert.Equal("85151-9", obs.Code!.Coding[0].Code);
+            Assert.Equal("mo", Assert.IsType<Hl7.Fhir.Model.Quantity>(obs.Value).Code);
+            Assert.Contains(obs.Note, n => n.Text!.Contains("NOT FOR CLINICAL USE", StringComparison.Ordinal));
+        }
         Assert.True(File.Exists(Path.Combine(_dir, "out", "summary.json")));
     }
 
