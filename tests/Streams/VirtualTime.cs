@@ -2,13 +2,10 @@ using Akka.TestKit;
 
 namespace Vigil.Streams.Tests;
 
-/// <summary>The HOCON that puts an ActorSystem on Akka's TestScheduler (virtual time: timers fire on Advance only).</summary>
+/// <summary>Virtual time for stream tests (Akka's TestScheduler).</summary>
 internal static class VirtualTime
 {
-    public const string Config = """
-        akka.scheduler.implementation = "Akka.TestKit.TestScheduler, Akka.TestKit"
-        akka.loglevel = WARNING
-        """;
+    public const string Config = Vigil.Tests.Common.AkkaTestConfig.VirtualTime;
 
     /// <summary>Advances in steps, so a repeating timer fires once per step as it would in real time.</summary>
     public static void Advance(TestScheduler scheduler, TimeSpan total, TimeSpan step)

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Vigil.BoneAge.Demo;
 using Vigil.BoneAge.Reporting;
 using Vigil.BoneAge.Scoring;
-using Vigil.TestKit;
 using Vigil.Tests.Common;
 
 namespace Vigil.BoneAge.Tests.Scoring;
