@@ -28,8 +28,8 @@ internal static partial class HostingLog
         Message = "Vigil pipeline {Pipeline} ended while the host was running")]
     public static partial void PipelineEndedEarly(ILogger logger, string pipeline);
 
-    [LoggerMessage(EventId = 1107, Level = LogLevel.Information, Message = "Vigil runs on the host's ActorSystem {System}")]
-    public static partial void UsingHostActorSystem(ILogger logger, string system);
+    // 1107 and 1108 (Vigil's own actor system started / drain timed out) are retired: Akka.Hosting
+    // runs the ActorSystem and logs its own lifecycle.
 
     [LoggerMessage(EventId = 1109, Level = LogLevel.Critical,
         Message = "Stopping the application because Vigil pipeline {Pipeline} stopped running")]
