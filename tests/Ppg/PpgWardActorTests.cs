@@ -54,6 +54,9 @@ public sealed class PpgWardActorTests() : Akka.TestKit.Xunit2.TestKit(AkkaTestCo
         var ward = Sys.ActorOf(PpgWardActor.Props(new PpgStreamGraphOptions { IdleTimeout = TimeSpan.FromMinutes(5) }, TestActor));
         Send(ward, a, "dave", 0, 9);
         Assert.Equal(0, ExpectMsg<PpgWindowResult>().WindowIndex);
+        // A round trip through dave's actor: its receive timeout is armed before time moves.
+        ward.Tell(new PpgWardActor.GetPatientStatus("dave"));
+        Assert.Equal(new PpgWardActor.PatientStatus("dave", true, 1), ExpectMsg<PpgWardActor.PatientStatus>());
         Scheduler.Advance(TimeSpan.FromMinutes(4));
         ward.Tell(PpgWardActor.GetLivePatients.Instance);
         Assert.Equal(["dave"], ExpectMsg<PpgWardActor.LivePatients>().Patients); // not idle long enough yet
@@ -61,6 +64,8 @@ public sealed class PpgWardActorTests() : Akka.TestKit.Xunit2.TestKit(AkkaTestCo
         Assert.Equal("dave", ExpectMsg<PpgWardActor.Passivated>().Patient);
         ward.Tell(PpgWardActor.GetLivePatients.Instance);
         Assert.Empty(ExpectMsg<PpgWardActor.LivePatients>().Patients);
+        ward.Tell(new PpgWardActor.GetPatientStatus("dave"));
+        Assert.False(ExpectMsg<PpgWardActor.PatientStatus>().Live);
         // Back: a new actor whose tracker must warm up again (8 s) before its first window.
         Send(ward, a, "dave", 9, 18);
         Assert.Equal(0, ExpectMsg<PpgWindowResult>().WindowIndex);

@@ -16,6 +16,7 @@ public sealed class PpgPatientActor : ReceiveActor
     private readonly IActorRef _subscriber;
     private readonly List<PpgWindowResult> _results = new(2);
     private PatientPpgTracker? _tracker;
+    private long _windows;
 
     /// <summary>Creates the actor (use <see cref="Props"/>).</summary>
     public PpgPatientActor(string patient, PpgStreamGraphOptions options, IActorRef subscriber)
@@ -24,6 +25,7 @@ public sealed class PpgPatientActor : ReceiveActor
         _options = options;
         _subscriber = subscriber;
         Receive<PpgSampleBatch>(OnBatch);
+        Receive<PpgWardActor.GetPatientStatus>(_ => Sender.Tell(new PpgWardActor.PatientStatus(_patient, Live: true, _windows)));
         Receive<ReceiveTimeout>(_ => Context.Parent.Tell(new PpgWardActor.Idle(_patient)));
         if (options.IdleTimeout is { } idle) SetReceiveTimeout(idle);
     }
@@ -44,6 +46,7 @@ public sealed class PpgPatientActor : ReceiveActor
         {
             _subscriber.Tell(new PpgIngestError(_patient, e.Message));
         }
+        _windows += _results.Count;
         foreach (var r in _results) _subscriber.Tell(r);
     }
 }

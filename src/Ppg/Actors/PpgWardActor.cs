@@ -32,6 +32,11 @@ public sealed class PpgWardActor : ReceiveActor
         Receive<Idle>(m => { if (_live.TryGetValue(m.Patient, out var node)) Passivate(node); });
         Receive<Terminated>(OnTerminated);
         Receive<GetLivePatients>(_ => Sender.Tell(new LivePatients(_recency.Select(e => e.Patient).ToList())));
+        Receive<GetPatientStatus>(m =>
+        {
+            if (_live.TryGetValue(m.Patient, out var node)) node.Value.Actor.Forward(m);
+            else Sender.Tell(new PatientStatus(m.Patient, Live: false, WindowsEmitted: 0));
+        });
     }
 
     /// <summary>Props of a ward whose patients tell their results and refusals to <paramref name="subscriber"/>.</summary>
@@ -54,6 +59,16 @@ public sealed class PpgWardActor : ReceiveActor
         /// <summary>The one instance.</summary>
         public static GetLivePatients Instance { get; } = new();
     }
+
+    /// <summary>Asks for one patient's status; answered by the patient's actor (after every batch sent before it) with <see cref="PatientStatus"/>.</summary>
+    /// <param name="Patient">The patient.</param>
+    public sealed record GetPatientStatus(string Patient);
+
+    /// <summary>A patient's status.</summary>
+    /// <param name="Patient">The patient.</param>
+    /// <param name="Live">Whether it has a live actor (and state).</param>
+    /// <param name="WindowsEmitted">Windows emitted by the current incarnation.</param>
+    public sealed record PatientStatus(string Patient, bool Live, long WindowsEmitted);
 
     /// <summary>Told to the subscriber when a patient's actor has stopped and its state is released.</summary>
     /// <param name="Patient">The patient.</param>
