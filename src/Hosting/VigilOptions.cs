@@ -2,7 +2,7 @@ namespace Vigil.Hosting;
 
 /// <summary>
 /// Vigil's settings, bound from the configuration section <c>"Vigil"</c> (appsettings.json,
-/// environment variables such as <c>Vigil__MailboxCapacity</c>, command line) and validated when
+/// environment variables such as <c>Vigil__StreamBufferSize</c>, command line) and validated when
 /// the host starts. Defaults are stated on each property.
 /// </summary>
 public sealed class VigilOptions
@@ -10,17 +10,15 @@ public sealed class VigilOptions
     /// <summary>The configuration section the options are bound from.</summary>
     public const string SectionName = "Vigil";
 
-    /// <summary>Name of the actor system (first element of actor paths). Default <c>"vigil"</c>.</summary>
+    /// <summary>
+    /// Name of the ActorSystem Vigil starts when the host has none (first element of actor paths).
+    /// Default <c>"vigil"</c>. Read when <c>AddVigil</c> is called (Akka.Hosting fixes the name at
+    /// registration): set it in code; a configured value must match or start-up fails.
+    /// </summary>
     public string SystemName { get; set; } = "vigil";
 
-    /// <summary>Default actor mailbox capacity (messages). Default 1000.</summary>
-    public int MailboxCapacity { get; set; } = 1000;
-
-    /// <summary>How many dead letters the actor system keeps for readers. Default 1000.</summary>
-    public int DeadLetterCapacity { get; set; } = 1000;
-
-    /// <summary>Default buffer size behind stream <c>Async()</c> boundaries and fan-out outputs. Default 64.</summary>
-    public int StreamBufferSize { get; set; } = 64;
+    /// <summary>Largest input buffer of Vigil's stream stages (Akka's <c>max-input-buffer-size</c>, a power of two). Default 16.</summary>
+    public int StreamBufferSize { get; set; } = 16;
 
     /// <summary>
     /// Whether a registered pipeline that fails while the host runs stops the whole application, so a

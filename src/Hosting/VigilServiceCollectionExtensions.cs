@@ -1,69 +1,70 @@
+using Akka.Actor;
+using Akka.Hosting;
+using Akka.Streams;
+using Akka.Streams.Dsl;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Vigil.Actors;
 using Vigil.Hosting.Internal;
-using Vigil.Streams;
 
 namespace Vigil.Hosting;
 
 /// <summary>
-/// Registers Vigil with Microsoft.Extensions.Hosting: the actor system, the stream materializer,
-/// options from configuration, and pipelines run as hosted services.
+/// Registers Vigil with Microsoft.Extensions.Hosting on top of Akka.Hosting: a host that already
+/// has an ActorSystem (its own <c>AddAkka</c>, called before <see cref="AddVigil"/>) runs Vigil's
+/// graphs on it; a host without one gets one from <c>AddAkka</c>. Options come from configuration,
+/// graphs and pipelines run as hosted services.
 /// </summary>
 /// <remarks>
-/// Start/stop order: the actor system's hosted service is registered by the first
-/// <see cref="AddVigil"/> call, before any pipeline, so it starts first. Pipelines start in
-/// registration order. At shutdown the host stops hosted services in reverse order: each pipeline
-/// is asked to drain and awaited (last registered first), and the actor system drains last
-/// (children before parents), all within the host's <see cref="HostOptions.ShutdownTimeout"/>;
-/// a pipeline still running when it expires is aborted and logged (event 1104).
+/// Start/stop order: Akka.Hosting's hosted service is registered by <c>AddAkka</c>, before any
+/// pipeline, so the ActorSystem starts first. Pipelines start in registration order. At shutdown
+/// the host stops hosted services in reverse order: each pipeline is asked to drain and awaited
+/// (last registered first), then Akka.Hosting runs the ActorSystem's coordinated shutdown, all
+/// within the host's <see cref="HostOptions.ShutdownTimeout"/>; a pipeline still running when it
+/// expires is aborted and logged (event 1104).
 /// </remarks>
 public static class VigilServiceCollectionExtensions
 {
     /// <summary>
     /// Adds Vigil: <see cref="VigilOptions"/> bound from the <c>"Vigil"</c> configuration section
-    /// (then <paramref name="configure"/>), validated at start; a <see cref="TimeProvider"/>
-    /// (<see cref="TimeProvider.System"/> unless one is already registered); the
-    /// <see cref="ActorSystem"/> and the streams <see cref="Materializer"/> as singletons using that
-    /// clock and the host's logging. Idempotent: calling it again only adds <paramref name="configure"/>.
+    /// (then <paramref name="configure"/>), validated at start; the host's ActorSystem, or a new one
+    /// through Akka.Hosting's <c>AddAkka</c> named <see cref="VigilOptions.SystemName"/>; and an
+    /// <see cref="IMaterializer"/> singleton on that system. Idempotent: calling it again only adds
+    /// <paramref name="configure"/>.
     /// </summary>
     public static IServiceCollection AddVigil(this IServiceCollection services, Action<VigilOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        if (Registry(services) is null) AddVigilCore(services);
+        if (Registry(services) is null) AddVigilCore(services, configure);
         if (configure is not null) services.Configure(configure); // after binding: code wins over configuration
         return services;
     }
 
-    private static void AddVigilCore(IServiceCollection services)
+    private static void AddVigilCore(IServiceCollection services, Action<VigilOptions>? configure)
     {
-
-        services.AddSingleton(new VigilRegistry());
-        // Bound from IConfiguration when there is one (a host always has it; a bare ServiceCollection may not).
+        // Akka.Hosting names the system at registration, so the name comes from code options.
+        var initial = new VigilOptions();
+        configure?.Invoke(initial);
+        var hostHasSystem = services.Any(d => d.ServiceType == typeof(ActorSystem));
+        var registry = new VigilRegistry(hostHasSystem);
+        services.AddSingleton(registry);
         services.AddOptions<VigilOptions>()
             .Configure<IServiceProvider>((options, sp) => sp.GetService<IConfiguration>()?.GetSection(VigilOptions.SectionName).Bind(options))
             .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VigilOptions>, VigilOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp =>
+        if (!hostHasSystem)
         {
-            var o = sp.GetRequiredService<IOptions<VigilOptions>>().Value;
-            return new ActorSystem(o.SystemName,
-                new ActorSystemOptions { DefaultMailboxCapacity = o.MailboxCapacity, DeadLetterCapacity = o.DeadLetterCapacity },
-                sp.GetRequiredService<TimeProvider>(),
-                sp.GetService<ILoggerFactory>());
-        });
-        services.TryAddSingleton(sp => new Materializer(new MaterializerOptions
-        {
-            TimeProvider = sp.GetRequiredService<TimeProvider>(),
-            DefaultBufferSize = sp.GetRequiredService<IOptions<VigilOptions>>().Value.StreamBufferSize,
-        }));
-        // Added directly (not AddHostedService) so it is ordered before every pipeline registered later.
-        services.AddSingleton<IHostedService, ActorSystemHostedService>();
+            services.AddAkka(initial.SystemName, (builder, sp) =>
+            {
+                var o = sp.GetRequiredService<IOptions<VigilOptions>>().Value;
+                builder.AddHocon($"akka.stream.materializer.max-input-buffer-size = {Math.Max(1, o.StreamBufferSize)}", HoconAddMode.Prepend);
+            });
+        }
+        var name = hostHasSystem ? null : initial.SystemName;
+        services.AddSingleton<IValidateOptions<VigilOptions>>(sp =>
+            new VigilOptionsValidator(name ?? sp.GetRequiredService<ActorSystem>().Name));
+        services.TryAddSingleton<IMaterializer>(sp => sp.GetRequiredService<ActorSystem>().Materializer(namePrefix: "vigil"));
     }
 
     /// <summary>
@@ -88,31 +89,48 @@ public static class VigilServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Runs a stream graph with the host: materialized with the registered <see cref="Materializer"/>
-    /// (named <paramref name="name"/>) at start. At stop, <paramref name="drain"/> asks it to finish
-    /// what it holds (e.g. complete its <see cref="SourceQueue{T}"/> or shut its kill switch) and the
-    /// graph's completion is awaited; without <paramref name="drain"/> the graph is cancelled
-    /// (in-flight elements abandoned). A graph still running at the shutdown timeout is cancelled.
-    /// A graph that cannot be materialized (e.g. refused as deadlock-prone) fails the host's start.
+    /// Runs an Akka.Streams graph with the host, on its own materializer of the host's ActorSystem
+    /// (named <paramref name="name"/>), materialized at start. <paramref name="completion"/> picks
+    /// the task that completes when the graph is done from its materialized value (typically the
+    /// sink's <c>Task</c>). At stop, <paramref name="drain"/> asks the graph to finish what it holds
+    /// (complete its queue or channel, shut its kill switch) and the completion is awaited; without
+    /// <paramref name="drain"/>, or when the shutdown timeout expires, the graph's materializer is
+    /// shut down (in-flight elements abandoned). A graph that cannot be materialized fails the host's start.
     /// </summary>
     /// <exception cref="InvalidOperationException">A pipeline named <paramref name="name"/> is already registered.</exception>
     public static IServiceCollection AddVigilGraph<TMat>(this IServiceCollection services, string name,
-        Func<IServiceProvider, RunnableGraph<TMat>> build, Action<IServiceProvider, TMat>? drain = null)
+        Func<IServiceProvider, IRunnableGraph<TMat>> build, Func<TMat, Task> completion, Action<IServiceProvider, TMat>? drain = null)
     {
         ArgumentNullException.ThrowIfNull(build);
+        ArgumentNullException.ThrowIfNull(completion);
         return services.AddPipeline(name, sp =>
         {
-            GraphHandle<TMat> handle;
+            ActorMaterializer? materializer = null;
             try
             {
-                handle = sp.GetRequiredService<Materializer>().Materialize(build(sp), name);
+                var system = sp.GetRequiredService<ActorSystem>();
+                materializer = system.Materializer(namePrefix: "vigil-" + name);
+                var value = build(sp).Run(materializer);
+                var done = completion(value);
+                // A graph stopped by its materializer's shutdown ends abruptly: that is the requested stop.
+                var ended = done.ContinueWith(t =>
+                {
+                    if (t.IsFaulted && t.Exception!.GetBaseException() is AbruptTerminationException or AbruptStageTerminationException) return Task.CompletedTask;
+                    return t;
+                }, TaskScheduler.Default).Unwrap();
+                // Shutting the materializer down stops every stage at once; not every sink's task
+                // reports that, so the stop itself ends the pipeline.
+                var m = materializer;
+                var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                void Stop() { m.Shutdown(); stopped.TrySetResult(); }
+                Action requestDrain = drain is null ? Stop : () => drain(sp, value);
+                return new PipelineRun(Task.WhenAny(ended, stopped.Task).Unwrap(), requestDrain, Stop);
             }
             catch (Exception ex)
             {
+                materializer?.Shutdown();
                 return new PipelineRun(Task.FromException(ex), static () => { }, static () => { });
             }
-            Action requestDrain = drain is null ? handle.Cancel : () => drain(sp, handle.Value);
-            return new PipelineRun(handle.Completion, requestDrain, handle.Cancel);
         });
     }
 
@@ -133,8 +151,10 @@ public static class VigilServiceCollectionExtensions
         services.FirstOrDefault(d => d.ServiceType == typeof(VigilRegistry))?.ImplementationInstance as VigilRegistry;
 
     /// <summary>Marks the collection as having Vigil registered and remembers pipeline names.</summary>
-    private sealed class VigilRegistry
+    private sealed class VigilRegistry(bool hostHasSystem)
     {
+        public bool HostHasSystem { get; } = hostHasSystem;
+
         public HashSet<string> PipelineNames { get; } = new(StringComparer.Ordinal);
     }
 }

@@ -5,7 +5,7 @@ using Vigil.Cluster.Configuration;
 using Vigil.Cluster.Inference;
 using Vigil.Cluster.Node;
 using Vigil.Cluster.Wire;
-using Vigil.TestKit;
+using Vigil.Tests.Common;
 
 namespace Vigil.Cluster.Tests;
 
@@ -169,13 +169,14 @@ public sealed class RemoteInferenceTests
         var config = Broker.Config("t-stage", new ModelServing { Id = model, Capacity = 8, Handler = "sum" });
         await using var node = await ClusterNode.StartAsync(config, log: TextWriter.Null);
         await using var client = await RemoteInferenceClient.ConnectAsync(config with { Client = config.Client with { MaxInFlight = 16 } });
-        using var materializer = new Vigil.Streams.Materializer();
+        using var system = Akka.Actor.ActorSystem.Create("t-stage", Akka.Configuration.ConfigurationFactory.ParseString(Vigil.Tests.Common.AkkaTestConfig.Quiet));
+        var materializer = Akka.Streams.ActorMaterializer.Create(system);
         try
         {
             var requests = Enumerable.Range(0, 500).Select(i => client.CreateRequest(model, "1", [WireTensor.FromFloats("x", [1], [i])])).ToList();
-            var results = await Vigil.Streams.Source.From(requests)
+            var results = await Akka.Streams.Dsl.Source.From(requests)
                 .InferRemotely(client, parallelism: 32)
-                .RunWith(Vigil.Streams.Sink.ToList<InferenceResult>(), materializer)
+                .RunWith(Akka.Streams.Dsl.Sink.Seq<InferenceResult>(), materializer)
                 .WaitAsync(Safety);
             Assert.Equal(requests.Select(r => r.Id), results.Select(r => r.RequestId));
             Assert.Equal(Enumerable.Range(0, 500).Select(i => (float)i), results.Select(r => r.Outputs[0].ToFloats()[0]));

@@ -3,7 +3,7 @@ using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 using Vigil.Cluster.Broker;
 using Vigil.Cluster.Sharding;
-using Vigil.TestKit;
+using Vigil.Tests.Common;
 
 namespace Vigil.Cluster.Tests;
 

@@ -2,8 +2,9 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Vigil.Actors;
-using Vigil.Streams;
+using Akka.Actor;
+using Akka.Streams;
+using Akka.Streams.Dsl;
 
 namespace Vigil.Hosting.Tests;
 
@@ -18,10 +19,10 @@ public sealed class PipelineHostingTests
         builder.Services.AddVigilPipeline("ingest", async (sp, drain) =>
         {
             var system = sp.GetRequiredService<ActorSystem>();
-            var sink = system.Spawn<int>("sink", () => Actor.FromHandler<int>((m, _) => { processed.Enqueue(m); return ValueTask.CompletedTask; }));
+            var sink = system.ActorOf(Props.Create(() => new RecordingActor(processed)), "sink");
             using var stop = drain.Register(() => input.Writer.TryComplete()); // drain: stop accepting input
             await foreach (var item in input.Reader.ReadAllAsync())
-                if (!await sink.TellAsync(item)) throw new InvalidOperationException($"item {item} was rejected");
+                if (await sink.Ask<int>(item, TestHosts.Safety) != item) throw new InvalidOperationException($"item {item} was not acknowledged");
         });
         using var host = builder.Build();
         await host.StartAsync().WaitAsync(TestHosts.Safety);
@@ -32,7 +33,7 @@ public sealed class PipelineHostingTests
         // Everything offered before stop went through the pipeline into the actor, which drained before the system stopped.
         Assert.Equal(Enumerable.Range(0, 500), processed);
         Assert.False(input.Writer.TryWrite(500));
-        Assert.True(host.Services.GetRequiredService<ActorSystem>().IsShuttingDown);
+        Assert.True(host.Services.GetRequiredService<ActorSystem>().WhenTerminated.IsCompleted);
     }
 
     [Fact]
@@ -102,36 +103,68 @@ public sealed class PipelineHostingTests
     }
 
     [Fact]
-    public async Task AddVigilGraph_SourceQueueGraph_DrainsOfferedElementsOnStop()
+    public async Task AddVigilGraph_ChannelGraph_DrainsOfferedElementsOnStop()
     {
         var results = new ConcurrentQueue<int>();
+        var input = Channel.CreateBounded<int>(1024);
+        Task? completion = null;
         var builder = TestHosts.Builder();
-        builder.Services.AddSingleton(_ => Source.Queue<int>(1024));
         builder.Services.AddVigilGraph("doubler",
-            sp => sp.GetRequiredService<SourceQueue<int>>().Source.Select(x => x * 2).To(Sink.ForEach<int>(results.Enqueue)),
-            drain: (sp, _) => sp.GetRequiredService<SourceQueue<int>>().Complete());
+            _ => ChannelSource.FromReader(input.Reader).Select(x => x * 2).ToMaterialized(Sink.ForEach<int>(results.Enqueue), Keep.Right),
+            completion: done => completion = done,
+            drain: (_, _) => input.Writer.TryComplete());
         using var host = builder.Build();
         await host.StartAsync().WaitAsync(TestHosts.Safety);
-        var queue = host.Services.GetRequiredService<SourceQueue<int>>();
-        for (var i = 0; i < 100; i++) Assert.True(await queue.OfferAsync(i).AsTask().WaitAsync(TestHosts.Safety));
-        var graph = Assert.Single(host.Services.GetRequiredService<Materializer>().LiveGraphs, g => g.Name == "doubler");
+        for (var i = 0; i < 100; i++) await input.Writer.WriteAsync(i).AsTask().WaitAsync(TestHosts.Safety);
 
         await host.StopAsync().WaitAsync(TestHosts.Safety);
 
         Assert.Equal(Enumerable.Range(0, 100).Select(i => i * 2), results);
-        Assert.Equal(TaskStatus.RanToCompletion, graph.Completion.Status); // drained, not cancelled
+        Assert.Equal(TaskStatus.RanToCompletion, completion!.Status); // drained, not cancelled
     }
 
     [Fact]
-    public async Task AddVigilGraph_NoDrainGiven_CancelledOnStop()
+    public async Task AddVigilGraph_NoDrainGiven_StoppedOnStop()
     {
-        var builder = TestHosts.Builder();
-        var queue = Source.Queue<int>(8); // never completed: only cancellation ends this graph
-        builder.Services.AddVigilGraph("live", _ => queue.Source.To(Sink.Ignore<int>()));
+        var logs = new CapturedLogs();
+        var builder = TestHosts.Builder(logs: logs);
+        var input = Channel.CreateBounded<int>(8); // never completed: only stopping its materializer ends this graph
+        Task? completion = null;
+        builder.Services.AddVigilGraph("live", _ => ChannelSource.FromReader(input.Reader).ToMaterialized(Sink.Ignore<int>(), Keep.Right),
+            completion: done => completion = done);
         using var host = builder.Build();
         await host.StartAsync().WaitAsync(TestHosts.Safety);
-        var graph = Assert.Single(host.Services.GetRequiredService<Materializer>().LiveGraphs);
+        Assert.False(completion!.IsCompleted);
         await host.StopAsync().WaitAsync(TestHosts.Safety);
-        Assert.True(graph.Completion.IsCompleted);
+        // Stopped by its materializer's shutdown (event 1103), not abandoned at the shutdown timeout (1104).
+        Assert.Contains(logs.Events, e => e.Id == 1103 && e.Message.Contains("live"));
+        Assert.DoesNotContain(logs.Events, e => e.Id == 1104);
+    }
+
+    [Fact]
+    public async Task AddVigilGraph_GraphFailsWhileRunning_ApplicationStopped()
+    {
+        var logs = new CapturedLogs();
+        var builder = TestHosts.Builder(logs: logs);
+        var input = Channel.CreateBounded<int>(8);
+        builder.Services.AddVigilGraph("validator",
+            _ => ChannelSource.FromReader(input.Reader).Select(x => x >= 0 ? x : throw new InvalidDataException($"reading {x} is negative"))
+                .ToMaterialized(Sink.Ignore<int>(), Keep.Right),
+            completion: done => done);
+        using var host = builder.Build();
+        await host.StartAsync().WaitAsync(TestHosts.Safety);
+        var stopping = new TaskCompletionSource();
+        host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() => stopping.TrySetResult());
+        await input.Writer.WriteAsync(-1);
+        await stopping.Task.WaitAsync(TestHosts.Safety);
+        Assert.Contains(logs.Events, e => e.Id == 1105 && e.Message.Contains("validator"));
+        await host.StopAsync().WaitAsync(TestHosts.Safety);
+    }
+
+    /// <summary>Records each int and acknowledges it to the sender.</summary>
+    private sealed class RecordingActor : ReceiveActor
+    {
+        public RecordingActor(ConcurrentQueue<int> processed) =>
+            Receive<int>(m => { processed.Enqueue(m); Sender.Tell(m); });
     }
 }

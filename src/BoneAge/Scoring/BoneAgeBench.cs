@@ -2,7 +2,10 @@ using Vigil.Streams.Metrics;
 using System.Diagnostics;
 using Vigil.Imaging;
 using Vigil.BoneAge.Preprocessing;
-using Vigil.Streams;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Streams;
+using Akka.Streams.Dsl;
 
 namespace Vigil.BoneAge.Scoring;
 
@@ -103,6 +106,9 @@ public static class BoneAgeBench
     public static async Task<BoneAgeBenchResult> RunAsync(BoneAgeBenchOptions o, CancellationToken cancellation = default)
     {
         var inputs = Enumerable.Range(0, o.Images).Select(i => o.Files[i % o.Files.Count]).ToArray();
+        // One ActorSystem for every round's graphs, as a host would run them.
+        using var system = ActorSystem.Create("vigil-boneage-bench", ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING"));
+        var materializer = system.Materializer();
         await using var model = BoneAgeModel.Open(o.CardPath, o.BatchSize, o.SharedRoot, o.InferenceThreads, o.SpinningThreads);
         var preprocessor = new Preprocessor(model.Preprocessing);
         var prepared = o.Files.Select(f => preprocessor.Run(RadiographLoader.Load(f, reduction: preprocessor.ReductionFor)).Input).ToArray();
@@ -116,7 +122,7 @@ public static class BoneAgeBench
         for (var round = 0; round < o.Rounds; round++)
         {
             inference.Add(await InferenceOnly(model, prepared, o.Images, o.MaxInFlight, cancellation));
-            decodeOnly.Add(await DecodeOnly(preprocessor, inputs, o.DecodeParallelism, cancellation));
+            decodeOnly.Add(await DecodeOnly(materializer, preprocessor, inputs, o.DecodeParallelism, cancellation));
             var outDir = Path.Combine(o.WorkDirectory, $"round{round}");
             if (Directory.Exists(outDir)) Directory.Delete(outDir, recursive: true);
             var summary = await new BoneAgeScorer(model, new ScoreOptions
@@ -129,11 +135,12 @@ public static class BoneAgeBench
                 FlushEvery = o.BatchSize,
                 AllowDuplicates = true,
                 AssumedPatient = (PatientSex.Female, 120),
-            }).RunAsync(cancellation);
+            }, materializer).RunAsync(cancellation);
             if (summary.Failed > 0) throw new InvalidOperationException($"bench: {summary.Failed} image(s) failed: {string.Join("; ", summary.FailureReasons.Keys)}");
             e2e.Add(summary.ImagesPerSecond);
             meanBatch = summary.MeanBatchSize;
         }
+        await system.Terminate();
         return new BoneAgeBenchResult
         {
             Model = model.Card.ToString(),
@@ -156,10 +163,9 @@ public static class BoneAgeBench
     }
 
     /// <summary>What the scorer does before inference (read, sha256, decode shrinking as it goes, preprocess), same parallelism.</summary>
-    private static async Task<double> DecodeOnly(Preprocessor preprocessor, string[] inputs, int parallelism, CancellationToken cancellation)
+    private static async Task<double> DecodeOnly(IMaterializer materializer, Preprocessor preprocessor, string[] inputs, int parallelism, CancellationToken cancellation)
     {
         var sw = Stopwatch.StartNew();
-        using var materializer = new Materializer();
         await Source.From(inputs)
             .SelectAsync(parallelism, path => Task.Run(() =>
             {

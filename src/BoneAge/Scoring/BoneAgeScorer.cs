@@ -6,7 +6,11 @@ using Vigil.Imaging;
 using Vigil.BoneAge.Preprocessing;
 using Vigil.BoneAge.Reference;
 using Vigil.BoneAge.Reporting;
-using Vigil.Streams;
+using Akka;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Streams;
+using Akka.Streams.Dsl;
 
 namespace Vigil.BoneAge.Scoring;
 
@@ -16,14 +20,32 @@ namespace Vigil.BoneAge.Scoring;
 /// (bounded: at most <see cref="ScoreOptions.DecodeParallelism"/> full-size images in memory),
 /// inference through the model's dynamic batcher with a bounded number in flight, then rows
 /// appended and flushed per group with one FHIR Observation per scored image. A bad image becomes
-/// a failed row with the reason; the run goes on.
+/// a failed row with the reason; the run goes on. The graph runs on Akka.Streams: on the given
+/// materializer (a host's), or on a private ActorSystem started for the run.
 /// </summary>
-public sealed class BoneAgeScorer(BoneAgeModel model, ScoreOptions options)
+/// <param name="model">The model and its batcher.</param>
+/// <param name="options">Inputs, output and bounds.</param>
+/// <param name="materializer">The host's materializer; null starts a private ActorSystem for each run.</param>
+public sealed class BoneAgeScorer(BoneAgeModel model, ScoreOptions options, IMaterializer? materializer = null)
 {
     private readonly Preprocessor _preprocessor = new(model.Preprocessing);
 
     /// <summary>Runs the batch and returns the summary (also written to summary.json).</summary>
     public async Task<ScoreSummary> RunAsync(CancellationToken cancellation = default)
+    {
+        if (materializer is not null) return await RunAsync(materializer, cancellation).ConfigureAwait(false);
+        using var system = ActorSystem.Create("vigil-boneage", ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING"));
+        try
+        {
+            return await RunAsync(system.Materializer(), cancellation).ConfigureAwait(false);
+        }
+        finally
+        {
+            await system.Terminate().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<ScoreSummary> RunAsync(IMaterializer streams, CancellationToken cancellation)
     {
         Directory.CreateDirectory(options.OutputDirectory);
         var reportPath = Path.Combine(options.OutputDirectory, "report.csv");
@@ -37,8 +59,7 @@ public sealed class BoneAgeScorer(BoneAgeModel model, ScoreOptions options)
         var pending = new List<ReportRow>(options.FlushEvery);
         var lastFlush = start;
 
-        using var materializer = new Materializer(new MaterializerOptions { TimeProvider = options.TimeProvider });
-        var done = Source.From(options.Inputs.Select((path, i) => new ScoringItem { Path = path, Index = i }))
+        var (killSwitch, done) = Source.From(options.Inputs.Select((path, i) => new ScoringItem { Path = path, Index = i }))
             .Select(item => ReadAndHash(item, report.AlreadyScored, seen))
             .Where(item =>
             {
@@ -48,14 +69,18 @@ public sealed class BoneAgeScorer(BoneAgeModel model, ScoreOptions options)
             })
             .SelectAsync(options.DecodeParallelism, item => Task.Run(() => Prepare(item), cancellation))
             .SelectAsync(options.MaxInFlight, item => ScoreAsync(item, cancellation))
-            .RunWith(Sink.ForEach<ReportRow>(row =>
+            .ViaMaterialized(KillSwitches.Single<ReportRow>(), Keep.Right)
+            .ToMaterialized(Sink.ForEach<ReportRow>(row =>
             {
                 pending.Add(row);
                 // Rows are written and flushed in groups: every FlushEvery rows, or when a second
                 // has passed since the last flush, so a crash loses at most one unflushed group.
                 if (pending.Count >= options.FlushEvery || options.TimeProvider.GetElapsedTime(lastFlush) >= TimeSpan.FromSeconds(1))
                     WriteGroup();
-            }), materializer);
+            }), Keep.Both)
+            .Run(streams);
+        // Cancelling the run stops the graph too, not only the wait.
+        await using var stop = cancellation.Register(() => killSwitch.Abort(new OperationCanceledException(cancellation)));
         void WriteGroup()
         {
             if (pending.Count == 0) return;

@@ -3,21 +3,30 @@ using System.Globalization;
 using System.Text.Json;
 using System.Threading.Channels;
 using System.Threading.Tasks.Dataflow;
-using Vigil.Streams;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Vigil.Cli.Commands;
+using Vigil.Ppg;
+using Vigil.Streams.Dsl;
+using Vigil.Streams.Metrics;
 
 namespace Vigil.Cli.Benchmarks;
 
 /// <summary>
-/// <c>vigil bench streams [--json] [--elements N] [--iterations K]</c>: the same 5-stage Select
-/// chain of small structs through Vigil (fused), Vigil with an Async() boundary after every stage,
-/// TPL Dataflow TransformBlocks with bounded capacity, and raw bounded Channels; plus
-/// GroupedWithin and keyed GroupBy throughput. Runs are interleaved and the median of K is
-/// reported, with ratios, because the machine is shared and noisy.
+/// <c>vigil bench streams [--json] [--elements N] [--iterations K]</c>, side by side in one run: the
+/// same 5-stage Select chain of small structs through Akka.Streams (fused), Akka.Streams with an
+/// async boundary after every stage, TPL Dataflow TransformBlocks with bounded capacity, and raw
+/// bounded Channels; the same chain carrying chunks of 125 samples (samples/s); and keyed state over
+/// 10,000 keys through Vigil's per-key stage against Akka's GroupBy (a substream per key, Scan in
+/// each). Runs are interleaved and the median of K is reported, with ratios, because the machine is
+/// shared and noisy.
 /// </summary>
 internal static class StreamsBenchmark
 {
     private const int StageCount = 5;
     private const int Capacity = 64;
+    private const int Keys = 10_000;
+    private const int ChunkSamples = 125;
 
     /// <summary>The small struct flowing through every chain.</summary>
     private readonly record struct Sample(long Id, double Value);
@@ -34,56 +43,72 @@ internal static class StreamsBenchmark
         if (elements < 1000) throw new CommandLineException("--elements must be at least 1000");
         if (iterations < 1) throw new CommandLineException("--iterations must be at least 1");
 
-        using var materializer = new Materializer();
+        using var system = PpgPipelineRunner.CreateSystem("vigil-bench-streams");
+        var materializer = system.Materializer();
+        // Elements per run of each case (keyed and async cases are slower: fewer elements, same rate units).
+        var counts = new Dictionary<string, int>
+        {
+            ["akka"] = elements, ["akka_async"] = elements / 2, ["dataflow"] = elements / 2, ["channels"] = elements / 2,
+            ["akka_chunked"] = elements / ChunkSamples, ["per_key"] = elements / 4, ["group_by"] = elements / 8,
+        };
         var cases = new (string Name, Func<int, Task<double>> Run)[]
         {
-            ("vigil", n => RunVigilAsync(materializer, n, async: false)),
-            ("vigil_async", n => RunVigilAsync(materializer, n, async: true)),
+            ("akka", n => RunAkkaAsync(materializer, n, async: false)),
+            ("akka_async", n => RunAkkaAsync(materializer, n, async: true)),
             ("dataflow", RunDataflowAsync),
             ("channels", RunChannelsAsync),
-            ("grouped_within", n => RunGroupedWithinAsync(materializer, n)),
+            ("akka_chunked", n => RunChunkedAsync(materializer, n)),
+            ("per_key", n => RunPerKeyAsync(materializer, n)),
             ("group_by", n => RunGroupByAsync(materializer, n)),
         };
-        // Warm-up: JIT and tiering for every case.
-        foreach (var c in cases) await Expect(c.Run(Math.Min(elements, 200_000)), c.Name);
+        // Warm-up: JIT and tiering for every case (keyed cases touch every key once at least).
+        foreach (var c in cases) await Expect(c.Run(Math.Min(counts[c.Name], c.Name is "per_key" or "group_by" ? 2 * Keys : 200_000)), c.Name);
 
         var rates = cases.ToDictionary(c => c.Name, _ => new List<double>());
         for (var i = 0; i < iterations; i++)
             foreach (var c in cases)
             {
-                var count = c.Name is "grouped_within" or "group_by" or "vigil_async" or "dataflow" or "channels" ? elements / 2 : elements;
+                var count = counts[c.Name];
                 var watch = Stopwatch.StartNew();
                 await Expect(c.Run(count), c.Name);
-                rates[c.Name].Add(count / watch.Elapsed.TotalSeconds);
+                // Chunked: rate in samples (each element carries ChunkSamples).
+                rates[c.Name].Add(count * (c.Name == "akka_chunked" ? ChunkSamples : 1) / watch.Elapsed.TotalSeconds);
             }
 
-        var fusedBytes = await SteadyStateBytesPerElementAsync(n => RunVigilAsync(materializer, n, async: false), elements / 4);
-        var asyncBytes = await SteadyStateBytesPerElementAsync(n => RunVigilAsync(materializer, n, async: true), elements / 8);
+        var fusedBytes = await SteadyStateBytesPerElementAsync(n => RunAkkaAsync(materializer, n, async: false), elements / 4);
         double Median(string name) { var v = rates[name].Order().ToList(); return v[v.Count / 2]; }
-        var vigil = Median("vigil");
-        var vigilAsync = Median("vigil_async");
+        var akka = Median("akka");
+        var akkaAsync = Median("akka_async");
         var dataflow = Median("dataflow");
         var channels = Median("channels");
+        var perKey = Median("per_key");
+        var groupBy = Median("group_by");
+        await system.Terminate();
         var result = new Dictionary<string, object>
         {
             ["benchmark"] = "streams",
+            ["engine"] = PpgCommand.Engine,
             ["stages"] = StageCount,
             ["element"] = "struct { long; double } (16 bytes)",
             ["elements_per_run"] = elements,
             ["iterations"] = iterations,
             ["processor_count"] = Environment.ProcessorCount,
-            ["vigil_elements_per_s"] = Math.Round(vigil),
-            ["vigil_async_elements_per_s"] = Math.Round(vigilAsync),
+            ["load_average_1min"] = MachineLoad.OneMinuteAverage(),
+            ["akka_elements_per_s"] = Math.Round(akka),
+            ["akka_async_elements_per_s"] = Math.Round(akkaAsync),
             ["dataflow_elements_per_s"] = Math.Round(dataflow),
             ["channels_elements_per_s"] = Math.Round(channels),
-            ["grouped_within_elements_per_s"] = Math.Round(Median("grouped_within")),
-            ["group_by_elements_per_s"] = Math.Round(Median("group_by")),
-            ["vigil_allocated_bytes_per_element"] = Math.Round(fusedBytes, 3),
-            ["vigil_async_allocated_bytes_per_element"] = Math.Round(asyncBytes, 3),
-            ["ratio_vigil_vs_dataflow"] = Math.Round(vigil / dataflow, 2),
-            ["ratio_vigil_vs_channels"] = Math.Round(vigil / channels, 2),
-            ["ratio_vigil_async_vs_dataflow"] = Math.Round(vigilAsync / dataflow, 2),
-            ["floors_met"] = vigil >= 2.0 * dataflow && vigil >= channels && vigilAsync >= dataflow && fusedBytes < 0.5,
+            ["akka_chunked_samples_per_s"] = Math.Round(Median("akka_chunked")),
+            ["chunk_samples"] = ChunkSamples,
+            ["keys"] = Keys,
+            ["per_key_elements_per_s"] = Math.Round(perKey),
+            ["group_by_elements_per_s"] = Math.Round(groupBy),
+            ["akka_allocated_bytes_per_element"] = Math.Round(fusedBytes, 1),
+            ["ratio_akka_vs_dataflow"] = Math.Round(akka / dataflow, 2),
+            ["ratio_akka_vs_channels"] = Math.Round(akka / channels, 2),
+            ["ratio_akka_chunked_samples_vs_akka"] = Math.Round(Median("akka_chunked") / akka, 2),
+            ["ratio_per_key_vs_group_by"] = Math.Round(perKey / groupBy, 2),
+            ["floor_per_key_3x_group_by_met"] = perKey >= 3 * groupBy,
             ["all_rates"] = rates.ToDictionary(kv => kv.Key, kv => kv.Value.Select(v => Math.Round(v)).ToArray()),
         };
         if (json)
@@ -113,16 +138,44 @@ internal static class StreamsBenchmark
         return Math.Max(0, (double)(large - small) / n);
     }
 
-    private static Task<double> RunVigilAsync(Materializer materializer, int count, bool async)
+    private static Task<double> RunAkkaAsync(IMaterializer materializer, int count, bool async)
     {
         var source = Source.From(new SampleRange(count));
         for (var i = 0; i < StageCount; i++)
         {
             source = source.Select(Step);
-            if (async) source = source.Async(Capacity);
+            if (async) source = source.Async();
         }
         return source.RunWith(Sink.Aggregate<Sample, double>(0, static (a, s) => a + s.Value), materializer);
     }
+
+    // The same chain, each element a chunk of samples (as the PPG graph carries a second of samples).
+    private static Task<double> RunChunkedAsync(IMaterializer materializer, int chunks)
+    {
+        var source = Source.From(Enumerable.Range(0, chunks)).Select(c =>
+        {
+            var chunk = new Sample[ChunkSamples];
+            for (var i = 0; i < chunk.Length; i++) chunk[i] = new Sample((long)c * ChunkSamples + i, 0);
+            return chunk;
+        });
+        for (var i = 0; i < StageCount; i++)
+            source = source.Select(static chunk => { for (var k = 0; k < chunk.Length; k++) chunk[k] = Step(chunk[k]); return chunk; });
+        return source.RunWith(Sink.Aggregate<Sample[], double>(0, static (a, c) => a + c[^1].Value), materializer);
+    }
+
+    // Vigil's per-key stage: a running sum per key, 10,000 keys, one fused stage.
+    private static Task<double> RunPerKeyAsync(IMaterializer materializer, int count) =>
+        Source.From(new SampleRange(count))
+            .SelectPerKey(s => s.Id % Keys, _ => new double[1], static (state, s) => state[0] += s.Value + 1)
+            .RunWith(Sink.Aggregate<double, double>(0, static (a, v) => a + v), materializer);
+
+    // Akka's GroupBy: a substream per key, the same running sum as a Scan in each, merged back.
+    private static Task<double> RunGroupByAsync(IMaterializer materializer, int count) =>
+        ((Source<double, Akka.NotUsed>)Source.From(new SampleRange(count))
+            .GroupBy(Keys + 1, s => s.Id % Keys)
+            .Scan(0.0, static (sum, s) => sum + s.Value + 1)
+            .MergeSubstreams())
+            .RunWith(Sink.Aggregate<double, double>(0, static (a, v) => a + v), materializer);
 
     private static async Task<double> RunDataflowAsync(int count)
     {
@@ -184,21 +237,6 @@ internal static class StreamsBenchmark
         writer.Complete();
         await Task.WhenAll(stages);
         return await consumer;
-    }
-
-    private static async Task<double> RunGroupedWithinAsync(Materializer materializer, int count)
-    {
-        var groups = await Source.From(new SampleRange(count)).GroupedWithin(100, TimeSpan.FromSeconds(1))
-            .RunWith(Sink.Aggregate<IReadOnlyList<Sample>, long>(0, static (a, g) => a + g.Count), materializer);
-        return groups;
-    }
-
-    private static async Task<double> RunGroupByAsync(Materializer materializer, int count)
-    {
-        var total = await Source.From(new SampleRange(count))
-            .GroupBy(s => s.Id % 64, _ => Flow.Create<Sample>().Select(Step), maxKeys: 128)
-            .RunWith(Sink.Aggregate<Sample, double>(0, static (a, s) => a + s.Value), materializer);
-        return total;
     }
 
     /// <summary>Samples 0..count-1 without an array, so the source itself allocates nothing per element.</summary>

@@ -1,3 +1,4 @@
+using Akka.Streams;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -34,12 +35,26 @@ internal static class PpgCommand
         var outPath = a.Get("out");
         var json = a.Flag("json");
         a.RejectUnknown();
-        var evaluation = await PpgEvaluator.EvaluateDirectoryAsync(data,
-            (rec, ct) => PpgPipelineRunner.RunRecordingAsync(rec, cancellationToken: ct));
+        // One ActorSystem for the command, as a host would have: every recording runs on its materializer.
+        using var system = PpgPipelineRunner.CreateSystem("vigil-ppg-eval");
+        var materializer = system.Materializer();
+        PpgEvaluation evaluation;
+        try
+        {
+            evaluation = await PpgEvaluator.EvaluateDirectoryAsync(data,
+                (rec, ct) => PpgPipelineRunner.RunRecordingAsync(rec, materializer: materializer, cancellationToken: ct));
+        }
+        finally
+        {
+            await system.Terminate();
+        }
         if (outPath is not null) WriteWindows(outPath, evaluation);
         Console.WriteLine(json ? ToJson(evaluation) : ToTable(evaluation));
         return 0;
     }
+
+    // The stream engine the graphs run on, named in benchmark output.
+    internal static string Engine => $"Akka.Streams {typeof(Akka.Streams.ActorMaterializer).Assembly.GetName().Version?.ToString(3)}";
 
     private static async Task<int> BenchAsync(CommandArguments a)
     {
@@ -57,6 +72,7 @@ internal static class PpgCommand
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
             w.WriteStartObject();
+            w.WriteString("engine", Engine);
             w.WriteNumber("streams", r.Streams);
             w.WriteNumber("seconds", r.Seconds);
             w.WriteString("graph", r.Graph);

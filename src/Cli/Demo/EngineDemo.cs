@@ -1,58 +1,81 @@
+using System.Collections.Concurrent;
 using System.Globalization;
-using Vigil.Streams;
+using Akka;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Vigil.Streams.Dsl;
+using Vigil.Streams.Supervision;
 
 namespace Vigil.Cli.Demo;
 
 /// <summary>
-/// The engine part of <c>vigil demo</c>: a small ward graph on generated vital signs. Three
-/// patients' monitors push readings; one monitor sends a NaN now and then. The graph validates
-/// (Resume: bad readings go to the dead letters, the graph keeps going), keys by patient,
-/// summarises each patient's readings in groups, and "stores" the summaries asynchronously.
-/// It then prints what flowed through each stage.
+/// The engine part of <c>vigil demo</c>: a small ward graph on Akka.Streams with generated vital
+/// signs (nothing from ../shared). Three patients' monitors push readings; one monitor sends a NaN
+/// now and then. The graph validates (Vigil's Resume-to-dead-letters stage: bad readings go to the
+/// dead letters with their reason, the graph keeps going), keeps each patient's running statistics
+/// in Vigil's per-key stage (one state per patient in one fused stage), groups updates with Akka's
+/// <c>GroupedWithin</c> and "stores" each group asynchronously (<c>SelectAsync</c>). It then prints
+/// what flowed through each stage.
 /// </summary>
 internal static class EngineDemo
 {
     private readonly record struct Reading(string Patient, int Sequence, double HeartRate);
 
-    private sealed record Summary(string Patient, int Count, double Mean, int FirstSequence, int LastSequence);
-
-    public static async Task<int> RunAsync(TextWriter output)
+    private sealed class PatientStats
     {
-        output.WriteLine("== engine: a keyed ward graph on generated vital signs");
-        using var materializer = new Materializer(new MaterializerOptions { TimeProvider = TimeProvider.System });
+        public int Count;
+        public double Sum;
+        public int First = -1, Last;
+    }
 
+    private sealed record Update(string Patient, int Count, double Mean, int FirstSequence, int LastSequence);
+
+    public static async Task<int> RunAsync(TextWriter output, IMaterializer materializer)
+    {
+        output.WriteLine("== engine: a keyed ward graph on Akka.Streams (generated vital signs, nothing from ../shared)");
         var readings = GenerateReadings(patients: 3, perPatient: 40);
-        var stored = new List<Summary>();
+        var deadLetters = new ConcurrentQueue<DeadLetter<Reading>>();
+        long validated = 0, keyed = 0, groups = 0, stored = 0;
+        var latest = new ConcurrentDictionary<string, Update>();
 
-        var handle = Source.From(readings).Named("monitors")
-            .Select(Validate).Named("validate").WithSupervision(Supervision.Resume)
-            .GroupBy(r => r.Patient,
-                     patient => Flow.Create<Reading>().GroupedWithin(10, TimeSpan.FromSeconds(1)).Named("group-10")
-                                    .Select(batch => Summarise(patient, batch)).Named("summarise"),
-                     maxKeys: 100, idleTimeout: TimeSpan.FromMinutes(5)).Named("by-patient")
-            .SelectAsync(parallelism: 4, async s => { await Task.Yield(); return s; }).Named("store")
-            .To(Sink.ForEach<Summary>(s => { lock (stored) stored.Add(s); }))
-            .Run(materializer, name: "ward-demo");
+        var done = Source.From(readings).Named("monitors")
+            .SelectOrDeadLetter(Validate, Sink.ForEach<DeadLetter<Reading>>(deadLetters.Enqueue), "validate")
+            .Select(r => { Interlocked.Increment(ref validated); return r; })
+            .SelectPerKey(r => r.Patient, _ => new PatientStats(), Accumulate)
+            .Select(u => { Interlocked.Increment(ref keyed); return u; })
+            .GroupedWithin(10, TimeSpan.FromSeconds(1))
+            .Select(g => { Interlocked.Increment(ref groups); return g; })
+            .SelectAsync(4, async group => { await Task.Yield(); return group; })
+            .RunWith(Sink.ForEach<IEnumerable<Update>>(group =>
+            {
+                foreach (var u in group)
+                {
+                    stored++;
+                    latest[u.Patient] = u;
+                }
+            }), materializer);
+        await done.WaitAsync(TimeSpan.FromSeconds(30));
 
-        await handle.Completion.WaitAsync(TimeSpan.FromSeconds(30));
-
-        foreach (var s in stored.OrderBy(s => s.Patient).ThenBy(s => s.FirstSequence))
+        foreach (var u in latest.Values.OrderBy(u => u.Patient, StringComparer.Ordinal))
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {s.Patient}: readings {s.FirstSequence,2}-{s.LastSequence,2}  n={s.Count,2}  mean HR {s.Mean,5:F1}"));
+                $"  {u.Patient}: readings {u.FirstSequence,2}-{u.LastSequence,2}  n={u.Count,2}  mean HR {u.Mean,5:F1}"));
 
         output.WriteLine("  per-stage flow:");
-        output.WriteLine($"    {"stage",-14} {"kind",-14} {"in",6} {"out",6} {"dead",5}");
-        foreach (var m in handle.Metrics)
-            output.WriteLine($"    {m.Stage,-14} {m.Kind,-14} {m.ElementsIn,6} {m.ElementsOut,6} {m.DeadLettered,5}");
-        foreach (var d in handle.DeadLetters)
-            output.WriteLine($"  dead letter at '{d.Stage}': {d.Error.Message}");
+        output.WriteLine($"    {"stage",-22} {"out",6}");
+        output.WriteLine($"    {"monitors",-22} {readings.Count,6}");
+        output.WriteLine($"    {"validate (dead letters)",-22} {validated,6}  ({deadLetters.Count} dead-lettered)");
+        output.WriteLine($"    {"per-patient stats",-22} {keyed,6}");
+        output.WriteLine($"    {"group ≤10 / 1 s",-22} {groups,6}");
+        output.WriteLine($"    {"store",-22} {stored,6}");
+        foreach (var d in deadLetters)
+            output.WriteLine($"  {d}");
 
         var expectedValid = readings.Count(r => !double.IsNaN(r.HeartRate));
-        var summarised = stored.Sum(s => s.Count);
-        var ok = summarised == expectedValid && handle.DeadLetters.Count == readings.Count - expectedValid;
+        var summarised = latest.Values.Sum(u => u.Count);
+        var ok = summarised == expectedValid && stored == expectedValid && deadLetters.Count == readings.Count - expectedValid;
         output.WriteLine(ok
-            ? $"  ok: {summarised} valid readings summarised, {handle.DeadLetters.Count} invalid ones dead-lettered, none lost"
-            : $"  MISMATCH: {summarised} summarised of {expectedValid} valid, {handle.DeadLetters.Count} dead letters");
+            ? $"  ok: {summarised} valid readings summarised, {deadLetters.Count} invalid ones dead-lettered, none lost"
+            : $"  MISMATCH: {summarised} summarised of {expectedValid} valid, {deadLetters.Count} dead letters");
         return ok ? 0 : 1;
     }
 
@@ -61,8 +84,14 @@ internal static class EngineDemo
             ? r
             : throw new InvalidDataException($"patient {r.Patient} reading #{r.Sequence}: heart rate is {r.HeartRate} (sensor fault)");
 
-    private static Summary Summarise(string patient, IReadOnlyList<Reading> batch) =>
-        new(patient, batch.Count, batch.Average(r => r.HeartRate), batch[0].Sequence, batch[^1].Sequence);
+    private static Update Accumulate(PatientStats s, Reading r)
+    {
+        if (s.First < 0) s.First = r.Sequence;
+        s.Last = r.Sequence;
+        s.Count++;
+        s.Sum += r.HeartRate;
+        return new Update(r.Patient, s.Count, s.Sum / s.Count, s.First, s.Last);
+    }
 
     private static List<Reading> GenerateReadings(int patients, int perPatient)
     {

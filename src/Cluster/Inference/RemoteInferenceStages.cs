@@ -1,5 +1,5 @@
 using Vigil.Cluster.Wire;
-using Vigil.Streams;
+using Akka.Streams.Dsl;
 
 namespace Vigil.Cluster.Inference;
 
@@ -12,10 +12,10 @@ namespace Vigil.Cluster.Inference;
 public static class RemoteInferenceStages
 {
     /// <summary>Runs each request remotely.</summary>
-    public static Source<InferenceResult> InferRemotely(this Source<InferenceRequest> source, RemoteInferenceClient client, int parallelism) =>
+    public static Source<InferenceResult, TMat> InferRemotely<TMat>(this Source<InferenceRequest, TMat> source, RemoteInferenceClient client, int parallelism) =>
         source.SelectAsync(parallelism, r => client.InferAsync(r));
 
     /// <summary>Runs each request remotely.</summary>
-    public static Flow<TIn, InferenceResult> InferRemotely<TIn>(this Flow<TIn, InferenceRequest> flow, RemoteInferenceClient client, int parallelism) =>
+    public static Flow<TIn, InferenceResult, TMat> InferRemotely<TIn, TMat>(this Flow<TIn, InferenceRequest, TMat> flow, RemoteInferenceClient client, int parallelism) =>
         flow.SelectAsync(parallelism, r => client.InferAsync(r));
 }

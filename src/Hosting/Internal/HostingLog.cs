@@ -28,12 +28,8 @@ internal static partial class HostingLog
         Message = "Vigil pipeline {Pipeline} ended while the host was running")]
     public static partial void PipelineEndedEarly(ILogger logger, string pipeline);
 
-    [LoggerMessage(EventId = 1107, Level = LogLevel.Information, Message = "Vigil actor system {System} started")]
-    public static partial void ActorSystemStarted(ILogger logger, string system);
-
-    [LoggerMessage(EventId = 1108, Level = LogLevel.Warning,
-        Message = "Vigil actor system {System} did not finish draining within the host's shutdown timeout")]
-    public static partial void ActorSystemDrainTimedOut(ILogger logger, string system);
+    // 1107 and 1108 (Vigil's own actor system started / drain timed out) are retired: Akka.Hosting
+    // runs the ActorSystem and logs its own lifecycle.
 
     [LoggerMessage(EventId = 1109, Level = LogLevel.Critical,
         Message = "Stopping the application because Vigil pipeline {Pipeline} stopped running")]

@@ -1,10 +1,10 @@
-using Vigil.Streams;
+using Akka.Streams.Dsl;
 
 namespace Vigil.Models.Batching;
 
 /// <summary>
 /// Stream operators that send elements through a shared dynamic batcher. Built on
-/// <c>SelectAsync</c>: up to <c>parallelism</c> elements are in flight at once (so the batcher can
+/// Akka's <c>SelectAsync</c>: up to <c>parallelism</c> elements are in flight at once (so the batcher can
 /// group up to that many from this stream, plus whatever other streams send to the same model)
 /// and outcomes are emitted in upstream order. Emits when the element at the head has its outcome;
 /// backpressures when <c>parallelism</c> requests are in flight and downstream does not pull;
@@ -22,8 +22,8 @@ public static class BatchingStreamOperators
     /// <param name="deadline">The element's deadline (e.g. from its envelope); null for none.</param>
     /// <param name="priority">The element's priority; default 0.</param>
     /// <param name="requestId">The element's identity for errors; default the batcher's sequence number.</param>
-    public static Source<BatchedOutcome<T, TResponse>> SelectBatched<T, TRequest, TResponse>(
-        this Source<T> source, DynamicBatcher<TRequest, TResponse> batcher, int parallelism, Func<T, TRequest> toRequest,
+    public static Source<BatchedOutcome<T, TResponse>, TMat> SelectBatched<T, TRequest, TResponse, TMat>(
+        this Source<T, TMat> source, DynamicBatcher<TRequest, TResponse> batcher, int parallelism, Func<T, TRequest> toRequest,
         Func<T, DateTimeOffset?>? deadline = null, Func<T, int>? priority = null, Func<T, string>? requestId = null)
     {
         ArgumentNullException.ThrowIfNull(batcher);
@@ -39,8 +39,8 @@ public static class BatchingStreamOperators
     /// <param name="toRequest">Builds the request (inputs and request id) for an element.</param>
     /// <param name="deadline">The element's deadline; null for none.</param>
     /// <param name="priority">The element's priority; default 0.</param>
-    public static Source<BatchedOutcome<T, InferenceResult>> SelectBatched<T>(
-        this Source<T> source, ModelBatcher batcher, int parallelism, Func<T, InferenceRequest> toRequest,
+    public static Source<BatchedOutcome<T, InferenceResult>, TMat> SelectBatched<T, TMat>(
+        this Source<T, TMat> source, ModelBatcher batcher, int parallelism, Func<T, InferenceRequest> toRequest,
         Func<T, DateTimeOffset?>? deadline = null, Func<T, int>? priority = null)
     {
         ArgumentNullException.ThrowIfNull(batcher);
@@ -49,14 +49,14 @@ public static class BatchingStreamOperators
             () => batcher.InferAsync(toRequest(element), deadline?.Invoke(element), priority?.Invoke(element) ?? 0)));
     }
 
-    /// <summary>Flow form of <see cref="SelectBatched{T, TRequest, TResponse}(Source{T}, DynamicBatcher{TRequest, TResponse}, int, Func{T, TRequest}, Func{T, DateTimeOffset?}?, Func{T, int}?, Func{T, string}?)"/>.</summary>
+    /// <summary>Flow form of <see cref="SelectBatched{T, TRequest, TResponse, TMat}(Source{T, TMat}, DynamicBatcher{TRequest, TResponse}, int, Func{T, TRequest}, Func{T, DateTimeOffset?}?, Func{T, int}?, Func{T, string}?)"/>.</summary>
     /// <param name="flow">The upstream flow.</param>
     /// <param name="batcher">The model's batcher.</param>
     /// <param name="parallelism">Most requests in flight from this stream.</param>
     /// <param name="toRequest">Builds the request for an element.</param>
     /// <param name="deadline">The element's deadline; null for none.</param>
-    public static Flow<TIn, BatchedOutcome<T, TResponse>> SelectBatched<TIn, T, TRequest, TResponse>(
-        this Flow<TIn, T> flow, DynamicBatcher<TRequest, TResponse> batcher, int parallelism, Func<T, TRequest> toRequest,
+    public static Flow<TIn, BatchedOutcome<T, TResponse>, TMat> SelectBatched<TIn, T, TRequest, TResponse, TMat>(
+        this Flow<TIn, T, TMat> flow, DynamicBatcher<TRequest, TResponse> batcher, int parallelism, Func<T, TRequest> toRequest,
         Func<T, DateTimeOffset?>? deadline = null)
     {
         ArgumentNullException.ThrowIfNull(batcher);

@@ -2,7 +2,8 @@ using Vigil.Streams.Metrics;
 using System.Diagnostics;
 using Vigil.Ppg.Data;
 using Vigil.Ppg.Demo;
-using Vigil.Streams;
+using Akka.Actor;
+using Akka.Streams;
 
 namespace Vigil.Ppg.Bench;
 
@@ -11,7 +12,7 @@ namespace Vigil.Ppg.Bench;
 /// <param name="Seconds">Signal seconds per stream in each phase.</param>
 /// <param name="SampleRateHz">Device rate of every stream.</param>
 /// <param name="BatchSeconds">Samples per posted batch, in seconds (a watch uploading every half second).</param>
-/// <param name="Graph"><c>lanes</c> (SelectPerKey on one lane per core, default) or <c>groupby</c> (a GroupBy substream per patient) for the paced run; both are <see cref="PpgStreamGraph"/>.</param>
+/// <param name="Graph"><c>lanes</c> (Vigil's per-key stage on one lane per core, default) or <c>groupby</c> (Akka's GroupBy, a substream per patient) for the paced run; both are <see cref="PpgStreamGraph"/> on Akka.Streams.</param>
 public sealed record PpgBenchOptions(int Streams = 1000, double Seconds = 30, double SampleRateHz = 125, double BatchSeconds = 0.5, string Graph = "lanes");
 
 /// <summary>What <see cref="PpgBenchmark"/> measured.</summary>
@@ -182,17 +183,18 @@ public static class PpgBenchmark
         return windows / sw.Elapsed.TotalSeconds;
     }
 
-    // Either keyed form of the PPG graph, on its own materializer.
+    // Either keyed form of the PPG graph, on its own ActorSystem.
     private sealed class Graph : IAsyncDisposable
     {
-        private readonly Materializer _materializer = new();
+        private readonly ActorSystem _system = PpgPipelineRunner.CreateSystem("vigil-ppg-bench");
         private readonly PpgStreamGraph _graph;
 
         private Graph(bool groupBy, Action<PpgWindowResult> onResult, int capacity) =>
-            _graph = new PpgStreamGraph(_materializer, onResult, options: new PpgStreamGraphOptions
+            _graph = new PpgStreamGraph(_system.Materializer(), onResult, options: new PpgStreamGraphOptions
             {
                 QueueCapacity = capacity,
-                Lanes = groupBy ? 0 : Environment.ProcessorCount,
+                Lanes = groupBy ? 1 : Environment.ProcessorCount,
+                UseGroupBy = groupBy,
             });
 
         public static Graph Create(bool groupBy, Action<PpgWindowResult> onResult, int capacity) => new(groupBy, onResult, capacity);
@@ -206,7 +208,8 @@ public static class PpgBenchmark
         public async ValueTask DisposeAsync()
         {
             await CompleteAsync().ConfigureAwait(false);
-            _materializer.Dispose();
+            await _system.Terminate().ConfigureAwait(false);
+            _system.Dispose();
         }
     }
 }

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Vigil.Ppg.Data;
-using Vigil.Streams;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Streams;
 
 namespace Vigil.Ppg;
 
@@ -35,15 +37,28 @@ public static class PpgPipelineRunner
     }
 
     /// <summary>
-    /// Runs one recording through a fresh <see cref="PpgStreamGraph"/> (the live path: push queue →
-    /// GroupBy(patient) → tracker) and returns its window results in order; a refused batch throws.
+    /// Runs one recording through a fresh <see cref="PpgStreamGraph"/> on <paramref name="materializer"/>
+    /// (the live path: bounded ingest → per-patient tracker) and returns its window results in order;
+    /// a refused batch throws. Without a materializer, a private ActorSystem is started for the call.
     /// </summary>
     public static async Task<IReadOnlyList<PpgWindowResult>> RunRecordingAsync(PpgRecording recording, PpgTrackerOptions? options = null,
-        TimeProvider? pacing = null, CancellationToken cancellationToken = default)
+        TimeProvider? pacing = null, IMaterializer? materializer = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(recording);
+        if (materializer is null)
+        {
+            using var system = CreateSystem("vigil-ppg");
+            try
+            {
+                return await RunRecordingAsync(recording, options, pacing, system.Materializer(), cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await system.Terminate().ConfigureAwait(false);
+            }
+        }
         var results = new ConcurrentQueue<PpgWindowResult>();
         var errors = new ConcurrentQueue<PpgIngestError>();
-        using var materializer = new Materializer(new MaterializerOptions { TimeProvider = pacing ?? TimeProvider.System });
         var graph = new PpgStreamGraph(materializer, results.Enqueue, errors.Enqueue, new PpgStreamGraphOptions
         {
             Tracker = options ?? PpgTrackerOptions.Default,
@@ -54,4 +69,8 @@ public static class PpgPipelineRunner
         if (errors.TryPeek(out var error)) throw new PpgInputException($"{recording.Name}: {error.Message}");
         return results.OrderBy(r => r.WindowIndex).ToList();
     }
+
+    /// <summary>A quiet local ActorSystem for command-line runs (warnings and errors logged only).</summary>
+    public static ActorSystem CreateSystem(string name) =>
+        ActorSystem.Create(name, ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING"));
 }

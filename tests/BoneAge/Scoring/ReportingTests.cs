@@ -6,7 +6,6 @@ using Task = System.Threading.Tasks.Task;
 using Vigil.BoneAge.Demo;
 using Vigil.BoneAge.Reporting;
 using Vigil.BoneAge.Scoring;
-using Vigil.TestKit;
 using Vigil.Tests.Common;
 
 namespace Vigil.BoneAge.Tests.Scoring;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Vigil.Models.Batching;
-using Vigil.TestKit;
+using Vigil.Tests.Common;
 
 namespace Vigil.Models.Tests.Batching;
 

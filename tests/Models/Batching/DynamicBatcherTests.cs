@@ -1,5 +1,5 @@
 using Vigil.Models.Batching;
-using Vigil.TestKit;
+using Vigil.Tests.Common;
 
 namespace Vigil.Models.Tests.Batching;
 

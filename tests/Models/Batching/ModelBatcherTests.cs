@@ -5,7 +5,6 @@ using Vigil.Models.OnnxBuilder;
 using Vigil.Models.Tensors;
 using Vigil.Models.Tests.Catalog;
 using Vigil.Models.Tests.OnnxBuilder;
-using Vigil.TestKit;
 using Vigil.Tests.Common;
 
 namespace Vigil.Models.Tests.Batching;

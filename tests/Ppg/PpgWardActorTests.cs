@@ -1,0 +1,97 @@
+using Vigil.Ppg.Data;
+using Akka.Actor;
+using Akka.TestKit;
+using Vigil.Ppg.Actors;
+using Vigil.Tests.Common;
+
+namespace Vigil.Ppg.Tests;
+
+/// <summary>Per-patient entities as Akka actors under a ward, on Akka.TestKit with virtual time.</summary>
+public sealed class PpgWardActorTests() : Akka.TestKit.Xunit2.TestKit(AkkaTestConfig.VirtualTime)
+{
+    private TestScheduler Scheduler => (TestScheduler)Sys.Scheduler;
+
+    private static void Send(IActorRef ward, PpgRecording rec, string patient, int fromSecond, int toSecond)
+    {
+        for (var s = fromSecond; s < toSecond; s++) ward.Tell(rec.Slice(patient, s * 125, 125));
+    }
+
+    [Fact]
+    public void Batches_RoutedToEachPatientsOwnActor_ResultsSameAsDirectTracker()
+    {
+        var a = TestSignals.Synthetic(seconds: 20, seed: 1).Recording;
+        var b = TestSignals.Synthetic(seconds: 20, seed: 2).Recording;
+        var ward = Sys.ActorOf(PpgWardActor.Props(new PpgStreamGraphOptions(), TestActor), "ward");
+        for (var s = 0; s < 20; s++)
+        {
+            Send(ward, a, "alice", s, s + 1);
+            Send(ward, b, "bob", s, s + 1);
+        }
+        var results = ReceiveN(14).Cast<PpgWindowResult>().ToList();
+        Assert.Equal(TestSignals.Run(a).Select(r => r.Bpm), results.Where(r => r.PatientId == "alice").Select(r => r.Bpm));
+        Assert.Equal(TestSignals.Run(b).Select(r => r.Bpm), results.Where(r => r.PatientId == "bob").Select(r => r.Bpm));
+        ward.Tell(PpgWardActor.GetLivePatients.Instance);
+        Assert.Equal(["alice", "bob"], ExpectMsg<PpgWardActor.LivePatients>().Patients);
+    }
+
+    [Fact]
+    public void BadBatch_RefusedForThatPatientOnly_StateUnchanged()
+    {
+        var a = TestSignals.Synthetic(seconds: 12, seed: 3).Recording;
+        var ward = Sys.ActorOf(PpgWardActor.Props(new PpgStreamGraphOptions(), TestActor));
+        Send(ward, a, "carol", 0, 5);
+        ward.Tell(a.Slice("carol", 0, 125)); // clock goes back
+        Assert.Equal("carol", ExpectMsg<PpgIngestError>().PatientId);
+        Send(ward, a, "carol", 5, 12);
+        var results = ReceiveN(3).Cast<PpgWindowResult>().Select(r => r.Bpm);
+        Assert.Equal(TestSignals.Run(a).Select(r => r.Bpm), results);
+    }
+
+    [Fact]
+    public void IdlePatient_OnVirtualTime_PassivatedAndBackWithFreshState()
+    {
+        var a = TestSignals.Synthetic(seconds: 20, seed: 4).Recording;
+        var ward = Sys.ActorOf(PpgWardActor.Props(new PpgStreamGraphOptions { IdleTimeout = TimeSpan.FromMinutes(5) }, TestActor));
+        Send(ward, a, "dave", 0, 9);
+        Assert.Equal(0, ExpectMsg<PpgWindowResult>().WindowIndex);
+        // A round trip through dave's actor: its receive timeout is armed before time moves.
+        ward.Tell(new PpgWardActor.GetPatientStatus("dave"));
+        Assert.Equal(new PpgWardActor.PatientStatus("dave", true, 1), ExpectMsg<PpgWardActor.PatientStatus>());
+        Scheduler.Advance(TimeSpan.FromMinutes(4));
+        ward.Tell(PpgWardActor.GetLivePatients.Instance);
+        Assert.Equal(["dave"], ExpectMsg<PpgWardActor.LivePatients>().Patients); // not idle long enough yet
+        Scheduler.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal("dave", ExpectMsg<PpgWardActor.Passivated>().Patient);
+        ward.Tell(PpgWardActor.GetLivePatients.Instance);
+        Assert.Empty(ExpectMsg<PpgWardActor.LivePatients>().Patients);
+        ward.Tell(new PpgWardActor.GetPatientStatus("dave"));
+        Assert.False(ExpectMsg<PpgWardActor.PatientStatus>().Live);
+        // Back: a new actor whose tracker must warm up again (8 s) before its first window.
+        Send(ward, a, "dave", 9, 18);
+        Assert.Equal(0, ExpectMsg<PpgWindowResult>().WindowIndex);
+    }
+
+    [Fact]
+    public void MaxPatients_LeastRecentlyActivePassivated_NoBatchLost()
+    {
+        var a = TestSignals.Synthetic(seconds: 10, seed: 5).Recording;
+        var ward = Sys.ActorOf(PpgWardActor.Props(new PpgStreamGraphOptions { MaxPatients = 2 }, TestActor));
+        Send(ward, a, "p1", 0, 1);
+        Send(ward, a, "p2", 0, 1);
+        Send(ward, a, "p1", 1, 2);
+        Send(ward, a, "p3", 0, 1); // p2 is the least recently active
+        Assert.Equal("p2", ExpectMsg<PpgWardActor.Passivated>().Patient);
+        ward.Tell(PpgWardActor.GetLivePatients.Instance);
+        Assert.Equal(["p1", "p3"], ExpectMsg<PpgWardActor.LivePatients>().Patients);
+        // p1 goes on to its first window: its state survived p3's arrival.
+        Send(ward, a, "p1", 2, 9);
+        Assert.Equal(("p1", 0L), ExpectMsg<PpgWindowResult>() is var r ? (r.PatientId, r.WindowIndex) : default);
+    }
+
+    [Fact]
+    public void PatientSupervision_UnexpectedFailure_RestartsOnlyThatPatient()
+    {
+        var strategy = Assert.IsType<OneForOneStrategy>(PpgWardActor.PatientSupervision);
+        Assert.Equal(Directive.Restart, strategy.Decider.Decide(new InvalidOperationException("tracker bug")));
+    }
+}
