@@ -8,8 +8,7 @@ namespace Vigil.Cli.Commands;
 /// <c>vigil models list [--dir DIR]</c>: loads every card in the folder (default: the repository's
 /// models/), verifying each model file's sha256 and signature, and lists what would be served;
 /// refused cards are reported and make the exit code 1.
-/// <c>vigil models check CARD</c>: verifies one card against its model file; exit 1 on a mismatch,
-/// 2 when the card or model file cannot be read.
+/// <c>vigil models check CARD</c>: verifies one card against its model file; exit 1 on a mismatch.
 /// <c>vigil models bench [--json] [--requesters N] [--seconds S] [--rounds R] [--delay-ms D] [--concurrent-batches C]</c>:
 /// the dynamic batcher against fixed batch sizes (<see cref="Benchmarks.BatcherBenchmark"/>).
 /// <c>${VIGIL_SHARED}</c> in card paths defaults to the shared folder beside the repository.
@@ -72,10 +71,8 @@ internal static class ModelsCommand
             Print(card);
             return 0;
         }
-        catch (ModelCardMismatchException e)
+        catch (ModelCardException e)
         {
-            // The check's own verdict (exit 1); an unreadable card or model file is bad input and
-            // ends, like every input error, in Program's one line with exit 2.
             Console.Error.WriteLine($"MISMATCH: {e.Message}");
             return 1;
         }
