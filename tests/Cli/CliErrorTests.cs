@@ -109,11 +109,11 @@ public sealed class CliErrorTests : IDisposable
     }
 
     [Fact]
-    public async Task ModelsCheck_UnreadableCard_ExitTwoNamingIt()
+    public async Task ModelsList_MissingFolder_ExitTwoNamingIt()
     {
-        var broken = Write("broken.card.json", "not json at all");
-        Assert.Contains(broken, await ExpectError("models", "check", broken));
-        Assert.Contains("does not exist", await ExpectError("models", "list", "--dir", Path.Combine(_dir, "none")));
+        // `models check` reports a mismatch as its own verdict (exit 1); an unreadable card is bad input (exit 2).
+        var missing = Path.Combine(_dir, "none");
+        Assert.Contains(missing, await ExpectError("models", "list", "--dir", missing));
     }
 
     [Fact]

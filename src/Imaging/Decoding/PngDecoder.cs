@@ -13,10 +13,8 @@ namespace Vigil.Imaging.Decoding;
 /// </summary>
 public static class PngDecoder
 {
-    private static ReadOnlySpan<byte> Signature => [137, 80, 78, 71, 13, 10, 26, 10];
-
     /// <summary>True when <paramref name="header"/> starts with the PNG signature.</summary>
-    public static bool IsPng(ReadOnlySpan<byte> header) => header.Length >= 8 && header[..8].SequenceEqual(Signature);
+    public static bool IsPng(ReadOnlySpan<byte> header) => ImageHeader.IsPng(header);
 
     /// <summary>
     /// Decodes <paramref name="data"/> (a whole PNG file) named <paramref name="name"/>; refuses
