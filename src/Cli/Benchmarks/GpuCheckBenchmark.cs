@@ -13,11 +13,14 @@ namespace Vigil.Cli.Benchmarks;
 /// ["CUDA","CPU"] and for ["CPU"], prints the providers each session got (and the logged fallback
 /// reason, if any), runs the same inputs on both and reports the largest difference between them
 /// and from the stored CPU reference outputs, with mean milliseconds per run. Exit 0 when CUDA ran
-/// and agrees with CPU within 1e-3; 1 otherwise (the JSON says why). Run by scripts/gpu-check.
+/// and agrees with CPU within 5e-3; 1 otherwise (the JSON says why). Run by scripts/gpu-check.
 /// </summary>
 internal static class GpuCheckBenchmark
 {
-    private const double Tolerance = 1e-3;
+    // ONNX Runtime's CUDA provider runs convolutions in TF32 on Ampere and later (its default): on an
+    // H200 UltraFace's scores differed from CPU by up to 1.5e-3 and PFLD's by 3e-4 (docs/onnx.md).
+    // 5e-3 accepts that rounding while still catching a wrong kernel or layout.
+    private const double Tolerance = 5e-3;
 
     public static Task<int> RunAsync(string[] args)
     {
