@@ -10,7 +10,10 @@ namespace Vigil.Cluster.Configuration;
 /// settings beside any <c>akka { }</c> settings. Every key under <c>vigil</c> is checked: an unknown
 /// key or a value of the wrong kind fails with the file, line and what is wrong, for example
 /// <c>cluster.conf:12: vigil.broker.prefetch expects a positive integer, got 'lots'</c>.
-/// HOCON's own <c>${?VARIABLE}</c> substitution overrides values from the environment.
+/// Environment variables <c>VIGIL_CLUSTER__SECTION__KEY=value</c> override keys of the vigil
+/// section (<c>VIGIL_CLUSTER__NODE__NAME=gpu-2</c> sets <c>vigil.node.name</c>; segments are
+/// lower-cased, <c>_</c> in a segment stands for <c>-</c>); a variable naming an unknown key fails
+/// naming the variable.
 /// </summary>
 public static class ClusterConfigLoader
 {
@@ -42,17 +45,24 @@ public static class ClusterConfigLoader
     public static ClusterConfig Load(string path)
     {
         if (!File.Exists(path)) throw new ClusterConfigException($"{path}: cluster configuration not found");
-        return Parse(File.ReadAllText(path), Path.GetFileName(path));
+        return Parse(File.ReadAllText(path), Path.GetFileName(path), Environment.GetEnvironmentVariables());
     }
 
     /// <summary>Parses and checks HOCON <paramref name="text"/>; <paramref name="source"/> names it in errors.</summary>
-    public static ClusterConfig Parse(string text, string source = "cluster.conf")
+    public static ClusterConfig Parse(string text, string source = "cluster.conf", System.Collections.IDictionary? environment = null)
     {
         Config config;
         try { config = ConfigurationFactory.ParseString(text); }
         catch (Exception e) { throw new ClusterConfigException($"{source}: not valid HOCON: {e.Message}"); }
         var lines = text.Split('\n');
         var root = config.Root.GetObject();
+        var overrides = EnvironmentOverrides(environment);
+        if (overrides is not null)
+        {
+            Check(overrides.Value.Source, [], overrides.Value.Config.GetValue("vigil").GetObject(), "");
+            config = overrides.Value.Config.WithFallback(config);
+            if (!root.Items.ContainsKey("vigil")) root = config.Root.GetObject();
+        }
         foreach (var top in root.Items.Keys)
             if (top is not ("vigil" or "akka"))
                 throw Error(source, lines, [top], $"unknown top-level section '{top}'; cluster.conf holds vigil {{ }} and akka {{ }}");
@@ -142,6 +152,25 @@ public static class ClusterConfigLoader
         if (models.Count > 0 && !result.Serves)
             throw Error(source, lines, ["vigil", "models"], $"vigil.models is set but vigil.node.roles [{string.Join(", ", node.Roles)}] has neither inference nor gpu");
         return result;
+    }
+
+    // VIGIL_CLUSTER__A__B=value as the HOCON line `vigil.a.b = "value"` (lists stay lists).
+    private static (Config Config, string Source)? EnvironmentOverrides(System.Collections.IDictionary? environment)
+    {
+        if (environment is null) return null;
+        var lines = new List<string>();
+        var names = new List<string>();
+        foreach (var key in environment.Keys.Cast<object>().Select(k => k.ToString()!).Where(k => k.StartsWith("VIGIL_CLUSTER__", StringComparison.Ordinal)).Order())
+        {
+            var segments = key["VIGIL_CLUSTER__".Length..].Split("__").Select(s => s.ToLowerInvariant().Replace('_', '-')).ToArray();
+            string value = environment[key]?.ToString() ?? "";
+            string hocon = value.TrimStart().StartsWith('[') ? value : "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+            lines.Add($"vigil.{string.Join(".", segments.Select(s => "\"" + s + "\""))} = {hocon}");
+            names.Add(key);
+        }
+        if (lines.Count == 0) return null;
+        try { return (ConfigurationFactory.ParseString(string.Join("\n", lines)), "environment variable " + string.Join(", ", names)); }
+        catch (Exception e) { throw new ClusterConfigException($"environment variables {string.Join(", ", names)}: not valid values: {e.Message}"); }
     }
 
     private static string? Str(Dictionary<string, HoconValue> items, string key) => items.TryGetValue(key, out var x) ? x.GetString() : null;
