@@ -1,0 +1,335 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Npgsql;
+using RabbitMQ.Client;
+using Vigil.Cluster.Broker;
+using Vigil.Cluster.Configuration;
+using Vigil.Cluster.Edge;
+using Vigil.Cluster.Node;
+using Vigil.Cluster.Sharding;
+using Vigil.Cluster.Wire;
+using Vigil.Ppg;
+
+namespace Vigil.Cluster.Benchmarking;
+
+/// <summary>
+/// <c>vigil bench cluster</c>: (1) remote inference between two nodes on loopback against the same
+/// request served in-process, tiny model (echo), 1 KB input: latency p50/p99 and requests/s;
+/// (2) kill -9 of one of three nodes holding patients: seconds until every patient is served again,
+/// and results lost or duplicated; (3) the broker edge: patient-seconds per second acknowledged only
+/// once persisted. Node processes are started with <c>launcher</c> (the CLI passes itself).
+/// </summary>
+public static class ClusterBench
+{
+    /// <summary>Runs the sections in <paramref name="options"/>; returns the JSON report.</summary>
+    public static async Task<string> RunAsync(ClusterBenchOptions options, Func<string, ProcessStartInfo> launcher, TextWriter log)
+    {
+        var report = new JsonObject
+        {
+            ["benchmark"] = "cluster",
+            ["machine"] = $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}",
+            ["akka"] = typeof(Akka.Actor.ActorSystem).Assembly.GetName().Version?.ToString(),
+        };
+        if (options.Sections.Contains("latency")) report["inference"] = await InferenceAsync(options, launcher, log).ConfigureAwait(false);
+        if (options.Sections.Contains("recovery")) report["recovery"] = await RecoveryAsync(options, launcher, log).ConfigureAwait(false);
+        if (options.Sections.Contains("edge")) report["edge"] = await EdgeAsync(options, log).ConfigureAwait(false);
+        return report.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    private static int FreePort()
+    {
+        var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        int port = ((IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+
+    private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
+
+    // ---- (1) remote against local inference ----
+
+    private static async Task<JsonObject> InferenceAsync(ClusterBenchOptions o, Func<string, ProcessStartInfo> launcher, TextWriter log)
+    {
+        int pa = FreePort(), pb = FreePort();
+        log.WriteLine("bench cluster: inference — starting node a (in process) and node b (process)");
+        var a = await VigilNode.StartAsync(ClusterConfigLoader.Parse($$"""
+            vigil {
+              node { name = bench-a, port = {{pa}}, roles = [inference] }
+              seed-nodes = ["127.0.0.1:{{pa}}"]
+              models { echo-local { capacity = 64, handler = echo } }
+              inference { max-in-flight = 4096 }
+            }
+            """), log, startEdge: false).ConfigureAwait(false);
+        await using var b = NodeProcessHandle.Start("bench-b", $$"""
+            vigil {
+              node { name = bench-b, port = {{pb}}, roles = [inference] }
+              seed-nodes = ["127.0.0.1:{{pa}}"]
+              models { echo { capacity = 64, handler = echo } }
+            }
+            """, launcher);
+        try
+        {
+            await b.WaitReadyAsync(TimeSpan.FromSeconds(90)).ConfigureAwait(false);
+            var input = WireTensor.FromFloats("x", [256], Enumerable.Range(0, 256).Select(i => (float)i).ToArray()); // 1 KB
+            async Task<double> OnceAsync(string model)
+            {
+                var sw = Stopwatch.StartNew();
+                var r = await a.Inference.InferAsync(a.Inference.CreateRequest(model, "1", [input])).ConfigureAwait(false);
+                double ms = sw.Elapsed.TotalMilliseconds;
+                if (r.Status != InferenceStatus.Ok) throw new InvalidOperationException($"{model}: {r.Status} {r.Error}");
+                return ms;
+            }
+            // Wait for b's server to pull work, then warm both paths.
+            for (int i = 0; i < 2000; i++) { await OnceAsync("echo").ConfigureAwait(false); await OnceAsync("echo-local").ConfigureAwait(false); }
+            log.WriteLine($"bench cluster: inference — {o.LatencySamples} sequential requests each side");
+            var local = new List<double>(); var remote = new List<double>();
+            for (int i = 0; i < o.LatencySamples; i++)
+            {
+                local.Add(await OnceAsync("echo-local").ConfigureAwait(false));
+                remote.Add(await OnceAsync("echo").ConfigureAwait(false));
+            }
+            local.Sort(); remote.Sort();
+            async Task<double> ThroughputAsync(string model)
+            {
+                int per = Math.Max(1, o.Requests / o.InFlight);
+                var sw = Stopwatch.StartNew();
+                await Task.WhenAll(Enumerable.Range(0, o.InFlight).Select(async _ =>
+                {
+                    for (int i = 0; i < per; i++)
+                    {
+                        var r = await a.Inference.InferAsync(a.Inference.CreateRequest(model, "1", [input])).ConfigureAwait(false);
+                        if (r.Status != InferenceStatus.Ok) throw new InvalidOperationException($"{model}: {r.Status} {r.Error}");
+                    }
+                })).ConfigureAwait(false);
+                return per * o.InFlight / sw.Elapsed.TotalSeconds;
+            }
+            log.WriteLine($"bench cluster: inference — {o.Requests} requests, {o.InFlight} in flight, each side");
+            await ThroughputAsync("echo").ConfigureAwait(false); // warm the pipelined path
+            double remoteRate = await ThroughputAsync("echo").ConfigureAwait(false);
+            double localRate = await ThroughputAsync("echo-local").ConfigureAwait(false);
+            double lp50 = Percentile(local, 0.5), rp50 = Percentile(remote, 0.5);
+            return new JsonObject
+            {
+                ["model"] = "echo (built-in), 1 KB float32 input",
+                ["samples"] = o.LatencySamples,
+                ["local_p50_ms"] = Math.Round(lp50, 3),
+                ["local_p99_ms"] = Math.Round(Percentile(local, 0.99), 3),
+                ["remote_p50_ms"] = Math.Round(rp50, 3),
+                ["remote_p99_ms"] = Math.Round(Percentile(remote, 0.99), 3),
+                ["added_p50_ms"] = Math.Round(rp50 - lp50, 3),
+                ["in_flight"] = o.InFlight,
+                ["remote_requests_per_s"] = Math.Round(remoteRate),
+                ["local_requests_per_s"] = Math.Round(localRate),
+                ["remote_over_local_throughput"] = Math.Round(remoteRate / localRate, 3),
+                ["duplicates_dropped"] = await a.Inference.DuplicatesDroppedAsync().ConfigureAwait(false),
+            };
+        }
+        finally { await a.LeaveAsync().WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false); }
+    }
+
+    // ---- (2) kill -9 of a node holding patients ----
+
+    private static byte[] Payload(int patient, long seq)
+    {
+        var b = new byte[64];
+        new Random(patient * 100_003 + (int)seq).NextBytes(b);
+        return b;
+    }
+
+    private static async Task<JsonObject> RecoveryAsync(ClusterBenchOptions o, Func<string, ProcessStartInfo> launcher, TextWriter log)
+    {
+        string db = await CreateDatabaseAsync(o.PostgresAdmin).ConfigureAwait(false);
+        var broker = new BrokerSettings { ReadingsQueue = $"bench.{Guid.NewGuid():N}.readings", ResultsQueue = $"bench.{Guid.NewGuid():N}.results" };
+        int[] ports = [FreePort(), FreePort(), FreePort()];
+        string Conf(int i) => $$"""
+            vigil {
+              node { name = r{{i + 1}}, port = {{ports[i]}}, roles = [ingest] }
+              seed-nodes = ["127.0.0.1:{{ports[0]}}", "127.0.0.1:{{ports[1]}}"]
+              broker { readings-queue = "{{broker.ReadingsQueue}}", results-queue = "{{broker.ResultsQueue}}", prefetch = 2048 }
+              persistence { backend = postgresql, connection-string = "{{db}}", snapshot-every = 8, snapshot-interval = 100ms }
+              patients { shards = 100, ask-timeout = 1s, parallelism = 2048 }
+            }
+            """;
+        var nodes = new List<NodeProcessHandle>();
+        try
+        {
+            log.WriteLine("bench cluster: recovery — starting three nodes on PostgreSQL");
+            nodes.Add(NodeProcessHandle.Start("r1", Conf(0), launcher));
+            await nodes[0].WaitReadyAsync(TimeSpan.FromSeconds(90)).ConfigureAwait(false);
+            nodes.Add(NodeProcessHandle.Start("r2", Conf(1), launcher));
+            nodes.Add(NodeProcessHandle.Start("r3", Conf(2), launcher));
+            await Task.WhenAll(nodes.Skip(1).Select(n => n.WaitReadyAsync(TimeSpan.FromSeconds(90)))).ConfigureAwait(false);
+            await using var results = await ResultCollector.StartAsync(broker).ConfigureAwait(false);
+            await using var publisher = await ReadingPublisher.ConnectAsync(broker).ConfigureAwait(false);
+            List<Reading> Window(long s) => [.. Enumerable.Range(0, o.Patients).Select(p => new Reading($"p{p:D5}", s, Payload(p, s)))];
+            const int windows = 5;
+            log.WriteLine($"bench cluster: recovery — {o.Patients} patients, windows 0-1");
+            for (long s = 0; s < 2; s++) await publisher.PublishAllAsync(Window(s), perMessage: 10).ConfigureAwait(false);
+            if (!await results.WaitForAsync(o.Patients * 2, TimeSpan.FromSeconds(120)).ConfigureAwait(false))
+                throw new InvalidOperationException($"recovery bench: only {results.Results.Count} of {o.Patients * 2} results before the kill");
+            var victim = nodes[2];
+            int moved = results.Results.Values.Where(r => r.Seq == 1 && r.Node == victim.Name).Count();
+            log.WriteLine($"bench cluster: recovery — kill -9 {victim.Name} holding {moved} patients");
+            var sw = Stopwatch.StartNew();
+            victim.Kill();
+            await publisher.PublishAllAsync(Window(2), perMessage: 10).ConfigureAwait(false);
+            if (!await results.WaitForAsync(o.Patients * 3, TimeSpan.FromSeconds(180)).ConfigureAwait(false))
+                throw new InvalidOperationException($"recovery bench: only {results.Results.Count} of {o.Patients * 3} results after the kill");
+            double recovery = sw.Elapsed.TotalSeconds;
+            for (long s = 3; s < windows; s++) await publisher.PublishAllAsync(Window(s), perMessage: 10).ConfigureAwait(false);
+            bool all = await results.WaitForAsync(o.Patients * windows, TimeSpan.FromSeconds(120)).ConfigureAwait(false);
+            // Every window's output must equal an undisturbed run's (count and digest over the whole history).
+            int wrong = 0;
+            for (int p = 0; p < o.Patients; p++)
+            {
+                ulong digest = SequenceChecker.InitialDigest;
+                for (long s = 0; s < windows; s++)
+                {
+                    digest = SequenceChecker.Fold(digest, s, Payload(p, s));
+                    if (results.Results.TryGetValue(($"p{p:D5}", s), out var r))
+                    {
+                        var (count, _, inOrder, d) = SequenceChecker.ReadOutput(r.Output);
+                        if (count != s + 1 || !inOrder || d != digest) wrong++;
+                    }
+                }
+            }
+            return new JsonObject
+            {
+                ["nodes"] = 3,
+                ["patients"] = o.Patients,
+                ["patients_on_killed_node"] = moved,
+                ["windows_per_patient"] = windows,
+                ["sbr"] = "keep-majority, stable-after 5s, down-removal-margin 1s, acceptable-heartbeat-pause 3s; ask-timeout 1s",
+                ["recovery_s"] = Math.Round(recovery, 2),
+                ["lost"] = o.Patients * windows - results.Results.Count,
+                ["duplicated"] = results.Conflicts,
+                ["identical_republications_dropped"] = results.Redelivered,
+                ["state_mismatches"] = wrong,
+            };
+        }
+        finally
+        {
+            foreach (var n in nodes) await n.DisposeAsync().ConfigureAwait(false);
+            await DeleteQueuesAsync(broker).ConfigureAwait(false);
+            await DropDatabaseAsync(o.PostgresAdmin, db).ConfigureAwait(false);
+        }
+    }
+
+    // ---- (3) the broker edge ----
+
+    private static async Task<JsonObject> EdgeAsync(ClusterBenchOptions o, TextWriter log)
+    {
+        var broker = new BrokerSettings { ReadingsQueue = $"bench.{Guid.NewGuid():N}.readings", ResultsQueue = $"bench.{Guid.NewGuid():N}.results" };
+        string file = Path.Combine(Path.GetTempPath(), $"vigil-bench-edge-{Guid.NewGuid():N}.db");
+        string? db = o.EdgeBackend == "postgresql" ? await CreateDatabaseAsync(o.PostgresAdmin).ConfigureAwait(false) : null;
+        string persistence = db is null
+            ? $"persistence {{ backend = sqlite, connection-string = \"Data Source={file}\", snapshot-every = 32, snapshot-interval = 200ms }}"
+            : $"persistence {{ backend = postgresql, connection-string = \"{db}\", snapshot-every = 32, snapshot-interval = 200ms }}";
+        int port = FreePort();
+        int prefetch = Math.Min(60000, o.EdgeMessages);
+        var config = ClusterConfigLoader.Parse($$"""
+            vigil {
+              node { name = edge, port = {{port}}, roles = [ingest] }
+              broker { readings-queue = "{{broker.ReadingsQueue}}", results-queue = "{{broker.ResultsQueue}}", prefetch = {{prefetch}}, confirm-window = 64, frame-max-results = 256 }
+              {{persistence}}
+              patients { shards = 100, parallelism = {{prefetch}}, ask-timeout = 30s }
+            }
+            """);
+        // One message = one second of 125 Hz PPG (one channel) and 3-axis accelerometer for one patient.
+        var second = Enumerable.Range(0, 125).ToArray();
+        byte[] Message(int patient, long s) => PpgShardFunction.Encode(new PpgSampleBatch($"e{patient}",
+            second.Select(i => s + i / 125.0).ToArray(), [second.Select(i => (float)Math.Sin(i * 0.1 + patient)).ToArray()],
+            new float[125], new float[125], Enumerable.Repeat(1f, 125).ToArray()));
+        int perPatient = Math.Max(1, o.EdgeMessages / o.EdgePatients);
+        var readings = new List<Reading>(perPatient * o.EdgePatients);
+        for (long s = 0; s < perPatient; s++)
+            for (int p = 0; p < o.EdgePatients; p++) readings.Add(new Reading($"e{p:D5}", s, Message(p, s)));
+        try
+        {
+            log.WriteLine($"bench cluster: edge — publishing {readings.Count} patient-seconds ({readings[0].Payload.Length} B each, one per message)");
+            var pubWatch = Stopwatch.StartNew();
+            await using (var publisher = await ReadingPublisher.ConnectAsync(broker, confirmWindow: 256).ConfigureAwait(false))
+                await publisher.PublishAllAsync(readings, perMessage: 1, parallel: 256).ConfigureAwait(false);
+            double publishRate = readings.Count / pubWatch.Elapsed.TotalSeconds;
+            log.WriteLine($"bench cluster: edge — consuming with one node ({o.EdgeBackend})");
+            var node = await VigilNode.StartAsync(config, log).ConfigureAwait(false);
+            var sw = Stopwatch.StartNew();
+            try
+            {
+                var until = DateTime.UtcNow + TimeSpan.FromSeconds(600);
+                while (node.Edge!.MessagesAcknowledged < readings.Count && DateTime.UtcNow < until) await Task.Delay(20).ConfigureAwait(false);
+                double seconds = sw.Elapsed.TotalSeconds;
+                long acked = node.Edge.MessagesAcknowledged;
+                return new JsonObject
+                {
+                    ["backend"] = o.EdgeBackend,
+                    ["patients"] = o.EdgePatients,
+                    ["patient_seconds"] = readings.Count,
+                    ["message_bytes"] = readings[0].Payload.Length,
+                    ["function"] = "sequence (order + digest); PPG tracker cost is measured by vigil bench ppg",
+                    ["acknowledged"] = acked,
+                    ["snapshots_saved"] = node.PatientCounters.SnapshotsSaved,
+                    ["windows_per_snapshot"] = Math.Round((double)node.PatientCounters.WindowsFolded / Math.Max(1, node.PatientCounters.SnapshotsSaved), 1),
+                    ["seconds"] = Math.Round(seconds, 2),
+                    ["patient_seconds_per_s"] = Math.Round(acked / seconds),
+                    ["publish_patient_seconds_per_s"] = Math.Round(publishRate),
+                };
+            }
+            finally { await node.LeaveAsync().WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false); }
+        }
+        finally
+        {
+            await DeleteQueuesAsync(broker).ConfigureAwait(false);
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            File.Delete(file);
+            if (db is not null) await DropDatabaseAsync(o.PostgresAdmin, db).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<string> CreateDatabaseAsync(string admin)
+    {
+        string name = "vigil_bench_" + Guid.NewGuid().ToString("N")[..10];
+        try
+        {
+            await using var c = new NpgsqlConnection(admin);
+            await c.OpenAsync().ConfigureAwait(false);
+            await using var cmd = new NpgsqlCommand($"CREATE DATABASE {name}", c);
+            await cmd.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or SocketException)
+        {
+            throw new InvalidOperationException($"the cluster benchmark needs PostgreSQL ({e.Message}); run scripts/setup postgres", e);
+        }
+        var b = new NpgsqlConnectionStringBuilder(admin) { Database = name };
+        return b.ConnectionString;
+    }
+
+    private static async Task DropDatabaseAsync(string admin, string connection)
+    {
+        try
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var c = new NpgsqlConnection(admin);
+            await c.OpenAsync().ConfigureAwait(false);
+            await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS {new NpgsqlConnectionStringBuilder(connection).Database} WITH (FORCE)", c);
+            await cmd.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+        catch (Exception) { }
+    }
+
+    private static async Task DeleteQueuesAsync(BrokerSettings broker)
+    {
+        try
+        {
+            await using var connection = await BrokerConnector.ConnectAsync(broker, "vigil-bench", TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            await using var ch = await connection.CreateChannelAsync().ConfigureAwait(false);
+            await ch.QueueDeleteAsync(broker.ReadingsQueue, false, false).ConfigureAwait(false);
+            await ch.QueueDeleteAsync(broker.ResultsQueue, false, false).ConfigureAwait(false);
+        }
+        catch (Exception) { }
+    }
+}
