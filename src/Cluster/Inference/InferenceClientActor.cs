@@ -41,7 +41,9 @@ internal sealed class InferenceClientActor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, LinkedList<Guid>> _waiting = new();
     private readonly Dictionary<(IActorRef, string), Server> _servers = new();
     private readonly InferenceCounters _counters;
+    private readonly Dictionary<Address, Member> _members = new();
     private long _duplicates;
+    private int _sweeps;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -51,6 +53,7 @@ internal sealed class InferenceClientActor : ReceiveActor, IWithTimers
         var cluster = Akka.Cluster.Cluster.Get(Context.System);
         Receive<ClusterEvent.CurrentClusterState>(s => { foreach (var m in s.Members) Hello(m); });
         Receive<ClusterEvent.MemberUp>(up => Hello(up.Member));
+        Receive<ClusterEvent.MemberRemoved>(r => _members.Remove(r.Member.Address));
         Receive<ClusterEvent.IMemberEvent>(_ => { });
         Receive<Demand>(d =>
         {
@@ -96,7 +99,14 @@ internal sealed class InferenceClientActor : ReceiveActor, IWithTimers
                     if (_pending.TryGetValue(id, out var p)) { p.Server = null; Queue(server.Key, id, front: true); }
             }
         });
-        Receive<Sweep>(_ => ExpireOverdue());
+        Receive<Sweep>(_ =>
+        {
+            ExpireOverdue();
+            // A member's servers may start after it is Up (a hello to them is then lost): say hello
+            // again every second; a server grants credit to a requester once, so repeats cost nothing.
+            if (++_sweeps % 10 != 0) return;
+            foreach (var m in _members.Values.ToList()) Hello(m);
+        });
         Receive<GetDuplicates>(_ => Sender.Tell(_duplicates));
         cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.IMemberEvent));
         Timers.StartPeriodicTimer("sweep", Sweep.Instance, TimeSpan.FromMilliseconds(100));
@@ -113,6 +123,7 @@ internal sealed class InferenceClientActor : ReceiveActor, IWithTimers
     private void Hello(Member m)
     {
         if (m.Status != MemberStatus.Up || !(m.HasRole(NodeRoles.Inference) || m.HasRole(NodeRoles.Gpu))) return;
+        _members[m.Address] = m;
         Context.ActorSelection(new RootActorPath(m.Address) / "user" / ModelDirectoryActor.Name).Tell(ClientHello.Instance);
     }
 

@@ -37,7 +37,9 @@ internal sealed class ModelServerActor : ReceiveActor
         _handler = BuiltInHandlers.Create(model);
         Receive<ClientHello>(_ =>
         {
-            if (_clients.Add(Sender)) Context.Watch(Sender);
+            // Requesters repeat their hello until they hear from us; credit is granted once.
+            if (!_clients.Add(Sender)) return;
+            Context.Watch(Sender);
             Sender.Tell(new Demand(_model.Id, _model.Version, _model.Capacity));
         });
         Receive<InferWork>(w =>
