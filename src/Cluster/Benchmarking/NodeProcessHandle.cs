@@ -13,9 +13,13 @@ internal sealed class NodeProcessHandle : IAsyncDisposable
 
     public string Name { get; }
 
+    /// <summary>Where the node's output is kept (for a look after a run).</summary>
+    public string LogPath => Path.Combine(Path.GetTempPath(), $"vigil-bench-{Name}.log");
+
     private NodeProcessHandle(string name, Process process, string conf)
     {
         Name = name; _process = process; _conf = conf;
+        File.WriteAllText(LogPath, "");
         process.OutputDataReceived += (_, e) => OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => OnLine(e.Data);
         process.BeginOutputReadLine();
@@ -34,7 +38,11 @@ internal sealed class NodeProcessHandle : IAsyncDisposable
     private void OnLine(string? line)
     {
         if (line is null) return;
-        lock (_output) _output.AppendLine(line);
+        lock (_output)
+        {
+            _output.AppendLine(line);
+            File.AppendAllText(LogPath, line + Environment.NewLine);
+        }
         if (line.Contains(" ready: ", StringComparison.Ordinal)) _ready.TrySetResult();
     }
 

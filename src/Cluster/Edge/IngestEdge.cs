@@ -86,6 +86,11 @@ public sealed class IngestEdge : IAsyncDisposable
             .BatchWeighted(_config.Broker.FrameMaxResults, p => Math.Max(1, p.Results.Count), p => new List<Processed> { p }, (list, p) => { list.Add(p); return list; })
             .SelectAsyncUnordered(_config.Broker.ConfirmWindow, PublishAsync)
             .RunWith(Sink.ForEachAsync<List<Processed>>(1, AckAsync), system.Materializer());
+        _ = _completion.ContinueWith(t =>
+        {
+            if (t.IsFaulted && !_stop.IsCancellationRequested)
+                _log.WriteLine($"edge {_config.Node.Name}: the ingest stream failed: {t.Exception?.GetBaseException()}");
+        }, TaskScheduler.Default);
 
         var consumer = new AsyncEventingBasicConsumer(_consume);
         consumer.ReceivedAsync += OnDeliveryAsync;
@@ -130,6 +135,7 @@ public sealed class IngestEdge : IAsyncDisposable
                 if (answer is ReadingDone done) return (r, done.Output, done.Node);
             }
             catch (AskTimeoutException) { }
+            catch (TaskCanceledException) when (!_stop.IsCancellationRequested) { }
         }
     }
 
