@@ -236,7 +236,7 @@ public static class ClusterBench
               node { name = edge, port = {{port}}, roles = [ingest] }
               broker { readings-queue = "{{broker.ReadingsQueue}}", results-queue = "{{broker.ResultsQueue}}", prefetch = {{prefetch}}, confirm-window = 64, frame-max-results = 256 }
               {{persistence}}
-              patients { shards = 100, parallelism = {{prefetch}}, ask-timeout = 30s }
+              patients { shards = 20, parallelism = {{prefetch}}, ask-timeout = 30s }
             }
             """);
         // One message = one second of 125 Hz PPG (one channel) and 3-axis accelerometer for one patient.
@@ -260,10 +260,15 @@ public static class ClusterBench
             var sw = Stopwatch.StartNew();
             try
             {
+                // Once every patient saved a snapshot, every patient entity exists (created,
+                // remembered, recovered): that start-up cost is reported apart from the steady rate.
                 var until = DateTime.UtcNow + TimeSpan.FromSeconds(600);
-                while (node.Edge!.MessagesAcknowledged < readings.Count && DateTime.UtcNow < until) await Task.Delay(20).ConfigureAwait(false);
-                double seconds = sw.Elapsed.TotalSeconds;
-                long acked = node.Edge.MessagesAcknowledged;
+                while (node.PatientCounters.SnapshotsSaved < o.EdgePatients && DateTime.UtcNow < until) await Task.Delay(20).ConfigureAwait(false);
+                double warm = sw.Elapsed.TotalSeconds;
+                long warmAcked = node.Edge.MessagesAcknowledged;
+                while (node.Edge.MessagesAcknowledged < readings.Count && DateTime.UtcNow < until) await Task.Delay(20).ConfigureAwait(false);
+                double seconds = sw.Elapsed.TotalSeconds - warm;
+                long acked = node.Edge.MessagesAcknowledged - warmAcked;
                 return new JsonObject
                 {
                     ["backend"] = o.EdgeBackend,
@@ -271,10 +276,12 @@ public static class ClusterBench
                     ["patient_seconds"] = readings.Count,
                     ["message_bytes"] = readings[0].Payload.Length,
                     ["function"] = "sequence (order + digest); PPG tracker cost is measured by vigil bench ppg",
-                    ["acknowledged"] = acked,
+                    ["acknowledged"] = node.Edge.MessagesAcknowledged,
+                    ["first_second_of_every_patient_s"] = Math.Round(warm, 2),
+                    ["steady_patient_seconds"] = acked,
                     ["snapshots_saved"] = node.PatientCounters.SnapshotsSaved,
                     ["windows_per_snapshot"] = Math.Round((double)node.PatientCounters.WindowsFolded / Math.Max(1, node.PatientCounters.SnapshotsSaved), 1),
-                    ["seconds"] = Math.Round(seconds, 2),
+                    ["steady_seconds"] = Math.Round(seconds, 2),
                     ["patient_seconds_per_s"] = Math.Round(acked / seconds),
                     ["publish_patient_seconds_per_s"] = Math.Round(publishRate),
                 };

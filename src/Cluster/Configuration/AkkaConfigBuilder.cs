@@ -63,6 +63,10 @@ public static class AkkaConfigBuilder
                   journal-plugin-id = "akka.persistence.journal.sql"
                   snapshot-plugin-id = "akka.persistence.snapshot-store.sql"
                   passivation.strategy = none
+                  # Loading a shard's remembered entities waits on the journal: generous on a busy
+                  # machine, or the shard stops and backs off (10 s) instead of waiting a little longer.
+                  waiting-for-state-timeout = 30s
+                  updating-state-timeout = 30s
                 }
               }
               persistence {

@@ -43,7 +43,7 @@ public sealed class IngestEdge : IAsyncDisposable
     private int _generation;
     private long _acked, _readings, _inFlight, _published, _rejected;
 
-    private sealed record Delivery(ulong Tag, int Generation, List<Reading> Readings);
+    private sealed record Delivery(ulong Tag, int Generation, List<Reading> Readings, bool Rejected = false);
     private sealed record Processed(Delivery Delivery, List<WindowResult> Results);
 
     private IngestEdge(ClusterConfig config, IActorRef patients, TextWriter log)
@@ -106,7 +106,10 @@ public sealed class IngestEdge : IAsyncDisposable
             // Nobody can fix a malformed message by retrying it: reject it, say why, keep serving.
             Interlocked.Increment(ref _rejected);
             _log.WriteLine($"edge: rejected message {e.DeliveryTag} from {_config.Broker.ReadingsQueue}: {ex.Message}");
-            try { await _consume!.BasicNackAsync(e.DeliveryTag, false, requeue: false).ConfigureAwait(false); } catch (Exception) { }
+            // Rejected in tag order by the acknowledging sink (a multiple-ack must not cover it).
+            Interlocked.Increment(ref _inFlight);
+            _deliveries.Writer.TryWrite(new Delivery(e.DeliveryTag, Volatile.Read(ref _generation), [], Rejected: true));
+            await Task.CompletedTask.ConfigureAwait(false);
             return;
         }
         Interlocked.Increment(ref _inFlight);
@@ -165,21 +168,49 @@ public sealed class IngestEdge : IAsyncDisposable
         }
     }
 
+    // Finished deliveries by tag, acknowledged in contiguous runs with one multiple-ack each.
+    private readonly SortedDictionary<ulong, bool> _finished = new();
+    private ulong _settledUpTo;
+    private int _ackGeneration;
+
     private async Task AckAsync(List<Processed> batch)
     {
+        int generation = Volatile.Read(ref _generation);
+        if (generation != _ackGeneration)
+        {
+            // Tags restart on the recovered channel; those from before were requeued by the broker.
+            _ackGeneration = generation; _finished.Clear(); _settledUpTo = 0; _lastAcked = 0;
+        }
         foreach (var p in batch)
         {
             Interlocked.Decrement(ref _inFlight);
-            // A tag from before a connection recovery means nothing on the new channel: the broker
-            // has requeued that message already and will deliver it again.
-            if (p.Delivery.Generation != Volatile.Read(ref _generation)) continue;
-            try
-            {
-                await _consume!.BasicAckAsync(p.Delivery.Tag, multiple: false).ConfigureAwait(false);
-                Interlocked.Increment(ref _acked);
-            }
-            catch (Exception) { /* channel lost: the broker redelivers, the entity answers again */ }
+            if (p.Delivery.Generation == generation) _finished[p.Delivery.Tag] = p.Delivery.Rejected;
         }
+        ulong ackTo = _settledUpTo;
+        try
+        {
+            while (_finished.Remove(_settledUpTo + 1, out bool rejected))
+            {
+                _settledUpTo++;
+                if (!rejected) { ackTo = _settledUpTo; continue; }
+                if (ackTo > 0 && ackTo == _settledUpTo - 1 && AckedBelow(ackTo)) await AckToAsync(ackTo).ConfigureAwait(false);
+                await _consume!.BasicNackAsync(_settledUpTo, multiple: false, requeue: false).ConfigureAwait(false);
+                _lastAcked = _settledUpTo;
+            }
+            if (AckedBelow(ackTo)) await AckToAsync(ackTo).ConfigureAwait(false);
+        }
+        catch (Exception) { /* channel lost: the broker redelivers, the entities answer again */ }
+    }
+
+    private ulong _lastAcked;
+
+    private bool AckedBelow(ulong tag) => tag > _lastAcked;
+
+    private async Task AckToAsync(ulong tag)
+    {
+        await _consume!.BasicAckAsync(tag, multiple: true).ConfigureAwait(false);
+        Interlocked.Add(ref _acked, (long)(tag - _lastAcked));
+        _lastAcked = tag;
     }
 
     /// <summary>Stops taking messages, finishes those in hand (up to <paramref name="timeout"/>), then closes.</summary>
