@@ -14,7 +14,7 @@ public sealed class InferenceScenarioTests
         int pa = TestCluster.FreePort();
         var requester = await VigilNode.StartAsync(ClusterConfigLoader.Parse($$"""
             vigil {
-              node { name = req, port = {{pa}}, roles = [] }
+              node { name = req, port = {{pa}}, roles = [inference] }
               seed-nodes = ["127.0.0.1:{{pa}}"]
               inference { request-timeout = 90s }
             }

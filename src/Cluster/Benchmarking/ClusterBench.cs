@@ -265,7 +265,7 @@ public static class ClusterBench
                 var until = DateTime.UtcNow + TimeSpan.FromSeconds(600);
                 while (node.PatientCounters.SnapshotsSaved < o.EdgePatients && DateTime.UtcNow < until) await Task.Delay(20).ConfigureAwait(false);
                 double warm = sw.Elapsed.TotalSeconds;
-                long warmAcked = node.Edge.MessagesAcknowledged;
+                long warmAcked = node.Edge!.MessagesAcknowledged;
                 while (node.Edge.MessagesAcknowledged < readings.Count && DateTime.UtcNow < until) await Task.Delay(20).ConfigureAwait(false);
                 double seconds = sw.Elapsed.TotalSeconds - warm;
                 long acked = node.Edge.MessagesAcknowledged - warmAcked;

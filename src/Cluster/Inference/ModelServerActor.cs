@@ -84,7 +84,7 @@ internal sealed class ModelServerActor : ReceiveActor
         {
             var (client, request) = done.Batch[i];
             var result = done.Outcomes is { } o
-                ? o[i].Error is null ? Result(request, InferenceStatus.Ok, o[i].Outputs, "") : Result(request, InferenceStatus.Failed, [], o[i].Error!)
+                ? o[i].Error is null ? Result(request, InferenceStatus.Ok, o[i].Outputs, "") : Result(request, InferenceStatus.Failed, [], $"{o[i].Error} (request {request.Id}, input '{request.InputIdentity}')")
                 : Result(request, InferenceStatus.Failed, [], $"model {_model.Id} failed on node {_node}: {done.Error}");
             Reply(client, result);
         }
