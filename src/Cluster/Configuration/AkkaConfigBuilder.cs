@@ -35,8 +35,12 @@ public static class AkkaConfigBuilder
         var self = $"{config.Node.Host}:{config.Node.Port}";
         var seeds = (config.SeedNodes.Count > 0 ? config.SeedNodes : [self])
             .Select(s => Quote($"akka.tcp://{SystemName}@{s}"));
+        // PostgreSQL: a bounded pool per node unless the connection string sets one (Npgsql's default
+        // of 100 per node exhausts the server's 100 connections with a few busy nodes).
         var (provider, connection) = config.Persistence.Backend == "postgresql"
-            ? ("PostgreSQL.15", config.Persistence.ConnectionString)
+            ? ("PostgreSQL.15", config.Persistence.ConnectionString.Contains("Pool Size", StringComparison.OrdinalIgnoreCase)
+                ? config.Persistence.ConnectionString
+                : config.Persistence.ConnectionString.TrimEnd(';') + ";Maximum Pool Size=16")
             : ("SQLite.MS", config.Persistence.ConnectionString);
         var generated = $$"""
             akka {
