@@ -16,7 +16,7 @@ internal static class Program
         ["models"] = ("model catalog: models list|check CARD", ModelsCommand.RunAsync),
         ["boneage"] = ("bone-age batch scorer: boneage score|bench", BoneAgeCommand.RunAsync),
         ["node"] = ("start a cluster node: node --config cluster.conf", NodeCommand.RunAsync),
-        ["cluster"] = ("cluster status", ClusterCommand.RunAsync),
+        ["cluster"] = ("cluster status|leave NODE", ClusterCommand.RunAsync),
     };
 
     private static Task<int> Main(string[] args) => RunAsync(args, Console.Error);

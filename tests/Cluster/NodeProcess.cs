@@ -23,8 +23,28 @@ internal sealed class NodeProcess : IAsyncDisposable
     /// <summary>Writes <paramref name="conf"/> to a temporary cluster.conf, starts the node and waits for its ready line.</summary>
     public static async Task<NodeProcess> StartAsync(string name, string conf)
     {
+        var node = Launch(name, conf);
+        await node.WaitReadyAsync();
+        return node;
+    }
+
+    /// <summary>Starts several nodes at once (they join each other) and waits for all of them.</summary>
+    public static async Task<NodeProcess[]> StartAllAsync(params (string Name, string Conf)[] nodes)
+    {
+        var started = nodes.Select(n => Launch(n.Name, n.Conf)).ToArray();
+        try { await Task.WhenAll(started.Select(n => n.WaitReadyAsync())); }
+        catch
+        {
+            foreach (var n in started) await n.DisposeAsync();
+            throw;
+        }
+        return started;
+    }
+
+    private static NodeProcess Launch(string name, string conf)
+    {
         string path = Path.Combine(Path.GetTempPath(), $"vigil-test-{name}-{Guid.NewGuid():N}.conf");
-        await File.WriteAllTextAsync(path, conf);
+        File.WriteAllText(path, conf);
         string host = Path.Combine(AppContext.BaseDirectory, "vigil-node-host.dll");
         if (!File.Exists(host)) throw new FileNotFoundException($"node host not built next to the tests: {host}");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -35,15 +55,22 @@ internal sealed class NodeProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => node.OnLine(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        return node;
+    }
+
+    private async Task WaitReadyAsync()
+    {
+        var node = this;
+        var process = _process;
+        string name = Name;
         var exited = process.WaitForExitAsync();
-        var first = await Task.WhenAny(node._ready.Task, exited, Task.Delay(TimeSpan.FromSeconds(30)));
+        var first = await Task.WhenAny(node._ready.Task, exited, Task.Delay(TimeSpan.FromSeconds(60)));
         if (first != node._ready.Task)
         {
-            string why = first == exited ? $"exited with {process.ExitCode}" : "not ready within 30 s";
+            string why = first == exited ? $"exited with {process.ExitCode}" : "not ready within 60 s";
             await node.DisposeAsync();
             throw new InvalidOperationException($"node {name} {why}:\n{node.Output}");
         }
-        return node;
     }
 
     private void OnLine(string? line)
@@ -83,31 +110,4 @@ internal sealed class NodeProcess : IAsyncDisposable
         _process.Dispose();
         File.Delete(_configPath);
     }
-
-    /// <summary>cluster.conf text for a test node.</summary>
-    public static string Conf(string name, string roles, string models, string extra = "") => $"""
-        [broker]
-        hosts = localhost:5672
-        [node]
-        name = {name}
-        roles = {roles}
-        {models}
-        [timeouts]
-        heartbeat = 300ms
-        node_expiry = 2s
-        reconnect_min = 200ms
-        reconnect_max = 1s
-        handoff = 5s
-        drain = 20s
-        {extra}
-        """;
-
-    /// <summary>A [model] section.</summary>
-    public static string Model(string id, int capacity, int delayMs, string handler = "echo") => $"""
-        [model {id}]
-        version = 1
-        capacity = {capacity}
-        handler = {handler}
-        delay = {delayMs}ms
-        """;
 }

@@ -1,4 +1,3 @@
-using Vigil.Cluster.Broker;
 using Vigil.Cluster.Configuration;
 using Vigil.Cluster.Inference;
 using Vigil.Cluster.Node;
@@ -10,7 +9,6 @@ using Vigil.Tests.Common;
 namespace Vigil.Cluster.Tests;
 
 /// <summary>A real ONNX model (models/small-cnn.onnx) served through the broker by the ORT binding.</summary>
-[Collection("broker")]
 public sealed class OnnxServingTests
 {
     private static readonly TimeSpan Safety = TimeSpan.FromSeconds(30);
@@ -25,11 +23,15 @@ public sealed class OnnxServingTests
     [Fact]
     public async Task InferAsync_SmallCnnOnNode_MatchesLocalRunAndRejectsWrongShape()
     {
-        string id = Broker.UniqueModel("cnn");
-        var serving = new ModelServing { Id = id, Capacity = 8, Handler = "onnx", Path = ModelPath() };
-        var config = Broker.Config("t-onnx", serving);
-        await using var node = await ClusterNode.StartAsync(config, log: TextWriter.Null);
-        await using var client = await RemoteInferenceClient.ConnectAsync(config);
+        var config = ClusterConfigLoader.Parse($$"""
+            vigil {
+              node { name = onnx-node, port = {{TestCluster.FreePort()}}, roles = [inference] }
+              models { cnn { capacity = 8, handler = onnx, path = "{{ModelPath()}}" } }
+            }
+            """);
+        var node = await VigilNode.StartAsync(config, TextWriter.Null);
+        var client = node.Inference;
+        const string id = "cnn";
         using var local = OnnxSession.Load(ModelPath());
         try
         {
@@ -55,14 +57,14 @@ public sealed class OnnxServingTests
             Assert.Contains("input 'image' has shape [3,16,16]", bad.Error);
             Assert.Contains("img-bad", bad.Error);
         }
-        finally { await Broker.DeleteQueuesAsync(config, Topology.ModelQueue(id, "1")); }
+        finally { await node.LeaveAsync().WaitAsync(Safety); }
     }
 
     [Fact]
     public void Parse_OnnxHandlerWithoutPath_ErrorNamesModel()
     {
         var e = Assert.Throws<ClusterConfigException>(() =>
-            ClusterConfigParser.Parse("[model cnn]\nhandler = onnx\n", "x.conf", new System.Collections.Hashtable()));
-        Assert.Contains("[model cnn] has handler = onnx but no path", e.Message);
+            ClusterConfigLoader.Parse("vigil {\n  node.roles = [inference]\n  models { cnn { handler = onnx } }\n}\n", "x.conf"));
+        Assert.Contains("vigil.models.cnn has handler = onnx but no path", e.Message);
     }
 }

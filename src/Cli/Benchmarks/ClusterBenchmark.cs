@@ -1,15 +1,13 @@
-using Vigil.Cli.Commands;
+using System.Diagnostics;
 using Vigil.Cluster.Benchmarking;
-using Vigil.Cluster.Broker;
-using Vigil.Cluster.Configuration;
 
 namespace Vigil.Cli.Benchmarks;
 
 /// <summary>
-/// <c>vigil bench cluster [--json] [--config FILE] [--requests N] [--large N] [--samples N] [--only latency|throughput]</c>:
-/// remote against local inference of a tiny model (added latency p50/p99, with the bare broker
-/// round trip for reference) and requests/s through the broker at 1 KB and 600 KB with publisher
-/// confirms, naive and tuned clients side by side. Needs the broker (scripts/setup broker).
+/// <c>vigil bench cluster [--json] [--only latency,recovery,edge] [--samples N] [--requests N] [--patients N]
+/// [--edge-messages N] [--edge-backend sqlite|postgresql]</c>: remote against local inference, kill -9
+/// recovery with patients, and broker-edge throughput (<see cref="ClusterBench"/>). Needs RabbitMQ
+/// and PostgreSQL (scripts/setup broker postgres). Node processes are this executable's <c>vigil node</c>.
 /// </summary>
 internal static class ClusterBenchmark
 {
@@ -17,30 +15,41 @@ internal static class ClusterBenchmark
     {
         var a = new CommandArguments(args, "json");
         bool json = a.Flag("json");
-        string path = a.Get("config") ?? NodeCommand.DefaultConfig();
+        var defaults = new ClusterBenchOptions();
         var options = new ClusterBenchOptions
         {
-            SmallRequests = a.GetInt("requests", 20000),
-            LargeRequests = a.GetInt("large", 300),
-            LatencySamples = a.GetInt("samples", 2000),
-            Sections = (a.Get("only") ?? "latency,throughput").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(),
+            LatencySamples = a.GetInt("samples", defaults.LatencySamples),
+            Requests = a.GetInt("requests", defaults.Requests),
+            Patients = a.GetInt("patients", defaults.Patients),
+            EdgeMessages = a.GetInt("edge-messages", defaults.EdgeMessages),
+            EdgePatients = a.GetInt("edge-patients", defaults.EdgePatients),
+            EdgeBackend = a.Get("edge-backend") ?? defaults.EdgeBackend,
+            Sections = (a.Get("only") ?? "latency,recovery,edge").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(),
         };
         foreach (var section in options.Sections)
-            if (section is not ("latency" or "throughput")) throw new CommandLineException($"--only: unknown section '{section}'; sections are latency, throughput");
+            if (section is not ("latency" or "recovery" or "edge")) throw new CommandLineException($"--only: unknown section '{section}'; sections are latency, recovery, edge");
+        if (options.EdgeBackend is not ("sqlite" or "postgresql")) throw new CommandLineException($"--edge-backend: expected sqlite or postgresql, got '{options.EdgeBackend}'");
         a.RejectUnknown();
-        ClusterConfig config;
-        try { config = ClusterConfigParser.Load(path); }
-        catch (ClusterConfigException e) { throw new CommandLineException(e.Message); }
         try
         {
-            string report = await ClusterBench.RunAsync(config, options, json ? TextWriter.Null : Console.Error);
-            Console.Out.WriteLine(report);
+            Console.Out.WriteLine(await ClusterBench.RunAsync(options, Launcher, json ? TextWriter.Null : Console.Error));
             return 0;
         }
-        catch (BrokerUnavailableException e)
+        catch (InvalidOperationException e)
         {
             Console.Error.WriteLine($"vigil bench cluster: {e.Message}");
             return 1;
         }
+    }
+
+    /// <summary>Starts `vigil node --config FILE` with this very executable.</summary>
+    private static ProcessStartInfo Launcher(string conf)
+    {
+        string self = Environment.ProcessPath ?? "dotnet";
+        var psi = new ProcessStartInfo(self);
+        // Run through `dotnet vigil.dll` when this process is the dotnet host.
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(typeof(ClusterBenchmark).Assembly.Location);
+        foreach (var x in new[] { "node", "--config", conf }) psi.ArgumentList.Add(x);
+        return psi;
     }
 }

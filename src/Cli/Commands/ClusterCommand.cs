@@ -1,35 +1,42 @@
-using Vigil.Cluster.Broker;
 using Vigil.Cluster.Configuration;
 using Vigil.Cluster.Node;
 
 namespace Vigil.Cli.Commands;
 
 /// <summary>
-/// <c>vigil cluster status [--config FILE] [--listen SECONDS] [--json]</c>: live nodes (from their
-/// heartbeats), roles, models served, in-flight work and queue depths.
+/// <c>vigil cluster status [--config FILE] [--json]</c>: members, roles, reachability, shards and
+/// entities per node, in-flight work. <c>vigil cluster leave NODE [--config FILE]</c>: the node hands
+/// off its shards and exits. Both ask the seed nodes named in cluster.conf.
 /// </summary>
 internal static class ClusterCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
         var a = new CommandArguments(args, "json");
-        if (a.Positional is not ["status"]) throw new CommandLineException("usage: vigil cluster status [--config FILE] [--listen SECONDS] [--json]");
+        const string usage = "usage: vigil cluster status [--config FILE] [--json] | vigil cluster leave NODE [--config FILE]";
         string path = a.Get("config") ?? NodeCommand.DefaultConfig();
         bool json = a.Flag("json");
-        double listen = a.GetDouble("listen", -1);
         a.RejectUnknown();
         ClusterConfig config;
-        try { config = ClusterConfigParser.Load(path); }
+        try { config = ClusterConfigLoader.Load(path); }
         catch (ClusterConfigException e) { throw new CommandLineException(e.Message); }
-        // Long enough to hear every live node at least twice.
-        var window = listen > 0 ? TimeSpan.FromSeconds(listen) : config.Timeouts.Heartbeat * 2.5;
         try
         {
-            var status = await ClusterStatus.ReadAsync(config, window);
-            Console.Out.Write(json ? status.ToJson() + Environment.NewLine : status.ToText());
-            return 0;
+            switch (a.Positional)
+            {
+                case ["status"]:
+                    var status = await ClusterAdmin.StatusAsync(config, TimeSpan.FromSeconds(10));
+                    Console.Out.Write(json ? status.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + Environment.NewLine : ClusterAdmin.ToText(status));
+                    return 0;
+                case ["leave", var node]:
+                    var (ok, message) = await ClusterAdmin.LeaveAsync(config, node, TimeSpan.FromSeconds(10));
+                    (ok ? Console.Out : Console.Error).WriteLine($"vigil cluster: {message}");
+                    return ok ? 0 : 2;
+                default:
+                    throw new CommandLineException(usage);
+            }
         }
-        catch (BrokerUnavailableException e)
+        catch (ClusterUnavailableException e)
         {
             Console.Error.WriteLine($"vigil cluster: {e.Message}");
             return 1;

@@ -14,8 +14,6 @@ internal static class NodeCommand
         string config = a.Get("config") ?? DefaultConfig();
         a.RejectUnknown();
         if (a.Positional.Count > 0) throw new CommandLineException($"unexpected argument '{a.Positional[0]}'");
-        // Parsed here first so a bad file ends in Program's one-line error like every other input.
-        Vigil.Cluster.Configuration.ClusterConfigParser.Load(config);
         return NodeRunner.RunAsync(config, Console.Out, Console.Error);
     }
 

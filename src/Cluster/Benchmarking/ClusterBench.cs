@@ -1,295 +1,342 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Npgsql;
+using RabbitMQ.Client;
 using Vigil.Cluster.Broker;
 using Vigil.Cluster.Configuration;
-using Vigil.Cluster.Inference;
+using Vigil.Cluster.Edge;
 using Vigil.Cluster.Node;
+using Vigil.Cluster.Sharding;
 using Vigil.Cluster.Wire;
+using Vigil.Ppg;
 
 namespace Vigil.Cluster.Benchmarking;
 
-/// <summary>Parameters of <see cref="ClusterBench"/>.</summary>
-public sealed record ClusterBenchOptions
-{
-    /// <summary>Sequential round trips measured for latency (after a warm-up of a tenth as many).</summary>
-    public int LatencySamples { get; init; } = 2000;
-    /// <summary>Requests per throughput run at 1 KB.</summary>
-    public int SmallRequests { get; init; } = 20000;
-    /// <summary>Requests per throughput run at 600 KB.</summary>
-    public int LargeRequests { get; init; } = 300;
-    /// <summary>Which parts to run: <c>latency</c>, <c>throughput</c>.</summary>
-    public IReadOnlySet<string> Sections { get; init; } = new HashSet<string> { "latency", "throughput" };
-}
-
 /// <summary>
-/// The cluster benchmark (<c>vigil bench cluster</c>): remote against local inference of a tiny
-/// model (added latency), and requests/s through the broker at 1 KB and 600 KB (a 224×224×3
-/// float32 tensor) with publisher confirms, comparing a naive client configuration with the tuned
-/// one in the same run. The serving node runs in this process on its own broker connection.
+/// <c>vigil bench cluster</c>: (1) remote inference between two nodes on loopback against the same
+/// request served in-process, tiny model (echo), 1 KB input: latency p50/p99 and requests/s;
+/// (2) kill -9 of one of three nodes holding patients: seconds until every patient is served again,
+/// and results lost or duplicated; (3) the broker edge: patient-seconds per second acknowledged only
+/// once persisted. Node processes are started with <c>launcher</c> (the CLI passes itself).
 /// </summary>
 public static class ClusterBench
 {
-    /// <summary>Runs every measurement and returns the JSON report.</summary>
-    public static async Task<string> RunAsync(ClusterConfig baseConfig, ClusterBenchOptions options, TextWriter progress)
+    /// <summary>Runs the sections in <paramref name="options"/>; returns the JSON report.</summary>
+    public static async Task<string> RunAsync(ClusterBenchOptions options, Func<string, ProcessStartInfo> launcher, TextWriter log)
     {
-        string model = $"bench-sum-{Guid.NewGuid():N}"[..18];
-        // The same tiny model behind a request queue of each type, measured side by side.
-        var servings = QueueTypes.All.Select(t => new ModelServing { Id = $"{model}-{t[0]}", Version = "1", Capacity = 32, Handler = "sum", QueueType = t }).ToList();
-        // The classic one again with the serving side's idle fast path off, to show what the fast paths save.
-        var queuedServing = servings[0] with { Id = $"{model}-cq", DirectRun = false };
-        var queuedQuorum = servings[1] with { Id = $"{model}-qq", DirectRun = false };
-        // The tiny ONNX model, when the repository's copy and the ORT library are present.
-        string cnnPath = BuiltInHandlers.ResolvePath("models/small-cnn.onnx");
-        var cnn = new ModelServing { Id = model.Replace("sum", "cnn"), Version = "1", Capacity = 8, Handler = "onnx", Path = cnnPath };
-        string? cnnSkipped = null;
-        IInferenceHandler? cnnLocal = null;
-        bool latency = options.Sections.Contains("latency"), throughput = options.Sections.Contains("throughput");
-        try { cnnLocal = latency && File.Exists(cnnPath) ? BuiltInHandlers.Create(cnn) : null; cnnSkipped = cnnLocal is null ? $"{cnnPath} not found" : null; }
-        catch (Exception e) { cnnSkipped = $"ONNX Runtime unavailable: {e.Message}"; }
-        var config = baseConfig with
-        {
-            Node = new NodeSettings { Name = "bench-node", Roles = ["serve"] },
-            Models = cnnLocal is null ? [.. servings, queuedServing, queuedQuorum] : [.. servings, queuedServing, queuedQuorum, cnn],
-            Timeouts = baseConfig.Timeouts with { Request = TimeSpan.FromSeconds(60) },
-        };
-        string defaultType = config.Broker.RequestQueueType;
-        string main = servings.First(m => m.QueueType == defaultType).Id;
-        var results = new Dictionary<string, object>();
-        string loadBefore = LoadAverage();
-        await using var node = await ClusterNode.StartAsync(config, log: TextWriter.Null).ConfigureAwait(false);
-        try
-        {
-            if (latency)
-            {
-                progress.WriteLine("latency: local vs remote (request queue types and fast paths, interleaved), 1 KB tensor, model 'sum', one request at a time");
-                await using var fast = await RemoteInferenceClient.ConnectAsync(config).ConfigureAwait(false);
-                await using var queued = await RemoteInferenceClient.ConnectAsync(config with { Client = config.Client with { DirectPublish = false } }).ConfigureAwait(false);
-                Alternative[] alternatives =
-                [
-                    new("classic request queue, idle fast paths (default)", fast, servings[0], QueueTypes.Classic),
-                    new("classic request queue, fast paths off (every hop through the outbox and inbox loops)", queued, queuedServing, null),
-                    new("quorum request queue, idle fast paths", fast, servings[1], QueueTypes.Quorum),
-                    new("quorum request queue, fast paths off (the code before this change)", queued, queuedQuorum, null),
-                ];
-                results["latency_1kb"] = await LatencyAsync(config, alternatives, BuiltInHandlers.Create(servings[0]), Floats(256), options.LatencySamples).ConfigureAwait(false);
-                if (cnnLocal is not null)
-                {
-                    progress.WriteLine("latency: local vs remote, ONNX small-cnn (1x3x32x32 float32 = 12 KB), one request at a time");
-                    var image = WireTensor.FromFloats("image", [1, 3, 32, 32], Floats(3 * 32 * 32).ToFloats());
-                    results["latency_onnx_small_cnn"] = await LatencyAsync(config, [new("classic request queue, idle fast paths", fast, cnn, null)], cnnLocal, image,
-                        options.LatencySamples / 2).ConfigureAwait(false);
-                }
-                else results["latency_onnx_small_cnn"] = new { skipped = cnnSkipped };
-            }
-            if (throughput) await ThroughputSectionAsync(config, options, main, servings.First(m => m.QueueType != defaultType), results, progress).ConfigureAwait(false);
-        }
-        finally
-        {
-            await node.DrainAsync().ConfigureAwait(false);
-            foreach (var m in config.Models) await DeleteQueueAsync(config, Topology.ModelQueue(m.Id, "1")).ConfigureAwait(false);
-        }
-        var report = new Dictionary<string, object>
+        var report = new JsonObject
         {
             ["benchmark"] = "cluster",
-            ["broker"] = BrokerConnector.Describe(config),
-            ["machine"] = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription },
-            ["load_average"] = loadBefore,
-            ["settings"] = $"default request queue type {defaultType} ([broker] request_queue_type), durable classic reply queue, persistent messages, " +
-                           "publisher confirms on both sides; node in-process on its own connection",
+            ["machine"] = $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}",
+            ["akka"] = typeof(Akka.Actor.ActorSystem).Assembly.GetName().Version?.ToString(),
         };
-        foreach (var (k, v) in results) report[k] = v;
-        report["load_average_after"] = LoadAverage();
-        return JsonSerializer.Serialize(report, new JsonSerializerOptions
-        {
-            WriteIndented = true,
-            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        });
+        if (options.Sections.Contains("latency")) report["inference"] = await InferenceAsync(options, launcher, log).ConfigureAwait(false);
+        if (options.Sections.Contains("recovery")) report["recovery"] = await RecoveryAsync(options, launcher, log).ConfigureAwait(false);
+        if (options.Sections.Contains("edge")) report["edge"] = await EdgeAsync(options, log).ConfigureAwait(false);
+        return report.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 
-    private static async Task ThroughputSectionAsync(ClusterConfig config, ClusterBenchOptions options, string model, ModelServing other,
-        Dictionary<string, object> results, TextWriter progress)
+    private static int FreePort()
     {
-        var naive = config.Client with { Channels = 1, ConfirmWindow = 1, FrameMaxRequests = 1, MaxInFlight = 64 };
-        var tuned = config.Client with { Channels = 2, ConfirmWindow = 32, FrameMaxRequests = 8, MaxInFlight = 1024 };
-        var bigFrames = config.Client with { Channels = 2, ConfirmWindow = 32, FrameMaxRequests = 32, MaxInFlight = 2048 };
-        var small = new List<object>();
-        var rates = new List<double>();
-        string type = config.Broker.RequestQueueType;
-        foreach (var (name, client, target) in new[] {
-                     ($"naive: 1 channel, await each confirm, 1 request/message, 64 in flight ({type} queue)", naive, model),
-                     ($"tuned: 2 channels, 32 confirms in flight each, 8 requests/message, 1024 in flight ({type} queue)", tuned, model),
-                     ($"tuned: 2 channels, 32 confirms in flight each, 32 requests/message, 2048 in flight ({type} queue)", bigFrames, model),
-                     ($"tuned: 2 channels, 32 confirms in flight each, 8 requests/message, 1024 in flight ({other.QueueType} queue)", tuned, other.Id),
-                     ($"tuned as above, client fast path off ({type} queue)", tuned with { DirectPublish = false }, model) })
-        {
-            int n = client == naive ? Math.Max(1000, options.SmallRequests / 4) : options.SmallRequests;
-            progress.WriteLine($"throughput 1 KB x {n}: {name}");
-            var run = await ThroughputAsync(config with { Client = client }, target, 256, n, name).ConfigureAwait(false);
-            small.Add(run);
-            rates.Add((double)run.GetType().GetProperty("requests_per_s")!.GetValue(run)!);
-        }
-        results["throughput_1kb"] = small;
-        results["ratios"] = new
-        {
-            tuned_8_per_message_vs_naive = Round(rates[1] / rates[0]),
-            tuned_32_per_message_vs_naive = Round(rates[2] / rates[0]),
-            tuned_8_per_message_vs_floor_5000 = Round(rates[1] / 5000),
-            tuned_8_per_message_default_vs_other_queue_type = Round(rates[1] / rates[3]),
-            tuned_8_per_message_fast_path_on_vs_off = Round(rates[1] / rates[4]),
-        };
-        progress.WriteLine($"throughput 600 KB x {options.LargeRequests}");
-        results["throughput_600kb"] = await ThroughputAsync(config with { Client = tuned with { MaxInFlight = 32 } }, model,
-            224 * 224 * 3, options.LargeRequests, $"tuned: 1 request/message (frame byte limit), 32 in flight ({type} queue)").ConfigureAwait(false);
+        var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        int port = ((IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
     }
 
-    private static string LoadAverage()
-    {
-        try { return File.ReadAllText("/proc/loadavg").Trim(); } catch (IOException) { return "unknown"; }
-    }
+    private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
 
-    private static WireTensor Floats(int count)
-    {
-        var values = new float[count];
-        for (int i = 0; i < count; i++) values[i] = (i % 97) * 0.01f;
-        return WireTensor.FromFloats("x", [count], values);
-    }
+    // ---- (1) remote against local inference ----
 
-    /// <summary>One remote alternative of the latency comparison.</summary>
-    private sealed record Alternative(string Label, RemoteInferenceClient Client, ModelServing Model, string? BareQueueType);
-
-    private static async Task<object> LatencyAsync(ClusterConfig config, IReadOnlyList<Alternative> alternatives, IInferenceHandler handler,
-        WireTensor input, int samples)
+    private static async Task<JsonObject> InferenceAsync(ClusterBenchOptions o, Func<string, ProcessStartInfo> launcher, TextWriter log)
     {
-        // Each measured path is one call returning its duration: local, each Vigil remote alternative, and the bare round trips.
-        var first = alternatives[0];
-        var paths = new List<(string Kind, Alternative Alt, Func<Task<double>> Once)>
-        {
-            ("local", first, async () =>
-            {
-                var request = first.Client.CreateRequest(first.Model.Id, "1", [input]);
-                long t0 = Stopwatch.GetTimestamp();
-                await handler.InferAsync([request], default).ConfigureAwait(false);
-                return Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-            }),
-        };
-        foreach (var a in alternatives)
-            paths.Add(("remote", a, async () =>
-            {
-                var request = a.Client.CreateRequest(a.Model.Id, "1", [input]);
-                long t0 = Stopwatch.GetTimestamp();
-                var r = await a.Client.InferAsync(request).ConfigureAwait(false);
-                double ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-                if (r.Status != InferenceStatus.Ok) throw new InvalidOperationException($"benchmark request failed: {r.Error}");
-                return ms;
-            }));
-        var bares = new List<RawRoundTrip>();
+        int pa = FreePort(), pb = FreePort();
+        log.WriteLine("bench cluster: inference — starting node a (in process) and node b (process)");
+        var a = await VigilNode.StartAsync(ClusterConfigLoader.Parse($$"""
+            vigil {
+              node { name = bench-a, port = {{pa}}, roles = [inference] }
+              seed-nodes = ["127.0.0.1:{{pa}}"]
+              models { echo-local { capacity = 64, handler = echo } }
+              inference { max-in-flight = 4096 }
+            }
+            """), log, startEdge: false).ConfigureAwait(false);
+        await using var b = NodeProcessHandle.Start("bench-b", $$"""
+            vigil {
+              node { name = bench-b, port = {{pb}}, roles = [inference] }
+              seed-nodes = ["127.0.0.1:{{pa}}"]
+              models { echo { capacity = 64, handler = echo } }
+            }
+            """, launcher);
         try
         {
-            foreach (var a in alternatives.Where(a => a.BareQueueType is not null))
-                foreach (bool same in new[] { false, true })
-                {
-                    var bare = await RawRoundTrip.StartAsync(config, a.BareQueueType!, same).ConfigureAwait(false);
-                    bares.Add(bare);
-                    paths.Add((same ? "bare_same" : "bare_minimal", a, bare.OnceAsync));
-                }
-            // Rounds of short blocks: within a block calls run back to back (no leftover acks and confirms of another path
-            // in the broker), and the blocks rotate through the paths, so drift in machine load is shared by all.
-            const int Rounds = 20;
-            int perBlock = Math.Max(1, samples / Rounds);
-            samples = perBlock * Rounds;
-            var times = paths.Select(_ => new double[samples]).ToArray();
-            foreach (var path in paths)
-                for (int i = 0; i < Math.Max(10, perBlock / 2); i++) await path.Once().ConfigureAwait(false); // warm-up
-            for (int round = 0; round < Rounds; round++)
-                for (int k = 0; k < paths.Count; k++)
-                {
-                    await paths[k].Once().ConfigureAwait(false); // settles the switch from the previous path; not counted
-                    for (int i = 0; i < perBlock; i++) times[k][round * perBlock + i] = await paths[k].Once().ConfigureAwait(false);
-                }
-            foreach (var t in times) Array.Sort(t);
-            double[] Of(string kind, Alternative a) => times[paths.FindIndex(p => p.Kind == kind && p.Alt == a)];
-            var local = times[0];
-            var rows = new List<object>();
-            foreach (var a in alternatives)
+            await b.WaitReadyAsync(TimeSpan.FromSeconds(90)).ConfigureAwait(false);
+            var input = WireTensor.FromFloats("x", [256], Enumerable.Range(0, 256).Select(i => (float)i).ToArray()); // 1 KB
+            async Task<double> OnceAsync(string model)
             {
-                var remote = Of("remote", a);
-                var bare = a.BareQueueType is null ? null : Of("bare_minimal", a);
-                var bareSame = a.BareQueueType is null ? null : Of("bare_same", a);
-                rows.Add(new
-                {
-                    remote = a.Label,
-                    request_queue_type = config.QueueTypeOf(a.Model),
-                    remote_ms = new { p50 = Round(P(remote, 0.5)), p99 = Round(P(remote, 0.99)) },
-                    added_ms = new { p50 = Round(P(remote, 0.5) - P(local, 0.5)), p99 = Round(P(remote, 0.99) - P(local, 0.99)) },
-                    bare_broker_round_trip_minimal_ms = bare is null ? null : new
-                    {
-                        p50 = Round(P(bare, 0.5)), p99 = Round(P(bare, 0.99)),
-                        note = $"RabbitMQ.Client alone, {a.BareQueueType} request queue, classic reply queue, persistent 1 KB, no confirms, auto-ack replies",
-                    },
-                    bare_broker_round_trip_same_guarantees_ms = bareSame is null ? null : new
-                    {
-                        p50 = Round(P(bareSame, 0.5)), p99 = Round(P(bareSame, 0.99)),
-                        note = "as above plus what Vigil needs for its guarantees: publisher confirms on both sides, request acked after its reply is confirmed, reply acked by the requester",
-                    },
-                    vigil_code_over_bare_same_guarantees_p50_ms = bareSame is null ? (double?)null : Round(P(remote, 0.5) - P(bareSame, 0.5)),
-                    meets_floor_added_p50_2ms = P(remote, 0.5) - P(local, 0.5) <= 2.0,
-                });
+                var sw = Stopwatch.StartNew();
+                var r = await a.Inference.InferAsync(a.Inference.CreateRequest(model, "1", [input])).ConfigureAwait(false);
+                double ms = sw.Elapsed.TotalMilliseconds;
+                if (r.Status != InferenceStatus.Ok) throw new InvalidOperationException($"{model}: {r.Status} {r.Error}");
+                return ms;
             }
-            return new
+            // Wait for b's server to pull work, then warm both paths.
+            for (int i = 0; i < 2000; i++) { await OnceAsync("echo").ConfigureAwait(false); await OnceAsync("echo-local").ConfigureAwait(false); }
+            log.WriteLine($"bench cluster: inference — {o.LatencySamples} sequential requests each side");
+            var local = new List<double>(); var remote = new List<double>();
+            for (int i = 0; i < o.LatencySamples; i++)
             {
-                samples,
-                input_bytes = input.Data.Length,
-                interleaved = "20 rounds; each round runs a block of samples/20 back-to-back calls of local, each remote alternative and each bare round trip in turn",
-                local_ms = new { p50 = Round(P(local, 0.5)), p99 = Round(P(local, 0.99)) },
-                remote = rows,
-                floor_added_p50_ms = 2.0,
+                local.Add(await OnceAsync("echo-local").ConfigureAwait(false));
+                remote.Add(await OnceAsync("echo").ConfigureAwait(false));
+            }
+            local.Sort(); remote.Sort();
+            async Task<double> ThroughputAsync(string model)
+            {
+                int per = Math.Max(1, o.Requests / o.InFlight);
+                var sw = Stopwatch.StartNew();
+                await Task.WhenAll(Enumerable.Range(0, o.InFlight).Select(async _ =>
+                {
+                    for (int i = 0; i < per; i++)
+                    {
+                        var r = await a.Inference.InferAsync(a.Inference.CreateRequest(model, "1", [input])).ConfigureAwait(false);
+                        if (r.Status != InferenceStatus.Ok) throw new InvalidOperationException($"{model}: {r.Status} {r.Error}");
+                    }
+                })).ConfigureAwait(false);
+                return per * o.InFlight / sw.Elapsed.TotalSeconds;
+            }
+            log.WriteLine($"bench cluster: inference — {o.Requests} requests, {o.InFlight} in flight, each side");
+            await ThroughputAsync("echo").ConfigureAwait(false); // warm the pipelined path
+            double remoteRate = await ThroughputAsync("echo").ConfigureAwait(false);
+            double localRate = await ThroughputAsync("echo-local").ConfigureAwait(false);
+            double lp50 = Percentile(local, 0.5), rp50 = Percentile(remote, 0.5);
+            return new JsonObject
+            {
+                ["model"] = "echo (built-in), 1 KB float32 input",
+                ["samples"] = o.LatencySamples,
+                ["local_p50_ms"] = Math.Round(lp50, 3),
+                ["local_p99_ms"] = Math.Round(Percentile(local, 0.99), 3),
+                ["remote_p50_ms"] = Math.Round(rp50, 3),
+                ["remote_p99_ms"] = Math.Round(Percentile(remote, 0.99), 3),
+                ["added_p50_ms"] = Math.Round(rp50 - lp50, 3),
+                ["in_flight"] = o.InFlight,
+                ["remote_requests_per_s"] = Math.Round(remoteRate),
+                ["local_requests_per_s"] = Math.Round(localRate),
+                ["remote_over_local_throughput"] = Math.Round(remoteRate / localRate, 3),
+                ["duplicates_dropped"] = await a.Inference.DuplicatesDroppedAsync().ConfigureAwait(false),
+            };
+        }
+        finally { await a.LeaveAsync().WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false); }
+    }
+
+    // ---- (2) kill -9 of a node holding patients ----
+
+    private static byte[] Payload(int patient, long seq)
+    {
+        var b = new byte[64];
+        new Random(patient * 100_003 + (int)seq).NextBytes(b);
+        return b;
+    }
+
+    private static async Task<JsonObject> RecoveryAsync(ClusterBenchOptions o, Func<string, ProcessStartInfo> launcher, TextWriter log)
+    {
+        string db = await CreateDatabaseAsync(o.PostgresAdmin).ConfigureAwait(false);
+        var broker = new BrokerSettings { ReadingsQueue = $"bench.{Guid.NewGuid():N}.readings", ResultsQueue = $"bench.{Guid.NewGuid():N}.results" };
+        int[] ports = [FreePort(), FreePort(), FreePort()];
+        string Conf(int i) => $$"""
+            vigil {
+              node { name = r{{i + 1}}, port = {{ports[i]}}, roles = [ingest] }
+              seed-nodes = ["127.0.0.1:{{ports[0]}}", "127.0.0.1:{{ports[1]}}"]
+              broker { readings-queue = "{{broker.ReadingsQueue}}", results-queue = "{{broker.ResultsQueue}}", prefetch = 2048 }
+              persistence { backend = postgresql, connection-string = "{{db}}", snapshot-every = 8, snapshot-interval = 100ms }
+              patients { shards = 100, ask-timeout = 1s, parallelism = 2048 }
+            }
+            """;
+        var nodes = new List<NodeProcessHandle>();
+        try
+        {
+            log.WriteLine("bench cluster: recovery — starting three nodes on PostgreSQL");
+            nodes.Add(NodeProcessHandle.Start("r1", Conf(0), launcher));
+            await nodes[0].WaitReadyAsync(TimeSpan.FromSeconds(90)).ConfigureAwait(false);
+            nodes.Add(NodeProcessHandle.Start("r2", Conf(1), launcher));
+            nodes.Add(NodeProcessHandle.Start("r3", Conf(2), launcher));
+            await Task.WhenAll(nodes.Skip(1).Select(n => n.WaitReadyAsync(TimeSpan.FromSeconds(90)))).ConfigureAwait(false);
+            await using var results = await ResultCollector.StartAsync(broker).ConfigureAwait(false);
+            await using var publisher = await ReadingPublisher.ConnectAsync(broker).ConfigureAwait(false);
+            List<Reading> Window(long s) => [.. Enumerable.Range(0, o.Patients).Select(p => new Reading($"p{p:D5}", s, Payload(p, s)))];
+            const int windows = 5;
+            log.WriteLine($"bench cluster: recovery — {o.Patients} patients, windows 0-1");
+            for (long s = 0; s < 2; s++) await publisher.PublishAllAsync(Window(s), perMessage: 10).ConfigureAwait(false);
+            if (!await results.WaitForAsync(o.Patients * 2, TimeSpan.FromSeconds(120)).ConfigureAwait(false))
+                throw new InvalidOperationException($"recovery bench: only {results.Results.Count} of {o.Patients * 2} results before the kill");
+            var victim = nodes[2];
+            int moved = results.Results.Values.Where(r => r.Seq == 1 && r.Node == victim.Name).Count();
+            log.WriteLine($"bench cluster: recovery — kill -9 {victim.Name} holding {moved} patients");
+            var sw = Stopwatch.StartNew();
+            victim.Kill();
+            await publisher.PublishAllAsync(Window(2), perMessage: 10).ConfigureAwait(false);
+            if (!await results.WaitForAsync(o.Patients * 3, TimeSpan.FromSeconds(180)).ConfigureAwait(false))
+                throw new InvalidOperationException($"recovery bench: only {results.Results.Count} of {o.Patients * 3} results after the kill");
+            double recovery = sw.Elapsed.TotalSeconds;
+            for (long s = 3; s < windows; s++) await publisher.PublishAllAsync(Window(s), perMessage: 10).ConfigureAwait(false);
+            bool all = await results.WaitForAsync(o.Patients * windows, TimeSpan.FromSeconds(120)).ConfigureAwait(false);
+            // Every window's output must equal an undisturbed run's (count and digest over the whole history).
+            int wrong = 0;
+            for (int p = 0; p < o.Patients; p++)
+            {
+                ulong digest = SequenceChecker.InitialDigest;
+                for (long s = 0; s < windows; s++)
+                {
+                    digest = SequenceChecker.Fold(digest, s, Payload(p, s));
+                    if (results.Results.TryGetValue(($"p{p:D5}", s), out var r))
+                    {
+                        var (count, _, inOrder, d) = SequenceChecker.ReadOutput(r.Output);
+                        if (count != s + 1 || !inOrder || d != digest) wrong++;
+                    }
+                }
+            }
+            return new JsonObject
+            {
+                ["nodes"] = 3,
+                ["patients"] = o.Patients,
+                ["patients_on_killed_node"] = moved,
+                ["windows_per_patient"] = windows,
+                ["sbr"] = "keep-majority, stable-after 5s, down-removal-margin 1s, acceptable-heartbeat-pause 3s; ask-timeout 1s",
+                ["recovery_s"] = Math.Round(recovery, 2),
+                ["lost"] = o.Patients * windows - results.Results.Count,
+                ["duplicated"] = results.Conflicts,
+                ["identical_republications_dropped"] = results.Redelivered,
+                ["state_mismatches"] = wrong,
             };
         }
         finally
         {
-            foreach (var b in bares) await b.DisposeAsync().ConfigureAwait(false);
+            foreach (var n in nodes) await n.DisposeAsync().ConfigureAwait(false);
+            await DeleteQueuesAsync(broker).ConfigureAwait(false);
+            await DropDatabaseAsync(o.PostgresAdmin, db).ConfigureAwait(false);
         }
     }
 
-    private static double P(double[] sorted, double q) => sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
+    // ---- (3) the broker edge ----
 
-    private static async Task<object> ThroughputAsync(ClusterConfig config, string model, int floats, int count, string name)
+    private static async Task<JsonObject> EdgeAsync(ClusterBenchOptions o, TextWriter log)
     {
-        var input = Floats(floats);
-        await using var client = await RemoteInferenceClient.ConnectAsync(config).ConfigureAwait(false);
-        // Warm-up (JIT, queue declare).
-        for (int i = 0; i < 20; i++) await client.InferAsync(client.CreateRequest(model, "1", [input])).ConfigureAwait(false);
-        var before = client.Metrics;
-        var tasks = new Task<InferenceResult>[count];
-        long t0 = Stopwatch.GetTimestamp();
-        for (int i = 0; i < count; i++) tasks[i] = await client.SendAsync(client.CreateRequest(model, "1", [input])).ConfigureAwait(false);
-        var all = await Task.WhenAll(tasks).ConfigureAwait(false);
-        double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        int failed = all.Count(r => r.Status != InferenceStatus.Ok);
-        var after = client.Metrics;
-        long frames = after.FramesPublished - before.FramesPublished;
-        double perSecond = count / seconds;
-        return new
+        var broker = new BrokerSettings { ReadingsQueue = $"bench.{Guid.NewGuid():N}.readings", ResultsQueue = $"bench.{Guid.NewGuid():N}.results" };
+        string file = Path.Combine(Path.GetTempPath(), $"vigil-bench-edge-{Guid.NewGuid():N}.db");
+        string? db = o.EdgeBackend == "postgresql" ? await CreateDatabaseAsync(o.PostgresAdmin).ConfigureAwait(false) : null;
+        string persistence = db is null
+            ? $"persistence {{ backend = sqlite, connection-string = \"Data Source={file}\", snapshot-every = 32, snapshot-interval = 200ms }}"
+            : $"persistence {{ backend = postgresql, connection-string = \"{db}\", snapshot-every = 32, snapshot-interval = 200ms }}";
+        int port = FreePort();
+        int prefetch = Math.Min(60000, o.EdgeMessages);
+        var config = ClusterConfigLoader.Parse($$"""
+            vigil {
+              node { name = edge, port = {{port}}, roles = [ingest] }
+              broker { readings-queue = "{{broker.ReadingsQueue}}", results-queue = "{{broker.ResultsQueue}}", prefetch = {{prefetch}}, confirm-window = 64, frame-max-results = 256 }
+              {{persistence}}
+              patients { shards = 20, parallelism = {{prefetch}}, ask-timeout = 30s }
+            }
+            """);
+        // One message = one second of 125 Hz PPG (one channel) and 3-axis accelerometer for one patient.
+        var second = Enumerable.Range(0, 125).ToArray();
+        byte[] Message(int patient, long s) => PpgShardFunction.Encode(new PpgSampleBatch($"e{patient}",
+            second.Select(i => s + i / 125.0).ToArray(), [second.Select(i => (float)Math.Sin(i * 0.1 + patient)).ToArray()],
+            new float[125], new float[125], Enumerable.Repeat(1f, 125).ToArray()));
+        int perPatient = Math.Max(1, o.EdgeMessages / o.EdgePatients);
+        var readings = new List<Reading>(perPatient * o.EdgePatients);
+        for (long s = 0; s < perPatient; s++)
+            for (int p = 0; p < o.EdgePatients; p++) readings.Add(new Reading($"e{p:D5}", s, Message(p, s)));
+        try
         {
-            client = name,
-            payload_bytes = floats * 4,
-            requests = count,
-            failed,
-            seconds = Round(seconds),
-            requests_per_s = Math.Round(perSecond),
-            mb_per_s = Round(perSecond * floats * 4 / 1e6),
-            broker_messages = frames,
-            requests_per_message = Round((double)count / Math.Max(1, frames)),
-            floor_requests_per_s = floats * 4 <= 1024 ? 5000 : (int?)null,
-        };
+            log.WriteLine($"bench cluster: edge — publishing {readings.Count} patient-seconds ({readings[0].Payload.Length} B each, one per message)");
+            var pubWatch = Stopwatch.StartNew();
+            await using (var publisher = await ReadingPublisher.ConnectAsync(broker, confirmWindow: 256).ConfigureAwait(false))
+                await publisher.PublishAllAsync(readings, perMessage: 1, parallel: 256).ConfigureAwait(false);
+            double publishRate = readings.Count / pubWatch.Elapsed.TotalSeconds;
+            log.WriteLine($"bench cluster: edge — consuming with one node ({o.EdgeBackend})");
+            var node = await VigilNode.StartAsync(config, log).ConfigureAwait(false);
+            var sw = Stopwatch.StartNew();
+            try
+            {
+                // Once every patient saved a snapshot, every patient entity exists (created,
+                // remembered, recovered): that start-up cost is reported apart from the steady rate.
+                var until = DateTime.UtcNow + TimeSpan.FromSeconds(600);
+                while (node.PatientCounters.SnapshotsSaved < o.EdgePatients && DateTime.UtcNow < until) await Task.Delay(20).ConfigureAwait(false);
+                double warm = sw.Elapsed.TotalSeconds;
+                long warmAcked = node.Edge!.MessagesAcknowledged;
+                while (node.Edge.MessagesAcknowledged < readings.Count && DateTime.UtcNow < until) await Task.Delay(20).ConfigureAwait(false);
+                double seconds = sw.Elapsed.TotalSeconds - warm;
+                long acked = node.Edge.MessagesAcknowledged - warmAcked;
+                return new JsonObject
+                {
+                    ["backend"] = o.EdgeBackend,
+                    ["patients"] = o.EdgePatients,
+                    ["patient_seconds"] = readings.Count,
+                    ["message_bytes"] = readings[0].Payload.Length,
+                    ["function"] = "sequence (order + digest); PPG tracker cost is measured by vigil bench ppg",
+                    ["acknowledged"] = node.Edge.MessagesAcknowledged,
+                    ["first_second_of_every_patient_s"] = Math.Round(warm, 2),
+                    ["steady_patient_seconds"] = acked,
+                    ["snapshots_saved"] = node.PatientCounters.SnapshotsSaved,
+                    ["windows_per_snapshot"] = Math.Round((double)node.PatientCounters.WindowsFolded / Math.Max(1, node.PatientCounters.SnapshotsSaved), 1),
+                    ["steady_seconds"] = Math.Round(seconds, 2),
+                    ["patient_seconds_per_s"] = Math.Round(acked / seconds),
+                    ["publish_patient_seconds_per_s"] = Math.Round(publishRate),
+                };
+            }
+            finally { await node.LeaveAsync().WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false); }
+        }
+        finally
+        {
+            await DeleteQueuesAsync(broker).ConfigureAwait(false);
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            File.Delete(file);
+            if (db is not null) await DropDatabaseAsync(o.PostgresAdmin, db).ConfigureAwait(false);
+        }
     }
 
-    private static double Round(double v) => Math.Round(v, 3);
-
-    private static async Task DeleteQueueAsync(ClusterConfig config, string queue)
+    private static async Task<string> CreateDatabaseAsync(string admin)
     {
-        await using var connection = await BrokerConnector.ConnectAsync(config, "vigil-bench-cleanup", TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-        await using var channel = await connection.CreateChannelAsync().ConfigureAwait(false);
-        await channel.QueueDeleteAsync(queue, ifUnused: false, ifEmpty: false).ConfigureAwait(false);
+        string name = "vigil_bench_" + Guid.NewGuid().ToString("N")[..10];
+        try
+        {
+            await using var c = new NpgsqlConnection(admin);
+            await c.OpenAsync().ConfigureAwait(false);
+            await using var cmd = new NpgsqlCommand($"CREATE DATABASE {name}", c);
+            await cmd.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or SocketException)
+        {
+            throw new InvalidOperationException($"the cluster benchmark needs PostgreSQL ({e.Message}); run scripts/setup postgres", e);
+        }
+        var b = new NpgsqlConnectionStringBuilder(admin) { Database = name };
+        return b.ConnectionString;
+    }
+
+    private static async Task DropDatabaseAsync(string admin, string connection)
+    {
+        try
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var c = new NpgsqlConnection(admin);
+            await c.OpenAsync().ConfigureAwait(false);
+            await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS {new NpgsqlConnectionStringBuilder(connection).Database} WITH (FORCE)", c);
+            await cmd.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+        catch (Exception) { }
+    }
+
+    private static async Task DeleteQueuesAsync(BrokerSettings broker)
+    {
+        try
+        {
+            await using var connection = await BrokerConnector.ConnectAsync(broker, "vigil-bench", TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            await using var ch = await connection.CreateChannelAsync().ConfigureAwait(false);
+            await ch.QueueDeleteAsync(broker.ReadingsQueue, false, false).ConfigureAwait(false);
+            await ch.QueueDeleteAsync(broker.ResultsQueue, false, false).ConfigureAwait(false);
+        }
+        catch (Exception) { }
     }
 }

@@ -5,7 +5,33 @@ namespace Vigil.Cluster.Configuration;
 /// <param name="Port">AMQP port (5672 by default).</param>
 public sealed record BrokerEndpoint(string Host, int Port);
 
-/// <summary>How to reach the RabbitMQ broker (section <c>[broker]</c>).</summary>
+/// <summary>The cluster roles a node may have.</summary>
+public static class NodeRoles
+{
+    /// <summary>Consumes device readings from the broker and hosts patient entities.</summary>
+    public const string Ingest = "ingest";
+    /// <summary>Serves models on CPU.</summary>
+    public const string Inference = "inference";
+    /// <summary>Serves models on a GPU (pulls work like <see cref="Inference"/>, usually faster).</summary>
+    public const string Gpu = "gpu";
+    /// <summary>All roles.</summary>
+    public static readonly IReadOnlyList<string> All = [Ingest, Inference, Gpu];
+}
+
+/// <summary>This node (<c>vigil.node</c>).</summary>
+public sealed record NodeSettings
+{
+    /// <summary>Unique node name (status output, <c>vigil cluster leave NAME</c>).</summary>
+    public string Name { get; init; } = Environment.MachineName.ToLowerInvariant();
+    /// <summary>Host name or address Akka.Remote binds and advertises.</summary>
+    public string Host { get; init; } = "127.0.0.1";
+    /// <summary>Akka.Remote TCP port (0: any free port).</summary>
+    public int Port { get; init; } = 4053;
+    /// <summary>Roles (<see cref="NodeRoles"/>).</summary>
+    public IReadOnlyList<string> Roles { get; init; } = [NodeRoles.Ingest, NodeRoles.Inference];
+}
+
+/// <summary>The RabbitMQ edge (<c>vigil.broker</c>).</summary>
 public sealed record BrokerSettings
 {
     /// <summary>Endpoints tried in order on connect and on recovery.</summary>
@@ -16,41 +42,56 @@ public sealed record BrokerSettings
     public string Password { get; init; } = "guest";
     /// <summary>Virtual host.</summary>
     public string VirtualHost { get; init; } = "/";
-    /// <summary>
-    /// Type of the model request queues a node or client declares (<see cref="QueueTypes.Classic"/> or
-    /// <see cref="QueueTypes.Quorum"/>); <see cref="ModelServing.QueueType"/> overrides it per model.
-    /// </summary>
-    public string RequestQueueType { get; init; } = QueueTypes.Classic;
+    /// <summary>Durable queue the device readings arrive on.</summary>
+    public string ReadingsQueue { get; init; } = "vigil.readings";
+    /// <summary>Durable queue per-window results are published to.</summary>
+    public string ResultsQueue { get; init; } = "vigil.results";
+    /// <summary>Broker messages an ingest node holds unacknowledged (its share of in-flight readings).</summary>
+    public int Prefetch { get; init; } = 256;
+    /// <summary>Result messages published and not yet confirmed by the broker.</summary>
+    public int ConfirmWindow { get; init; } = 32;
+    /// <summary>Most results framed into one broker message.</summary>
+    public int FrameMaxResults { get; init; } = 64;
 }
 
-/// <summary>The RabbitMQ queue types a model request queue may have (trade-offs in docs/cluster.md).</summary>
-public static class QueueTypes
+/// <summary>Where patient state is persisted (<c>vigil.persistence</c>).</summary>
+public sealed record PersistenceSettings
 {
-    /// <summary>Durable classic queue: fastest round trip on one broker; not replicated.</summary>
-    public const string Classic = "classic";
-    /// <summary>Quorum queue: replicated across a multi-broker RabbitMQ cluster; delivers after a Raft commit (fsync).</summary>
-    public const string Quorum = "quorum";
-    /// <summary>Both, in the order the documentation lists them.</summary>
-    public static readonly IReadOnlyList<string> All = [Classic, Quorum];
+    /// <summary><c>sqlite</c> (embedded, one node) or <c>postgresql</c> (several nodes).</summary>
+    public string Backend { get; init; } = "sqlite";
+    /// <summary>ADO.NET connection string; empty: <c>Data Source=vigil-NODE.db</c> for SQLite.</summary>
+    public string ConnectionString { get; init; } = "";
+    /// <summary>A patient snapshots after this many new windows…</summary>
+    public int SnapshotEvery { get; init; } = 16;
+    /// <summary>…or this long after its first unsnapshotted window, whichever comes first.</summary>
+    public TimeSpan SnapshotInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+    /// <summary>Recent window outputs kept in the snapshot, to answer a redelivered window again.</summary>
+    public int KeepOutputs { get; init; } = 64;
 }
 
-/// <summary>What a node does (section <c>[node]</c>).</summary>
-public sealed record NodeSettings
+/// <summary>Patient entities (<c>vigil.patients</c>).</summary>
+public sealed record PatientSettings
 {
-    /// <summary>Unique node name in the cluster; names its queues and heartbeats.</summary>
-    public string Name { get; init; } = Environment.MachineName.ToLowerInvariant();
-    /// <summary>Roles: <c>serve</c> (serves its models), <c>shard</c> (processes patient streams).</summary>
-    public IReadOnlyList<string> Roles { get; init; } = ["serve"];
+    /// <summary>Per-patient function: <c>sequence</c> (order and digest checker) or <c>ppg</c> (heart-rate tracker).</summary>
+    public string Function { get; init; } = "sequence";
+    /// <summary>Number of shards patients are hashed into (fixed for the life of the cluster).</summary>
+    public int Shards { get; init; } = 100;
+    /// <summary>PPG function: windows kept in the snapshot and replayed on recovery.</summary>
+    public int ReplayWindows { get; init; } = 8;
+    /// <summary>How long the edge waits for a patient to confirm a window before sending it again.</summary>
+    public TimeSpan AskTimeout { get; init; } = TimeSpan.FromSeconds(3);
+    /// <summary>Readings the edge has in flight to patients at once.</summary>
+    public int Parallelism { get; init; } = 512;
 }
 
-/// <summary>A model this node serves (section <c>[model NAME]</c>).</summary>
+/// <summary>A model this node serves (<c>vigil.models.NAME</c>).</summary>
 public sealed record ModelServing
 {
-    /// <summary>Model id (the section's second word).</summary>
+    /// <summary>Model id (the key under <c>vigil.models</c>).</summary>
     public required string Id { get; init; }
     /// <summary>Model version; requests name id and version.</summary>
     public string Version { get; init; } = "1";
-    /// <summary>Batching capacity: the most requests handed to the model at once, and the consumer prefetch.</summary>
+    /// <summary>Most requests per model call, and the work the node pulls ahead.</summary>
     public int Capacity { get; init; } = 16;
     /// <summary>Which handler computes results: <c>echo</c>, <c>sum</c> (built-in test models) or <c>onnx</c>.</summary>
     public string Handler { get; init; } = "echo";
@@ -58,82 +99,42 @@ public sealed record ModelServing
     public string Path { get; init; } = "";
     /// <summary>Artificial delay per batch (built-in test models only): makes a "slow model".</summary>
     public TimeSpan Delay { get; init; } = TimeSpan.Zero;
-    /// <summary>Type of this model's request queue; null: <see cref="BrokerSettings.RequestQueueType"/>.</summary>
-    public string? QueueType { get; init; }
-    /// <summary>Idle fast path: run a delivery in the consumer callback when the work loop is idle (off only to measure its worth).</summary>
-    internal bool DirectRun { get; init; } = true;
 }
 
-/// <summary>Time limits (section <c>[timeouts]</c>).</summary>
-public sealed record TimeoutSettings
+/// <summary>Requesting side of inference (<c>vigil.inference</c>).</summary>
+public sealed record InferenceSettings
 {
-    /// <summary>Deadline given to a request that does not carry its own.</summary>
-    public TimeSpan Request { get; init; } = TimeSpan.FromSeconds(10);
-    /// <summary>Interval between node heartbeats.</summary>
-    public TimeSpan Heartbeat { get; init; } = TimeSpan.FromSeconds(1);
-    /// <summary>A node not heard from for this long is shown as dead.</summary>
-    public TimeSpan NodeExpiry { get; init; } = TimeSpan.FromSeconds(5);
-    /// <summary>Longest a graceful drain may take before the node exits anyway.</summary>
-    public TimeSpan Drain { get; init; } = TimeSpan.FromSeconds(30);
-    /// <summary>How long a shard node waits for a moved patient's state before starting it afresh.</summary>
-    public TimeSpan Handoff { get; init; } = TimeSpan.FromSeconds(5);
-    /// <summary>First reconnect delay after losing the broker; doubles up to <see cref="ReconnectMax"/>.</summary>
-    public TimeSpan ReconnectMin { get; init; } = TimeSpan.FromMilliseconds(200);
-    /// <summary>Longest reconnect delay.</summary>
-    public TimeSpan ReconnectMax { get; init; } = TimeSpan.FromSeconds(5);
-}
-
-/// <summary>Requesting-side settings (section <c>[client]</c>).</summary>
-public sealed record ClientSettings
-{
-    /// <summary>Most requests admitted and not yet answered; SendAsync waits beyond it.</summary>
+    /// <summary>Requests admitted and unanswered; InferAsync waits beyond it.</summary>
     public int MaxInFlight { get; init; } = 1024;
-    /// <summary>Publishing channels (each with its own confirm window).</summary>
-    public int Channels { get; init; } = 2;
-    /// <summary>Unconfirmed broker messages allowed per channel.</summary>
-    public int ConfirmWindow { get; init; } = 32;
-    /// <summary>Most requests carried by one broker message.</summary>
-    public int FrameMaxRequests { get; init; } = 8;
-    /// <summary>Most payload bytes per broker message (a larger single request still goes alone).</summary>
-    public int FrameMaxBytes { get; init; } = 1 << 20;
-    /// <summary>Idle fast path: publish from the caller when nothing is queued (off only to measure its worth).</summary>
-    internal bool DirectPublish { get; init; } = true;
+    /// <summary>Deadline of a request that does not set one.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }
 
-/// <summary>Patient sharding settings (section <c>[shard]</c>).</summary>
-public sealed record ShardSettings
-{
-    /// <summary>Windows a shard node holds unacknowledged (buffered while waiting for hand-offs).</summary>
-    public int Prefetch { get; init; } = 512;
-    /// <summary>Weight of this node's queue on the consistent-hash ring.</summary>
-    public int Weight { get; init; } = 10;
-    /// <summary>Name of the patient ring: the consistent-hash exchange and the prefix of its queues.</summary>
-    public string Ring { get; init; } = "vigil.patients";
-    /// <summary>Per-patient function: <c>sequence</c> (order checker) or <c>ppg</c> (heart-rate tracker).</summary>
-    public string Function { get; init; } = "sequence";
-    /// <summary>PPG function: windows kept in the hand-off snapshot and replayed by the next owner.</summary>
-    public int ReplayWindows { get; init; } = 8;
-}
-
-/// <summary>The whole cluster.conf, after environment overrides.</summary>
+/// <summary>The <c>vigil { }</c> section of cluster.conf.</summary>
 public sealed record ClusterConfig
 {
-    /// <summary>Broker connection.</summary>
-    public BrokerSettings Broker { get; init; } = new();
     /// <summary>This node.</summary>
     public NodeSettings Node { get; init; } = new();
-    /// <summary>Models this node serves (empty on a node that only requests).</summary>
+    /// <summary>Seed nodes as <c>host:port</c>; empty: this node seeds itself.</summary>
+    public IReadOnlyList<string> SeedNodes { get; init; } = [];
+    /// <summary>The broker edge.</summary>
+    public BrokerSettings Broker { get; init; } = new();
+    /// <summary>Patient state persistence.</summary>
+    public PersistenceSettings Persistence { get; init; } = new();
+    /// <summary>Patient entities.</summary>
+    public PatientSettings Patients { get; init; } = new();
+    /// <summary>Models this node serves (needs role inference or gpu).</summary>
     public IReadOnlyList<ModelServing> Models { get; init; } = [];
-    /// <summary>Time limits.</summary>
-    public TimeoutSettings Timeouts { get; init; } = new();
-    /// <summary>Requesting side.</summary>
-    public ClientSettings Client { get; init; } = new();
-    /// <summary>Patient sharding.</summary>
-    public ShardSettings Shard { get; init; } = new();
+    /// <summary>Requesting side of inference.</summary>
+    public InferenceSettings Inference { get; init; } = new();
+    /// <summary>Longest graceful leave before the node exits anyway.</summary>
+    public TimeSpan LeaveTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>The file's HOCON when it has an <c>akka { }</c> section: its settings take precedence over generated ones.</summary>
+    public string AkkaOverrides { get; init; } = "";
 
     /// <summary>True when the node has <paramref name="role"/>.</summary>
     public bool HasRole(string role) => Node.Roles.Contains(role, StringComparer.Ordinal);
 
-    /// <summary>The request queue type of <paramref name="model"/>: its own setting, else the broker-wide one.</summary>
-    public string QueueTypeOf(ModelServing model) => model.QueueType ?? Broker.RequestQueueType;
+    /// <summary>True when the node serves models.</summary>
+    public bool Serves => HasRole(NodeRoles.Inference) || HasRole(NodeRoles.Gpu);
 }

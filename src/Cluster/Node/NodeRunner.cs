@@ -1,45 +1,42 @@
 using System.Runtime.InteropServices;
-using Vigil.Cluster.Broker;
 using Vigil.Cluster.Configuration;
 
 namespace Vigil.Cluster.Node;
 
-/// <summary>
-/// The body of <c>vigil node --config FILE</c>: loads the configuration, starts a
-/// <see cref="ClusterNode"/>, prints one "ready" line, and on SIGTERM or SIGINT drains gracefully
-/// (stop consuming, finish and acknowledge held work, hand patients over) before exiting 0.
-/// </summary>
+/// <summary><c>vigil node --config cluster.conf</c>: runs a node until SIGTERM/SIGINT or a leave request, then leaves gracefully.</summary>
 public static class NodeRunner
 {
-    /// <summary>Runs a node until a termination signal or <paramref name="stop"/>; returns the exit code.</summary>
-    public static async Task<int> RunAsync(string configPath, TextWriter stdout, TextWriter stderr, CancellationToken stop = default)
+    /// <summary>Runs the node; returns the process exit code (0 after a graceful leave, 2 for a bad configuration).</summary>
+    public static async Task<int> RunAsync(string configPath, TextWriter output, TextWriter error)
     {
         ClusterConfig config;
-        try { config = ClusterConfigParser.Load(configPath); }
-        catch (ClusterConfigException e) { stderr.WriteLine($"vigil node: {e.Message}"); return 2; }
-
-        var terminate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; terminate.TrySetResult(); });
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; terminate.TrySetResult(); });
-        using var reg = stop.Register(() => terminate.TrySetResult());
-
-        ClusterNode node;
-        try { node = await ClusterNode.StartAsync(config, log: stderr, ct: stop).ConfigureAwait(false); }
-        catch (BrokerUnavailableException e) { stderr.WriteLine($"vigil node: {e.Message}"); return 1; }
-        catch (QueueTypeMismatchException e) { stderr.WriteLine($"vigil node: {e.Message}"); return 1; }
-
-        await using (node.ConfigureAwait(false))
+        try { config = ClusterConfigLoader.Load(configPath); }
+        catch (ClusterConfigException e)
         {
-            var models = config.HasRole("serve")
-                ? string.Join(", ", config.Models.Select(m => $"{m.Id} v{m.Version} (capacity {m.Capacity}{(m.Delay > TimeSpan.Zero ? $", delay {m.Delay.TotalMilliseconds:0} ms" : "")})"))
-                : "none";
-            stdout.WriteLine($"node {config.Node.Name} ready: roles {string.Join(",", config.Node.Roles)}; models {models}; broker {BrokerConnector.Describe(config)}");
-            stdout.Flush();
-            await terminate.Task.ConfigureAwait(false);
-            await node.DrainAsync().ConfigureAwait(false);
+            error.WriteLine($"vigil node: {e.Message}");
+            return 2;
         }
-        stdout.WriteLine($"node {config.Node.Name} stopped");
-        stdout.Flush();
+        VigilNode node;
+        try { node = await VigilNode.StartAsync(config, error).ConfigureAwait(false); }
+        catch (Exception e) when (e is InvalidOperationException or Broker.BrokerUnavailableException or Akka.Configuration.ConfigurationException)
+        {
+            error.WriteLine($"vigil node {config.Node.Name}: {e.Message}");
+            return 1;
+        }
+        output.WriteLine($"node {config.Node.Name} ready: {node.Describe()}");
+        output.Flush();
+        void Leave(PosixSignalContext c)
+        {
+            c.Cancel = true;
+            output.WriteLine($"node {config.Node.Name}: leaving the cluster");
+            output.Flush();
+            _ = node.LeaveAsync();
+        }
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Leave);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Leave);
+        await node.System.WhenTerminated.ConfigureAwait(false);
+        output.WriteLine($"node {config.Node.Name} left");
+        output.Flush();
         return 0;
     }
 }

@@ -10,7 +10,7 @@ namespace Vigil.Cluster.Sharding;
 /// windows the batch completed. Snapshot semantics: the tracker's internal state is not
 /// serialisable, so the snapshot is the last <c>replayWindows</c> window payloads; the next owner
 /// rebuilds the tracker by replaying them (their results discarded). Heart-rate estimates after a
-/// move therefore rest on the replayed history only (the HMM's longer memory is lost), and window
+/// recovery (crash or move) therefore rest on the replayed history only (the HMM's longer memory is lost), and window
 /// indices in results restart from the first replayed sample; window start/end times stay in the
 /// input's time base.
 /// </summary>
