@@ -1,3 +1,4 @@
+using Vigil.Cluster.Configuration;
 using Vigil.Cluster.Node;
 
 namespace Vigil.Cli.Commands;
@@ -14,6 +15,9 @@ internal static class NodeCommand
         string config = a.Get("config") ?? DefaultConfig();
         a.RejectUnknown();
         if (a.Positional.Count > 0) throw new CommandLineException($"unexpected argument '{a.Positional[0]}'");
+        // Checked here first so a bad file ends in Program's one-line error (exit 2) like every other input.
+        try { ClusterConfigLoader.Load(config); }
+        catch (ClusterConfigException e) { throw new CommandLineException(e.Message); }
         return NodeRunner.RunAsync(config, Console.Out, Console.Error);
     }
 

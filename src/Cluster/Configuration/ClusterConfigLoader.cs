@@ -45,7 +45,7 @@ public static class ClusterConfigLoader
     public static ClusterConfig Load(string path)
     {
         if (!File.Exists(path)) throw new ClusterConfigException($"{path}: cluster configuration not found");
-        return Parse(File.ReadAllText(path), Path.GetFileName(path), Environment.GetEnvironmentVariables());
+        return Parse(File.ReadAllText(path), path, Environment.GetEnvironmentVariables());
     }
 
     /// <summary>Parses and checks HOCON <paramref name="text"/>; <paramref name="source"/> names it in errors.</summary>
