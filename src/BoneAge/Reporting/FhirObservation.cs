@@ -35,6 +35,12 @@ public static class FhirObservation
                 ["code"] = Text("chronological age"),
                 ["valueQuantity"] = Months(age),
             });
+        if (row.BoneAgeLowMonths is { } low && row.BoneAgeHighMonths is { } high)
+            components.Add(new JsonObject
+            {
+                ["code"] = Text("90% interval of the bone-age estimate"),
+                ["valueRange"] = new JsonObject { ["low"] = Months(low), ["high"] = Months(high) },
+            });
         if (row.ZScore is { } z)
             components.Add(new JsonObject
             {
@@ -76,6 +82,7 @@ public static class FhirObservation
         var notes = new JsonArray();
         if (row.ClinicalUse.Length > 0) notes.Add(new JsonObject { ["text"] = $"{row.ClinicalUse}: produced by a demonstration model." });
         if (row.Reason.Length > 0) notes.Add(new JsonObject { ["text"] = row.Reason });
+        if (row.Validation.Length > 0) notes.Add(new JsonObject { ["text"] = "Model validation: " + row.Validation });
         if (notes.Count > 0) obs["note"] = notes;
         return obs;
     }
