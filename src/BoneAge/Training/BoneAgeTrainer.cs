@@ -47,9 +47,9 @@ public sealed class BoneAgeTrainer(BoneAgeTrainingOptions options, IProgress<str
         var cache = o.CacheDirectory ?? Path.Combine(o.OutputDirectory, "cache");
         var key = string.Create(CultureInfo.InvariantCulture, $"{dataset.LabelsSha256[..12]}-n{items.Count}-{o.Size}px");
 
-        // Copy 0: as given; copy 1: its feature map mirrored left-right (the backbone is close to
-        // mirror-equivariant, so this costs no backbone pass; also the test-time augmentation);
-        // then copies of randomly augmented images (one backbone pass each).
+        // Copy 0: as given; then copies of randomly augmented images (one backbone pass each). Every
+        // batch is also mirrored in feature space with probability 1/2 (the backbone is close to
+        // mirror-equivariant, so a mirror costs no backbone pass; it is also the test-time augmentation).
         var copies = new List<Tensor>();
         var extraction = Stopwatch.StartNew();
         for (var c = 0; c < 1 + o.AugmentedCopies; c++)
@@ -60,7 +60,6 @@ public sealed class BoneAgeTrainer(BoneAgeTrainingOptions options, IProgress<str
             copies.Add(FeatureCache.GetOrCompute(Path.Combine(cache, $"features-{key}-{name}.bin"), items, o.Size,
                 i => copy == 0 ? RadiographAugmentation.None : RadiographAugmentation.Random(new Random(HashCode.Combine(o.Seed, copy, i))),
                 Backbone, log));
-            if (copy == 0) copies.Add(copies[0].flip(3));
         }
         extraction.Stop();
         var n = items.Count;
@@ -69,6 +68,8 @@ public sealed class BoneAgeTrainer(BoneAgeTrainingOptions options, IProgress<str
         using var male = tensor(items.Select(x => x.Male ? 1f : 0f).ToArray());
         using var months = tensor(items.Select(x => (float)x.Months).ToArray());
 
+        // Seed before the heads are built: their initial weights come from libtorch's generator.
+        TorchDeterminism.Seed(o.Seed);
         var ensemble = new BoneAgeEnsemble(o.Folds);
         var foldResults = new List<FoldReport>();
         var oof = new double[n];
@@ -83,6 +84,7 @@ public sealed class BoneAgeTrainer(BoneAgeTrainingOptions options, IProgress<str
             var head = ensemble.Heads[fold];
             var optimizer = optim.AdamW(head.parameters(), lr: o.LearningRate, weight_decay: 1e-3);
             var loop = new TrainingLoop(new TrainingOptions { Epochs = o.Epochs, BatchSize = o.BatchSize, Seed = o.Seed * 100 + fold, LearningRate = o.LearningRate });
+            var mirror = new Random(o.Seed * 100 + fold);
             var clock = Stopwatch.StartNew();
             var lastLine = Stopwatch.StartNew();
             var summaries = loop.Run(examples.Length, optimizer,
@@ -92,6 +94,7 @@ public sealed class BoneAgeTrainer(BoneAgeTrainingOptions options, IProgress<str
                     using var rows = tensor(idx.Select(e => examples[e]).ToArray());
                     using var imageIdx = rows.remainder(n);
                     var x = features.index_select(0, rows).to(ScalarType.Float32);
+                    if (mirror.Next(2) == 1) x = x.flip(3);
                     var y = head.forward(x, male.index_select(0, imageIdx));
                     return nn.functional.l1_loss(y, months.index_select(0, imageIdx)) / BoneAgeHead.Spread;
                 },
@@ -265,7 +268,7 @@ public sealed class BoneAgeTrainer(BoneAgeTrainingOptions options, IProgress<str
                 Epochs = o.Epochs,
                 Command = o.Command,
                 Metrics = metrics,
-                Notes = string.Create(CultureInfo.InvariantCulture, $"{2 + o.AugmentedCopies} copies per image (original, its feature map mirrored, {o.AugmentedCopies} randomly augmented images: rotation +/-15 deg, zoom 0.9-1.1, gamma 0.8-1.25, mirror); AdamW lr {o.LearningRate}, cosine, batch {o.BatchSize}, L1 loss."),
+                Notes = string.Create(CultureInfo.InvariantCulture, $"{1 + o.AugmentedCopies} copies per image (original and {o.AugmentedCopies} randomly augmented images: rotation +/-15 deg, zoom 0.9-1.1, gamma 0.8-1.25, mirror), each batch mirrored in feature space with probability 1/2; AdamW lr {o.LearningRate}, cosine, batch {o.BatchSize}, L1 loss."),
             },
         });
     }
