@@ -55,6 +55,12 @@ public static class FhirObservation
                 : new ResourceReference { Identifier = new Identifier("urn:vigil:image-sha256", row.Sha256), Display = $"{name} (sha256 {row.Sha256})" }],
         };
         if (row.StudyDate is { } study) obs.Effective = new FhirDateTime(study.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        if (row.BoneAgeLowMonths is { } low && row.BoneAgeHighMonths is { } high)
+            obs.Component.Add(new Observation.ComponentComponent
+            {
+                Code = new CodeableConcept { Text = "90% interval of the bone-age estimate" },
+                Value = new Hl7.Fhir.Model.Range { Low = Months(low), High = Months(high) },
+            });
         obs.Component.Add(new Observation.ComponentComponent
         {
             Code = new CodeableConcept(Loinc, BoneAgeMethodLoinc, "Bone age method", "Bone age method"),
@@ -75,6 +81,7 @@ public static class FhirObservation
         if (row.ClinicalUse.Length > 0) obs.Note.Add(new Annotation { Text = new Markdown($"{row.ClinicalUse}: produced by a demonstration model.") });
         if (row.Reason.Length > 0) obs.Note.Add(new Annotation { Text = new Markdown(row.Reason) });
         if (row.StudyDate is null) obs.Note.Add(new Annotation { Text = new Markdown("effective time unknown: the image carries no study date") });
+        if (row.Validation.Length > 0) obs.Note.Add(new Annotation { Text = new Markdown("Model validation: " + row.Validation) });
         return obs;
     }
 

@@ -53,12 +53,19 @@ public sealed record ReportRow
     /// <summary>Study date from the image (DICOM Study Date), if any: the Observation's effective time. Not a CSV column.</summary>
     public DateOnly? StudyDate { get; init; }
 
+    /// <summary>Lower end of the estimate's 90 % interval, months (models that give one).</summary>
+    public double? BoneAgeLowMonths { get; init; }
+    /// <summary>Upper end of the estimate's 90 % interval, months.</summary>
+    public double? BoneAgeHighMonths { get; init; }
+    /// <summary>The model's validation figures, printed beside every result (e.g. "5-fold CV MAD 9.8 months").</summary>
+    public string Validation { get; init; } = "";
+
     /// <summary>The CSV header.</summary>
     public static readonly string[] Columns =
     [
         "image", "sha256", "status", "reason", "sex", "chronological_age_months", "age_source", "bone_age_months",
         "difference_months", "reference_sd_months", "z_score", "flag", "model_id", "model_version", "model_sha256",
-        "clinical_use", "sop_instance_uid", "format", "crop",
+        "clinical_use", "sop_instance_uid", "format", "crop", "bone_age_low_months", "bone_age_high_months", "validation",
     ];
 
     /// <summary>The fields in <see cref="Columns"/> order.</summary>
@@ -66,6 +73,7 @@ public sealed record ReportRow
     [
         Image, Sha256, Status, Reason, Sex, Num(ChronologicalAgeMonths), AgeSource, Num(BoneAgeMonths), Num(DifferenceMonths),
         Num(ReferenceSdMonths), Num(ZScore), Flag, ModelId, ModelVersion, ModelSha256, ClinicalUse, SopInstanceUid, Format, Crop,
+        Num(BoneAgeLowMonths), Num(BoneAgeHighMonths), Validation,
     ];
 
     private static string Num(double? v) => v is { } d ? d.ToString("0.####", CultureInfo.InvariantCulture) : "";

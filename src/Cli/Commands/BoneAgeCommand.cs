@@ -12,8 +12,9 @@ namespace Vigil.Cli.Commands;
 internal static class BoneAgeCommand
 {
     private const string Usage =
-        "usage: vigil boneage score --input DIR|GLOB [--manifest CSV] --model CARD --out DIR [--json] [--max-pixels N] [--batch N] [--decode-threads N] [--inference-threads N]\n" +
-        "       vigil boneage bench [--json] [--model CARD] [--images N] [--batch N] [--rounds N] [--decode-threads N] [--inference-threads N] [--spinning-threads] [--decoders-only]";
+        "usage: vigil boneage score --input DIR|GLOB [--manifest CSV] [--model CARD (default: models/boneage-resnet18)] --out DIR [--json] [--max-pixels N] [--batch N] [--decode-threads N] [--inference-threads N]\n" +
+        "       vigil boneage bench [--json] [--model CARD] [--images N] [--batch N] [--rounds N] [--decode-threads N] [--inference-threads N] [--spinning-threads] [--decoders-only]\n" +
+        BoneAgeTrainingCommands.Usage;
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -26,6 +27,8 @@ internal static class BoneAgeCommand
         {
             "score" => await ScoreAsync(new CommandArguments(args[1..], "json")),
             "bench" => await BenchAsync(new CommandArguments(args[1..], "json", "spinning-threads", "decoders-only")),
+            "train" => BoneAgeTrainingCommands.Train(new CommandArguments(args[1..], "json", "robustness"), args),
+            "eval" => BoneAgeTrainingCommands.Eval(new CommandArguments(args[1..], "json", "robustness"), args),
             _ => throw new CommandLineException($"unknown subcommand '{args[0]}'\n{Usage}"),
         };
     }
@@ -38,7 +41,7 @@ internal static class BoneAgeCommand
     {
         var input = a.Require("input");
         var manifestPath = a.Get("manifest");
-        var card = a.Require("model");
+        var card = a.Get("model") ?? BoneAgeTrainingCommands.DefaultCard;
         var outDir = a.Require("out");
         var json = a.Flag("json");
         var maxPixels = a.GetInt("max-pixels", 40_000_000);
@@ -53,6 +56,7 @@ internal static class BoneAgeCommand
         var files = InputResolver.Resolve(input);
         if (files.Count == 0) throw new CommandLineException($"--input '{input}' matches no files");
         var manifest = manifestPath is null ? Manifest.Empty : Manifest.Read(manifestPath);
+        if (BoneAgeTrainingCommands.IsTrainedCard(card)) return BoneAgeTrainingCommands.Score(card, files, manifest, outDir, json);
         await using var model = BoneAgeModel.Open(card, batch, SharedRoot, inferenceThreads);
         if (!model.IsBoneAgeModel)
             throw new CommandLineException($"model card {card} has task '{model.Card.Task}', not '{BoneAgeModel.BoneAgeTask}': it does not produce bone ages");

@@ -46,6 +46,9 @@ public sealed class ModelCard
     [JsonPropertyName("provenance")]
     public CardOrigin? Origin { get; init; }
 
+    /// <summary>How the model was trained, for models the team trained; null for imported models.</summary>
+    public CardTraining? Training { get; init; }
+
     /// <summary>Full path of the card file it was read from (not serialised).</summary>
     [JsonIgnore]
     public string CardPath { get; internal set; } = "";
