@@ -40,9 +40,6 @@ public sealed class ModelCatalog : IDisposable
             try
             {
                 var card = ModelCardReader.Read(cardPath, catalog._options.PathVariables);
-                // This catalog serves ONNX Runtime cards; TorchSharp cards are loaded by their modality
-                // (e.g. bone age's BoneAgeEstimator), which checks their sha256 itself.
-                if (card.Runtime != "onnxruntime") continue;
                 if (catalog._current.TryGetValue(card.Id, out var existing))
                     throw new ModelCardException(card.CardPath, "id", $"'{card.Id}' is already served from '{existing.Card.CardPath}'.");
                 catalog.Load(card);
