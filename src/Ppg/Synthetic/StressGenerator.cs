@@ -150,12 +150,12 @@ public static class StressGenerator
             case StressCase.CadenceNearHeartRate:
             case StressCase.HalfRateLure:
                 {
-                    // Cadence = heart rate + offset (encoded as 1000 + offset, resolved per sample).
-                    cadenceFollowsHr = true;
+                    // The heart rate rises into the cadence (running) or twice the arm swing (brisk walking)
+                    // and stays within a few BPM of it for minutes.
                     var running = s.Case == StressCase.CadenceNearHeartRate;
                     var target = running ? u(150, 170) : u(105, 125);
                     list.Add(new(u(25, 40), rest, 0, 0.01, 0.5));
-                    list.Add(new(total * 0.75, target, 1000 + u(-4, 4), running ? u(0.8, 1.2) : u(0.4, 0.7), running ? u(0.2, 0.5) : u(0.75, 0.9)));
+                    list.Add(new(total * 0.75, target, target + u(-4, 4), running ? u(0.8, 1.2) : u(0.4, 0.7), running ? u(0.2, 0.5) : u(0.75, 0.9)));
                     list.Add(new(total, rest + 15, 0, 0.02, 0.5));
                     break;
                 }
