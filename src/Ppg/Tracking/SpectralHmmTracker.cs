@@ -28,6 +28,7 @@ internal sealed class SpectralHmmTracker
     private readonly float[] _free;
     private readonly float[] _kernel;
     private bool _started;
+    internal static bool RefineOnEnhanced = Environment.GetEnvironmentVariable("PPG_REFINE") == "1";
     internal static bool Debug = Environment.GetEnvironmentVariable("PPG_DEBUG") == "1";
     private double _lastBpm = double.NaN;
     private int _lastChallenger = -1;
@@ -188,10 +189,11 @@ internal sealed class SpectralHmmTracker
             // mode lags a changing rate; the spectral peak in the same neighbourhood does not.
             var reach = (int)Math.Round(_tuning.RefineReachBpm / BpmPerBin);
             var best = mode;
-            for (var s = Math.Max(1, mode - reach); s <= Math.Min(_states - 2, mode + reach); s++) if (raw[s] > raw[best]) best = s;
-            if (best > 0 && best < _states - 1 && raw[best] >= raw[best - 1] && raw[best] >= raw[best + 1])
+            var peaks = RefineOnEnhanced ? enhanced : raw;
+            for (var s = Math.Max(1, mode - reach); s <= Math.Min(_states - 2, mode + reach); s++) if (peaks[s] > peaks[best]) best = s;
+            if (best > 0 && best < _states - 1 && peaks[best] >= peaks[best - 1] && peaks[best] >= peaks[best + 1])
             {
-                double a = raw[best - 1], b = raw[best], c = raw[best + 1];
+                double a = peaks[best - 1], b = peaks[best], c = peaks[best + 1];
                 var den = a - 2 * b + c;
                 var delta = den < 0 ? 0.5 * (a - c) / den : 0;
                 bin = _lo + best + Math.Clamp(delta, -0.5, 0.5);

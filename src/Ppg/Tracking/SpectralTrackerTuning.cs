@@ -55,7 +55,7 @@ internal sealed record SpectralTrackerTuning
     public double SubharmonicPenalty { get; init; } = 0.5;
 
     /// <summary>Exponent sharpening a family score into a likelihood.</summary>
-    public double FamilyExponent { get; init; } = 2.0;
+    public double FamilyExponent { get; init; } = 4.0;
 
     /// <summary>Jump probability per window of the free (challenger) filter, which follows the evidence closely so that a lost main track can be re-acquired.</summary>
     public double ChallengerJumpProbability { get; init; } = 0.1;
