@@ -39,6 +39,14 @@ public sealed class ModelCard
     [JsonPropertyName("provenance")]
     public CardOrigin? Origin { get; init; }
 
+    /// <summary>
+    /// The runtime that executes <see cref="File"/>: <c>onnxruntime</c> (default), <c>opencv-dnn</c> or
+    /// <c>torchsharp</c> (TorchSharp weights saved by <c>Module.save</c>).
+    /// </summary>
+    public string Runtime { get; init; } = "onnxruntime";
+    /// <summary>How the model was trained, for models the team trained; null for imported models.</summary>
+    public CardTraining? Training { get; init; }
+
     /// <summary>Full path of the card file it was read from (not serialised).</summary>
     [JsonIgnore]
     public string CardPath { get; internal set; } = "";

@@ -83,6 +83,7 @@ public static partial class ModelCardReader
         Require(c.File.Length > 0, "file", "is missing (path of the .onnx file, relative to the card).");
         Require(Sha256Pattern().IsMatch(c.Sha256), "sha256", $"must be 64 hex digits, got \"{c.Sha256}\".");
         Require(c.Task.Length > 0, "task", "is missing.");
+        Require(c.Runtime is "onnxruntime" or "opencv-dnn" or "torchsharp", "runtime", $"must be onnxruntime, opencv-dnn or torchsharp, got \"{c.Runtime}\".");
         Require(c.Inputs.Count > 0, "inputs", "must list at least one input.");
         Require(c.Outputs.Count > 0, "outputs", "must list at least one output.");
         foreach (var (list, kind) in new[] { (c.Inputs, "inputs"), (c.Outputs, "outputs") })
