@@ -38,6 +38,10 @@ public sealed class PatientPpgTracker
     private long _accepted;
     private double _lastT = double.NaN; // last accepted timestamp (validation)
     private List<(double T, float[] V)>? _warmup = new();
+    private double _previousBpm = double.NaN;
+
+    /// <summary>Sees every window's result with the refinement features behind it (training data extraction).</summary>
+    internal Action<PpgWindowResult, float[]>? WindowObserver { get; set; }
 
     /// <summary>Creates the tracker for <paramref name="patientId"/>.</summary>
     /// <param name="patientId">Patient (or device) key.</param>
@@ -60,7 +64,8 @@ public sealed class PatientPpgTracker
         for (var c = 0; c < _ring.Length; c++) _ring[c] = new float[_windowN];
         _tracker = new SpectralHmmTracker(_options.MinBpm, _options.MaxBpm, _options.HopSeconds);
         _blocks = new BlockStatistics(_blocksPerWindow, ppgChannels);
-        _provenance = $"{PpgProvenance.TrackerId} cfg={PpgProvenance.ConfigurationHash(_options)} input={inputIdentity ?? "live:" + patientId}";
+        var refinement = _options.Refinement is { } model ? $" refinement={model.Provenance}" : "";
+        _provenance = $"{PpgProvenance.TrackerId} cfg={PpgProvenance.ConfigurationHash(_options)}{refinement} input={inputIdentity ?? "live:" + patientId}";
         if (sampleRateHz is { } fs) Start(fs);
     }
 
@@ -248,6 +253,15 @@ public sealed class PatientPpgTracker
         var motion = MotionIndex(ws);
         var scratch = ArrayPoolScratch(_tracker.ScratchLength);
         var estimate = _tracker.Update(ws, _ppgChannels, usable, gyro, _windowN, motion, scratch);
+        Span<float> features = stackalloc float[RefinementFeatures.Count];
+        RefinementFeatures.Fill(features, estimate, motion, _previousBpm, index);
+        _previousBpm = estimate.Bpm;
+        var probability = double.NaN;
+        if (_options.Refinement is { } model)
+        {
+            Span<float> mlp = stackalloc float[2 * model.MaxWidth];
+            probability = model.Probability(features, mlp);
+        }
 
         var allFlat = true; var allClipped = true;
         for (var c = 0; c < _ppgChannels; c++) { allFlat &= flat[c]; allClipped &= flat[c] || clipped[c]; }
@@ -258,11 +272,13 @@ public sealed class PatientPpgTracker
             (_, true, _, _) => (PpgStatus.Withheld, $"invalid samples: {facts.Invalid} non-finite value(s) in the window"),
             (_, _, true, _) => (PpgStatus.Withheld, "flat signal: PPG constant over the window"),
             (_, _, _, true) => (PpgStatus.Withheld, "clipping: PPG pinned at its range limit"),
-            _ => Grade(estimate, motion),
+            _ => double.IsNaN(probability) ? Grade(estimate, motion) : GradeRefined(estimate, probability, motion),
         };
         var t0 = _t0 + index * _options.HopSeconds;
-        return new PpgWindowResult(PatientId, index, t0, t0 + _options.WindowSeconds, estimate.Bpm,
-            estimate.Confidence, estimate.SignalQuality, motion, status, reason, _provenance);
+        var result = new PpgWindowResult(PatientId, index, t0, t0 + _options.WindowSeconds, estimate.Bpm,
+            double.IsNaN(probability) ? estimate.Confidence : probability, estimate.SignalQuality, motion, status, reason, _provenance);
+        WindowObserver?.Invoke(result, features.ToArray());
+        return result;
     }
 
     private (PpgStatus, string?) Grade(TrackerEstimate e, double motion)
@@ -274,6 +290,18 @@ public sealed class PatientPpgTracker
             return (PpgStatus.LowConfidence, moving
                 ? $"motion: confidence {e.Confidence:0.00} during movement (motion {motion:0.00})"
                 : $"weak pulse: confidence {e.Confidence:0.00}");
+        return (PpgStatus.Ok, null);
+    }
+
+    // With the learned refinement: its probability that the estimate is within 5 BPM decides.
+    private (PpgStatus, string?) GradeRefined(TrackerEstimate e, double p, double motion)
+    {
+        if (p < _options.RefinedWithholdProbability)
+            return (PpgStatus.Withheld, e.Disputed || e.OnMotion
+                ? $"lock uncertain: P(within 5 BPM) {p:0.00}; evidence also at {e.ChallengerBpm:0} BPM (motion {motion:0.00})"
+                : $"low confidence: P(within 5 BPM) {p:0.00} (motion {motion:0.00})");
+        if (p < _options.RefinedLowProbability)
+            return (PpgStatus.LowConfidence, motion >= 0.3 ? $"motion: P(within 5 BPM) {p:0.00} (motion {motion:0.00})" : $"weak pulse: P(within 5 BPM) {p:0.00}");
         return (PpgStatus.Ok, null);
     }
 

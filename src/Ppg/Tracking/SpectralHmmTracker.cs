@@ -28,8 +28,6 @@ internal sealed class SpectralHmmTracker
     private readonly float[] _free;
     private readonly float[] _kernel;
     private bool _started;
-    internal static bool RefineOnEnhanced = Environment.GetEnvironmentVariable("PPG_REFINE") == "1";
-    internal static bool Debug = Environment.GetEnvironmentVariable("PPG_DEBUG") == "1";
     private double _lastBpm = double.NaN;
     private int _lastChallenger = -1;
     private double _dispute;           // leaky sum of log(evidence at challenger / evidence at main)
@@ -144,14 +142,6 @@ internal sealed class SpectralHmmTracker
         for (var s = 0; s < _states; s++)
             like[s] = (maxLike > 0 ? like[s] / maxLike : 0) + _tuning.LikelihoodFloor;
 
-        if (Debug)
-        {
-            var sb = new System.Text.StringBuilder("    dbg");
-            for (var s = 1; s < _states - 1; s++)
-                if (like[s] > 0.3 && like[s] >= like[s - 1] && like[s] >= like[s + 1])
-                    sb.Append(System.FormattableString.Invariant($" {(s + _lo) * BpmPerBin:0}:{like[s]:0.00}/g{gain[s]:0.00}/a{_accAverage[s]:0.00}"));
-            Console.WriteLine(sb.ToString());
-        }
         // HMM forward steps: predict with the rate-change kernel, then weight by the likelihood.
         var predicted = scratch.Slice(4 * width + _states, _states);
         var mode = Step(_posterior, _tuning.JumpProbability, like, predicted);
@@ -189,7 +179,7 @@ internal sealed class SpectralHmmTracker
             // mode lags a changing rate; the spectral peak in the same neighbourhood does not.
             var reach = (int)Math.Round(_tuning.RefineReachBpm / BpmPerBin);
             var best = mode;
-            var peaks = RefineOnEnhanced ? enhanced : raw;
+            var peaks = raw;
             for (var s = Math.Max(1, mode - reach); s <= Math.Min(_states - 2, mode + reach); s++) if (peaks[s] > peaks[best]) best = s;
             if (best > 0 && best < _states - 1 && peaks[best] >= peaks[best - 1] && peaks[best] >= peaks[best + 1])
             {
@@ -207,7 +197,13 @@ internal sealed class SpectralHmmTracker
         for (var s = Math.Max(0, mode - halfBins); s <= Math.Min(_states - 1, mode + halfBins); s++) mass += _posterior[s];
         var onMotion = lambda > 0 && gain[mode] < 0.5;
 
-        return new TrackerEstimate(bpm, Math.Clamp(mass, 0, 1), Quality(raw, mode), (challenger + _lo) * BpmPerBin, disputed, reacquired, onMotion);
+        var rivalReach = (int)Math.Round(_tuning.DisputeBpm / BpmPerBin);
+        double rival = 0;
+        for (var s = 0; s < _states; s++) if (Math.Abs(s - mode) > rivalReach) rival = Math.Max(rival, like[s]);
+        var modeBin = mode + _lo;
+        var evidence = new EstimateEvidence(like[mode], gain[mode], enhanced[mode], At(enhanced, 2 * modeBin - _lo), AtHalf(enhanced, modeBin - 2 * _lo),
+            rival, _accAverage[mode], Math.Max(0, _dispute));
+        return new TrackerEstimate(bpm, Math.Clamp(mass, 0, 1), Quality(raw, mode), (challenger + _lo) * BpmPerBin, disputed, reacquired, onMotion, evidence);
     }
 
     private int Step(float[] posterior, double jumpProbability, ReadOnlySpan<double> like, Span<double> predicted)
