@@ -24,6 +24,19 @@ public sealed record PpgTrackerOptions
     /// <summary>Confidence below which an estimate taken during strong motion is withheld.</summary>
     public double WithholdConfidenceThreshold { get; init; } = 0.2;
 
+    /// <summary>
+    /// The learned refinement (<see cref="Tracking.PpgRefinementModel"/>); null (default) runs the spectral
+    /// tracker alone. With it, a window's confidence is the model's probability that the estimate is
+    /// within 5 BPM, and windows below <see cref="RefinedWithholdProbability"/> are withheld.
+    /// </summary>
+    public Tracking.PpgRefinementModel? Refinement { get; init; }
+
+    /// <summary>With a refinement: probability below which a window is withheld (default 0.2).</summary>
+    public double RefinedWithholdProbability { get; init; } = 0.2;
+
+    /// <summary>With a refinement: probability below which a window is low-confidence (default 0.6).</summary>
+    public double RefinedLowProbability { get; init; } = 0.6;
+
     /// <summary>The defaults.</summary>
     public static PpgTrackerOptions Default { get; } = new();
 

@@ -171,6 +171,45 @@ public sealed class PatientPpgTrackerTests
     }
 
     [Fact]
+    public void Push_GyroscopeAppearingMidStream_RejectedNamingPatient()
+    {
+        var g = Synthetic.StressGenerator.Generate(new Synthetic.StressScenario(Synthetic.StressCase.Treadmill, 1, 30, 50, 2, Gyroscope: true));
+        var tracker = new PatientPpgTracker("p9", 2, sampleRateHz: 50);
+        var results = new List<PpgWindowResult>();
+        var first = g.Recording.Slice("p9", 0, 100);
+        tracker.Push(new PpgSampleBatch("p9", first.TimeSeconds, first.Ppg, first.AccX, first.AccY, first.AccZ), results);
+        var e = Assert.Throws<PpgInputException>(() => tracker.Push(g.Recording.Slice("p9", 100, 100), results));
+        Assert.Contains("p9", e.Message);
+        Assert.Contains("gyroscope", e.Message);
+    }
+
+    [Fact]
+    public void Push_WithGyroscope_TracksAndStaysUnderBudget()
+    {
+        var g = Synthetic.StressGenerator.Generate(new Synthetic.StressScenario(Synthetic.StressCase.Treadmill, 2, 150, 100, 3, Gyroscope: true));
+        var tracker = new PatientPpgTracker("g", 3, sampleRateHz: 100);
+        var results = new List<PpgWindowResult>();
+        tracker.Push(g.Recording.Slice("g", 0, g.Recording.Count), results);
+        var score = Evaluation.PpgEvaluator.Score("g", results, g.Truth);
+        Assert.True(score.MaeBpm < 5, $"MAE {score.MaeBpm:0.00}");
+        Assert.InRange(tracker.StateBytes, 1_000, 20_000);
+    }
+
+    [Fact]
+    public void Score_WithheldWindows_CoverageAndReportedErrorExcludeThem()
+    {
+        var s = TestSignals.Synthetic(seconds: 40);
+        var rec = TestSignals.MapPpg(s.Recording, (_, i, v) => i >= 10 * 125 && i < 30 * 125 ? 1234f : v);
+        var score = Evaluation.PpgEvaluator.Score("flat", TestSignals.Run(rec), s.Truth);
+        var withheld = score.Scored.Count(w => w.Result.Status == PpgStatus.Withheld);
+        Assert.True(withheld > 0);
+        Assert.Equal(1 - withheld / (double)score.Windows, score.Coverage, 9);
+        Assert.Equal(score.Scored.Where(w => w.Result.Status != PpgStatus.Withheld).Average(w => w.AbsoluteError), score.MaeReportedBpm!.Value, 9);
+        Assert.Equal(withheld, score.WithheldByReason.Values.Sum());
+        Assert.True(score.WithheldByReason["flat signal"] > 0);
+    }
+
+    [Fact]
     public void Push_AbsurdLiveRate_Throws()
     {
         var t = Enumerable.Range(0, 32).Select(i => i * 0.5).ToArray();   // 2 Hz

@@ -27,6 +27,27 @@ public sealed class PpgCsvReaderTests
     }
 
     [Fact]
+    public void Parse_GyroscopeColumns_ReadAsThreeAxes()
+    {
+        var csv = "t_s,ppg1,acc_x,acc_y,acc_z,gyro_x,gyro_y,gyro_z\n" + string.Join('\n',
+            Enumerable.Range(0, 64).Select(i => $"{i / 32.0:0.######},{i},0,0,1,{i},{-i},{2 * i}"));
+        var rec = TestSignals.Parse(csv);
+        Assert.True(rec.HasGyroscope);
+        Assert.Equal(1, rec.PpgChannels);
+        Assert.Equal(-5, rec.Gyro![1][5]);
+        Assert.Equal(32, rec.SampleRateHz, 6);
+        Assert.True(rec.Slice("p", 0, 10).HasGyroscope);
+    }
+
+    [Fact]
+    public void Parse_PartialGyroscope_NamesTheMissingAxes()
+    {
+        var e = Assert.Throws<PpgInputException>(() => TestSignals.Parse("t_s,ppg1,acc_x,acc_y,acc_z,gyro_x\n0,1,0,0,1,0\n0.01,1,0,0,1,0\n", "g"));
+        Assert.Contains("g.csv: line 1", e.Message);
+        Assert.Contains("gyro_y", e.Message);
+    }
+
+    [Fact]
     public void Parse_MissingColumn_NamesFileLineAndColumn()
     {
         var e = Assert.Throws<PpgInputException>(() => TestSignals.Parse("t_s,ppg1,ppg2,acc_x,acc_y\n0,1,2,3,4\n", "rec"));

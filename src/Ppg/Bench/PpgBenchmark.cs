@@ -13,7 +13,11 @@ namespace Vigil.Ppg.Bench;
 /// <param name="SampleRateHz">Device rate of every stream.</param>
 /// <param name="BatchSeconds">Samples per posted batch, in seconds (a watch uploading every half second).</param>
 /// <param name="Graph"><c>lanes</c> (Vigil's per-key stage on one lane per core, default) or <c>groupby</c> (Akka's GroupBy, a substream per patient) for the paced run; both are <see cref="PpgStreamGraph"/> on Akka.Streams.</param>
-public sealed record PpgBenchOptions(int Streams = 1000, double Seconds = 30, double SampleRateHz = 125, double BatchSeconds = 0.5, string Graph = "lanes");
+public sealed record PpgBenchOptions(int Streams = 1000, double Seconds = 30, double SampleRateHz = 125, double BatchSeconds = 0.5, string Graph = "lanes")
+{
+    /// <summary>Tracker settings of every stream (e.g. with the learned refinement on).</summary>
+    public PpgTrackerOptions Tracker { get; init; } = PpgTrackerOptions.Default;
+}
 
 /// <summary>What <see cref="PpgBenchmark"/> measured.</summary>
 /// <param name="Streams">Concurrent streams.</param>
@@ -35,7 +39,14 @@ public sealed record PpgBenchOptions(int Streams = 1000, double Seconds = 30, do
 /// <param name="LoadAverage">The machine's 1-minute load average when the run ended (other tenants' load skews every figure).</param>
 public sealed record PpgBenchResult(int Streams, double Seconds, double BatchSeconds, string Graph, int Cores, double RealtimeFactor,
     double OtherGraphRealtimeFactor, double PacedRealtimeFactor, double P50ResultLatencyMs, double P99ResultLatencyMs, double MaxResultLatencyMs,
-    double BytesPerStream, double StateBytesPerStream, long Windows, double SingleStreamWindowsPerSecond, double GraphWindowsPerCoreSecond, double LoadAverage);
+    double BytesPerStream, double StateBytesPerStream, long Windows, double SingleStreamWindowsPerSecond, double GraphWindowsPerCoreSecond, double LoadAverage)
+{
+    /// <summary>Microseconds the learned refinement adds per window (its inference alone, timed over many windows); 0 when off.</summary>
+    public double RefinementMicrosecondsPerWindow { get; init; }
+
+    /// <summary>Microseconds per window of one tracker on one core without the refinement (resampling, spectra, tracking).</summary>
+    public double WindowMicrosecondsWithoutRefinement { get; init; }
+}
 
 /// <summary>
 /// The PPG scale benchmark: N concurrent patient streams (a generated 125 Hz recording replayed
@@ -64,29 +75,52 @@ public static class PpgBenchmark
 
         // Paced run first, so the heap baseline holds no earlier run's patients.
         progress?.WriteLine($"ppg bench: paced run ({options.Graph}), {options.Streams} streams x {options.Seconds} s at real time...");
-        var paced = await PacedAsync(source, ids, batchN, batchesPerStream, useStreams, cancellationToken).ConfigureAwait(false);
+        var paced = await PacedAsync(source, ids, batchN, batchesPerStream, useStreams, options.Tracker, cancellationToken).ConfigureAwait(false);
         progress?.WriteLine($"ppg bench: p99 latency {paced.P99:0} ms; capacity runs...");
-        var (rtf, graphPerCore) = await CapacityAsync(source, ids, batchN, batchesPerStream, useStreams, cancellationToken).ConfigureAwait(false);
+        var (rtf, graphPerCore) = await CapacityAsync(source, ids, batchN, batchesPerStream, useStreams, options.Tracker, cancellationToken).ConfigureAwait(false);
         // Side-by-side capacity of the other graph, up to 1000 streams (a substream loop per
         // patient makes the GroupBy graph's capacity run long beyond that).
         var otherRtf = double.NaN;
         if (options.Streams <= 1000)
-            (otherRtf, _) = await CapacityAsync(source, ids, batchN, batchesPerStream, !useStreams, cancellationToken).ConfigureAwait(false);
-        var single = SingleStream(source);
+            (otherRtf, _) = await CapacityAsync(source, ids, batchN, batchesPerStream, !useStreams, options.Tracker, cancellationToken).ConfigureAwait(false);
+        var single = SingleStream(source, options.Tracker);
+        var bare = SingleStream(source, options.Tracker with { Refinement = null });
+        var refinementUs = options.Tracker.Refinement is { } model ? RefinementCost(model) : 0;
         progress?.WriteLine($"ppg bench: capacity {rtf:0.00}x real time ({(useStreams ? "lanes" : "groupby")}: {otherRtf:0.00}x), single stream {single:0} windows/s");
         return new PpgBenchResult(options.Streams, options.Seconds, batchSeconds, options.Graph, Environment.ProcessorCount, rtf, otherRtf,
             options.Seconds / paced.Wall, paced.P50, paced.P99, paced.Max, paced.BytesPerStream, paced.StatePerStream, paced.Windows,
-            single, graphPerCore, MachineLoad.OneMinuteAverage());
+            single, graphPerCore, MachineLoad.OneMinuteAverage())
+        {
+            RefinementMicrosecondsPerWindow = refinementUs,
+            WindowMicrosecondsWithoutRefinement = 1e6 / bare,
+        };
+    }
+
+    // The refinement's inference alone over many windows' worth of features (its cost per window).
+    private static double RefinementCost(Vigil.Ppg.Tracking.PpgRefinementModel model)
+    {
+        var random = new Random(3);
+        var features = new float[1024][];
+        for (var i = 0; i < features.Length; i++)
+            features[i] = Enumerable.Range(0, Vigil.Ppg.Tracking.RefinementFeatures.Count).Select(_ => (float)random.NextDouble()).ToArray();
+        var scratch = new float[2 * model.MaxWidth];
+        double sink = 0;
+        for (var i = 0; i < features.Length; i++) sink += model.Probability(features[i], scratch);
+        const int calls = 200_000;
+        var sw = Stopwatch.StartNew();
+        for (var i = 0; i < calls; i++) sink += model.Probability(features[i & 1023], scratch);
+        var us = sw.Elapsed.TotalMicroseconds / calls;
+        return double.IsNaN(sink) ? double.NaN : us;
     }
 
 
     // Every stream pushed as fast as the graph accepts (bounded queues push back on the producer).
-    private static async Task<(double Rtf, double WindowsPerCoreSecond)> CapacityAsync(PpgRecording source, string[] ids, int batchN, int batches, bool streams, CancellationToken ct)
+    private static async Task<(double Rtf, double WindowsPerCoreSecond)> CapacityAsync(PpgRecording source, string[] ids, int batchN, int batches, bool streams, PpgTrackerOptions tracker, CancellationToken ct)
     {
         long windows = 0;
         var sw = Stopwatch.StartNew();
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
-        await using var pipeline = Graph.Create(streams, _ => Interlocked.Increment(ref windows), 1024);
+        await using var pipeline = Graph.Create(streams, _ => Interlocked.Increment(ref windows), 1024, tracker);
         for (var b = 0; b < batches; b++)
             for (var s = 0; s < ids.Length; s++)
                 await pipeline.PostAsync(MakeBatch(source, s, b, batchN, ids[s]), ct).ConfigureAwait(false);
@@ -100,7 +134,7 @@ public static class PpgBenchmark
 
     // Stream s's batch b is posted when its last sample is due in real time (streams phase-shifted
     // across one batch period); latency runs from a window's last sample's instant to its result.
-    private static async Task<Paced> PacedAsync(PpgRecording source, string[] ids, int batchN, int batches, bool streams, CancellationToken ct)
+    private static async Task<Paced> PacedAsync(PpgRecording source, string[] ids, int batchN, int batches, bool streams, PpgTrackerOptions tracker, CancellationToken ct)
     {
         var n = ids.Length;
         var batchSeconds = batchN / source.SampleRateHz;
@@ -121,7 +155,7 @@ public static class PpgBenchmark
             var due = phase[index[r.PatientId]] + r.WindowEndSeconds - 1 / source.SampleRateHz;
             var i = Interlocked.Increment(ref count) - 1;
             if (i < latencies.Length) latencies[i] = clock.Elapsed.TotalSeconds - due;
-        }, 1 << 16);
+        }, 1 << 16, tracker);
         // One cursor over (batch, stream) in due order: wake every few milliseconds and post whatever is due.
         long posted = 0;
         for (var b = 0; b < batches; b++)
@@ -139,7 +173,7 @@ public static class PpgBenchmark
         var wall = clock.Elapsed.TotalSeconds;
         // Every patient is live and the queues are drained: what remains is per-stream state.
         bytesPerStream = (double)(GC.GetTotalMemory(true) - before) / n;
-        statePerStream = new PatientPpgTracker("size", 2, sampleRateHz: source.SampleRateHz).StateBytes;
+        statePerStream = new PatientPpgTracker("size", 2, tracker, sampleRateHz: source.SampleRateHz).StateBytes;
         await pipeline.CompleteAsync().ConfigureAwait(false);
         var m = (int)Math.Min(count, latencies.Length);
         Array.Sort(latencies, 0, m);
@@ -166,7 +200,7 @@ public static class PpgBenchmark
         return new PpgSampleBatch(id, t, ppg, x, y, z);
     }
 
-    private static double SingleStream(PpgRecording source)
+    private static double SingleStream(PpgRecording source, PpgTrackerOptions? tracker = null)
     {
         // One tracker on this thread (JIT already warm from the capacity run): windows per second.
         var results = new List<PpgWindowResult>();
@@ -177,8 +211,8 @@ public static class PpgBenchmark
         var sw = Stopwatch.StartNew();
         for (var rep = 0; rep < 4; rep++)
         {
-            var tracker = new PatientPpgTracker("single", source.Ppg.Length, sampleRateHz: source.SampleRateHz);
-            foreach (var b in batches) { tracker.Push(b, results); windows += results.Count; results.Clear(); }
+            var tracker1 = new PatientPpgTracker("single", source.Ppg.Length, tracker, sampleRateHz: source.SampleRateHz);
+            foreach (var b in batches) { tracker1.Push(b, results); windows += results.Count; results.Clear(); }
         }
         return windows / sw.Elapsed.TotalSeconds;
     }
@@ -189,15 +223,16 @@ public static class PpgBenchmark
         private readonly ActorSystem _system = PpgPipelineRunner.CreateSystem("vigil-ppg-bench");
         private readonly PpgStreamGraph _graph;
 
-        private Graph(bool groupBy, Action<PpgWindowResult> onResult, int capacity) =>
+        private Graph(bool groupBy, Action<PpgWindowResult> onResult, int capacity, PpgTrackerOptions tracker) =>
             _graph = new PpgStreamGraph(_system.Materializer(), onResult, options: new PpgStreamGraphOptions
             {
+                Tracker = tracker,
                 QueueCapacity = capacity,
                 Lanes = groupBy ? 1 : Environment.ProcessorCount,
                 UseGroupBy = groupBy,
             });
 
-        public static Graph Create(bool groupBy, Action<PpgWindowResult> onResult, int capacity) => new(groupBy, onResult, capacity);
+        public static Graph Create(bool groupBy, Action<PpgWindowResult> onResult, int capacity, PpgTrackerOptions tracker) => new(groupBy, onResult, capacity, tracker);
 
         public long BatchesProcessed => _graph.BatchesProcessed;
 

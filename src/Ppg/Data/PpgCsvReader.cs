@@ -4,8 +4,8 @@ using System.Security.Cryptography;
 namespace Vigil.Ppg.Data;
 
 /// <summary>
-/// Reads <c>t_s,ppg1[,ppg2[,ppg3]],acc_x,acc_y,acc_z</c> files (any column order, invariant
-/// culture). Every problem is a <see cref="PpgInputException"/> naming the file and line:
+/// Reads <c>t_s,ppg1[,ppg2[,ppg3]],acc_x,acc_y,acc_z[,gyro_x,gyro_y,gyro_z]</c> files (any column
+/// order, invariant culture; 1 to 3 PPG channels, the gyroscope optional but all three axes or none). Every problem is a <see cref="PpgInputException"/> naming the file and line:
 /// missing columns, short rows, non-numbers, NaN/Inf, timestamps that repeat or go back,
 /// and a sampling rate outside 20-1024 Hz. Gaps in time are accepted (they flag windows later).
 /// </summary>
@@ -44,6 +44,11 @@ public static class PpgCsvReader
         var ppgIdx = new List<int> { Find("ppg1", true) };
         foreach (var extra in new[] { "ppg2", "ppg3" }) { var i = Find(extra, false); if (i >= 0) ppgIdx.Add(i); }
         int xi = Find("acc_x", true), yi = Find("acc_y", true), zi = Find("acc_z", true);
+        var gyroIdx = new[] { Find("gyro_x", false), Find("gyro_y", false), Find("gyro_z", false) };
+        var gyroCount = gyroIdx.Count(i => i >= 0);
+        if (gyroCount is 1 or 2)
+            throw new PpgInputException($"{source}: line 1: a gyroscope needs gyro_x, gyro_y and gyro_z (header is '{header}').");
+        var gyro = gyroCount == 3 ? new[] { new List<float>(1 << 15), new List<float>(1 << 15), new List<float>(1 << 15) } : null;
 
         var t = new List<double>(1 << 15);
         var ppg = ppgIdx.Select(_ => new List<float>(1 << 15)).ToArray();
@@ -79,6 +84,7 @@ public static class PpgCsvReader
             t.Add(ts);
             for (var c = 0; c < ppgIdx.Count; c++) ppg[c].Add((float)Field(ppgIdx[c]));
             ax.Add((float)Field(xi)); ay.Add((float)Field(yi)); az.Add((float)Field(zi));
+            if (gyro is not null) for (var a = 0; a < 3; a++) gyro[a].Add((float)Field(gyroIdx[a]));
         }
         if (t.Count < 2) throw new PpgInputException($"{source}: {t.Count} sample row(s); a recording needs at least 2.");
         var dts = new double[t.Count - 1];
@@ -87,6 +93,7 @@ public static class PpgCsvReader
         var rate = 1 / dts[dts.Length / 2];
         if (!(rate >= MinRateHz && rate <= MaxRateHz))
             throw new PpgInputException($"{source}: sampling rate {rate.ToString("0.###", CultureInfo.InvariantCulture)} Hz derived from t_s is outside {MinRateHz}-{MaxRateHz} Hz (is t_s in seconds?).");
-        return new PpgRecording(name, identity, rate, t.ToArray(), ppg.Select(p => p.ToArray()).ToArray(), ax.ToArray(), ay.ToArray(), az.ToArray());
+        return new PpgRecording(name, identity, rate, t.ToArray(), ppg.Select(p => p.ToArray()).ToArray(), ax.ToArray(), ay.ToArray(), az.ToArray(),
+            gyro?.Select(g => g.ToArray()).ToArray());
     }
 }

@@ -1,12 +1,23 @@
 namespace Vigil.Ppg.Data;
 
-/// <summary>One recording loaded from a CSV file: validated, with its sampling rate derived from <c>t_s</c>.</summary>
+/// <summary>
+/// One recording (from a CSV file or a generator): validated, with its sampling rate derived from
+/// <c>t_s</c>, 1 to 3 PPG channels, a 3-axis accelerometer and an optional 3-axis gyroscope.
+/// </summary>
 public sealed class PpgRecording
 {
-    internal PpgRecording(string name, string identity, double sampleRateHz, double[] time, float[][] ppg, float[] accX, float[] accY, float[] accZ)
+    /// <summary>Creates a recording; throws <see cref="PpgInputException"/> naming it when the shapes disagree.</summary>
+    public PpgRecording(string name, string identity, double sampleRateHz, double[] time, float[][] ppg, float[] accX, float[] accY, float[] accZ, float[][]? gyro = null)
     {
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(ppg);
+        if (ppg.Length is < 1 or > 3) throw new PpgInputException($"{name}: 1 to 3 PPG channels, got {ppg.Length}.");
+        if (ppg.Any(p => p.Length != time.Length) || accX.Length != time.Length || accY.Length != time.Length || accZ.Length != time.Length)
+            throw new PpgInputException($"{name}: every channel must have {time.Length} samples (one per timestamp).");
+        if (gyro is not null && (gyro.Length != 3 || gyro.Any(g => g.Length != time.Length)))
+            throw new PpgInputException($"{name}: a gyroscope needs 3 axes of {time.Length} samples.");
         Name = name; Identity = identity; SampleRateHz = sampleRateHz;
-        TimeSeconds = time; Ppg = ppg; AccX = accX; AccY = accY; AccZ = accZ;
+        TimeSeconds = time; Ppg = ppg; AccX = accX; AccY = accY; AccZ = accZ; Gyro = gyro;
     }
 
     /// <summary>Recording name (file name without <c>.csv</c>).</summary>
@@ -24,6 +35,9 @@ public sealed class PpgRecording
     /// <summary>PPG channels (1 to 3).</summary>
     public float[][] Ppg { get; }
 
+    /// <summary>Number of PPG channels (1 to 3).</summary>
+    public int PpgChannels => Ppg.Length;
+
     /// <summary>Accelerometer x.</summary>
     public float[] AccX { get; }
 
@@ -32,6 +46,12 @@ public sealed class PpgRecording
 
     /// <summary>Accelerometer z.</summary>
     public float[] AccZ { get; }
+
+    /// <summary>Gyroscope x, y, z when recorded, else null.</summary>
+    public float[][]? Gyro { get; }
+
+    /// <summary>Whether a gyroscope was recorded.</summary>
+    public bool HasGyroscope => Gyro is not null;
 
     /// <summary>Number of samples.</summary>
     public int Count => TimeSeconds.Length;
@@ -43,5 +63,7 @@ public sealed class PpgRecording
         Ppg.Select(p => p.AsSpan(start, count).ToArray()).ToArray(),
         AccX.AsSpan(start, count).ToArray(),
         AccY.AsSpan(start, count).ToArray(),
-        AccZ.AsSpan(start, count).ToArray());
+        AccZ.AsSpan(start, count).ToArray(),
+        Gyro?.Select(g => g.AsSpan(start, count).ToArray()).ToArray(),
+        SampleRateHz);
 }

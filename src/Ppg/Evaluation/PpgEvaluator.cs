@@ -12,13 +12,7 @@ public static class PpgEvaluator
     public static async Task<PpgEvaluation> EvaluateDirectoryAsync(
         string directory, Func<PpgRecording, CancellationToken, Task<IReadOnlyList<PpgWindowResult>>> run, CancellationToken cancellationToken = default)
     {
-        if (!Directory.Exists(directory)) throw new PpgInputException($"{directory}: no such directory.");
-        var names = Directory.GetFiles(directory, "*.bpm.csv")
-            .Select(p => Path.GetFileName(p)[..^".bpm.csv".Length])
-            .Where(n => File.Exists(Path.Combine(directory, n + ".csv")))
-            .Order(StringComparer.Ordinal)
-            .ToList();
-        if (names.Count == 0) throw new PpgInputException($"{directory}: no NAME.csv with a NAME.bpm.csv beside it.");
+        var names = RecordingNames(directory);
         var scores = new List<RecordingScore>();
         foreach (var name in names)
         {
@@ -28,6 +22,19 @@ public static class PpgEvaluator
             scores.Add(Score(name, results, reference));
         }
         return new PpgEvaluation(scores);
+    }
+
+    /// <summary>Names of the recordings in <paramref name="directory"/>: every <c>NAME.csv</c> with a <c>NAME.bpm.csv</c>, in ordinal order.</summary>
+    public static IReadOnlyList<string> RecordingNames(string directory)
+    {
+        if (!Directory.Exists(directory)) throw new PpgInputException($"{directory}: no such directory.");
+        var names = Directory.GetFiles(directory, "*.bpm.csv")
+            .Select(p => Path.GetFileName(p)[..^".bpm.csv".Length])
+            .Where(n => File.Exists(Path.Combine(directory, n + ".csv")))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        if (names.Count == 0) throw new PpgInputException($"{directory}: no NAME.csv with a NAME.bpm.csv beside it.");
+        return names;
     }
 
     /// <summary>Pairs results with the reference windows by start time and computes the errors.</summary>
@@ -55,7 +62,7 @@ public static class PpgEvaluator
     /// <summary>Runs a recording straight through one <see cref="PatientPpgTracker"/> in 1 s batches (no stream runtime).</summary>
     public static IReadOnlyList<PpgWindowResult> RunDirect(PpgRecording recording, PpgTrackerOptions? options = null)
     {
-        var tracker = new PatientPpgTracker(recording.Name, recording.Ppg.Length, options, recording.SampleRateHz, recording.Identity);
+        var tracker = new PatientPpgTracker(recording.Name, recording.PpgChannels, options, recording.SampleRateHz, recording.Identity);
         var results = new List<PpgWindowResult>();
         var batch = Math.Max(1, (int)Math.Round(recording.SampleRateHz));
         for (var i = 0; i < recording.Count; i += batch)

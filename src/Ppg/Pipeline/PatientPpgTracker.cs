@@ -20,7 +20,8 @@ public sealed class PatientPpgTracker
     private readonly int _ppgChannels;
     private readonly string _provenance;
     private readonly int _windowN, _hopN, _blocksPerWindow;
-    private readonly float[][] _ring;
+    private float[][] _ring;
+    private bool? _gyroscope;          // fixed by the first batch
     private readonly SpectralHmmTracker _tracker;
     private readonly BlockStatistics _blocks;
 
@@ -28,8 +29,8 @@ public sealed class PatientPpgTracker
     private double _rate;
     private bool _filtering;
     private double _t0 = double.NaN, _prevT = double.NaN;
-    private readonly double[] _prevY = new double[6];
-    private readonly double[] _offset = new double[6];
+    private readonly double[] _prevY = new double[9];
+    private readonly double[] _offset = new double[9];
     private long _nextOut;             // index of the next 25 Hz output sample (time t0 + k/25)
     private long _lastInvalidOut = -1; // last output index interpolated across a dropout
     private long _nextWindow;
@@ -37,6 +38,10 @@ public sealed class PatientPpgTracker
     private long _accepted;
     private double _lastT = double.NaN; // last accepted timestamp (validation)
     private List<(double T, float[] V)>? _warmup = new();
+    private double _previousBpm = double.NaN;
+
+    /// <summary>Sees every window's result with the refinement features behind it (training data extraction).</summary>
+    internal Action<PpgWindowResult, float[]>? WindowObserver { get; set; }
 
     /// <summary>Creates the tracker for <paramref name="patientId"/>.</summary>
     /// <param name="patientId">Patient (or device) key.</param>
@@ -59,7 +64,8 @@ public sealed class PatientPpgTracker
         for (var c = 0; c < _ring.Length; c++) _ring[c] = new float[_windowN];
         _tracker = new SpectralHmmTracker(_options.MinBpm, _options.MaxBpm, _options.HopSeconds);
         _blocks = new BlockStatistics(_blocksPerWindow, ppgChannels);
-        _provenance = $"{PpgProvenance.TrackerId} cfg={PpgProvenance.ConfigurationHash(_options)} input={inputIdentity ?? "live:" + patientId}";
+        var refinement = _options.Refinement is { } model ? $" refinement={model.Provenance}" : "";
+        _provenance = $"{PpgProvenance.TrackerId} cfg={PpgProvenance.ConfigurationHash(_options)}{refinement} input={inputIdentity ?? "live:" + patientId}";
         if (sampleRateHz is { } fs) Start(fs);
     }
 
@@ -86,6 +92,8 @@ public sealed class PatientPpgTracker
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Ppg.Length != _ppgChannels)
             throw new PpgInputException($"patient '{PatientId}': batch has {batch.Ppg.Length} PPG channels, the stream started with {_ppgChannels}.");
+        if (_gyroscope is { } hasGyro && hasGyro != batch.HasGyroscope)
+            throw new PpgInputException($"patient '{PatientId}': batch {(batch.HasGyroscope ? "has" : "lacks")} a gyroscope, the stream started {(hasGyro ? "with" : "without")} one.");
         var prev = _lastT;
         var t = batch.TimeSeconds;
         for (var i = 0; i < t.Length; i++)
@@ -96,16 +104,31 @@ public sealed class PatientPpgTracker
                 throw new PpgInputException($"patient '{PatientId}': sample {_accepted + i} timestamp {t[i]:R} s is {(t[i] == prev ? "a duplicate of" : "before")} the previous one ({prev:R} s); timestamps must strictly increase.");
             prev = t[i];
         }
-        Span<float> v = stackalloc float[6];
+        if (_gyroscope is null) UseGyroscope(batch.HasGyroscope);
+        Span<float> v = stackalloc float[9];
+        var channels = _ppgChannels + 3 + (batch.Gyro is null ? 0 : 3);
         for (var i = 0; i < t.Length; i++)
         {
             for (var c = 0; c < _ppgChannels; c++) v[c] = batch.Ppg[c][i];
             v[_ppgChannels] = batch.AccX[i];
             v[_ppgChannels + 1] = batch.AccY[i];
             v[_ppgChannels + 2] = batch.AccZ[i];
-            Accept(t[i], v[..(_ppgChannels + 3)], results);
+            if (batch.Gyro is { } g)
+                for (var a = 0; a < 3; a++) v[_ppgChannels + 3 + a] = g[a][i];
+            Accept(t[i], v[..channels], results);
         }
     }
+
+    // The first batch says whether the device has a gyroscope: three more ring buffers and filters if so.
+    private void UseGyroscope(bool present)
+    {
+        _gyroscope = present;
+        if (!present) return;
+        _ring = [.. _ring, new float[_windowN], new float[_windowN], new float[_windowN]];
+        if (_filtering) CreateFilters();
+    }
+
+    private int InputChannels => _ppgChannels + 3 + (_gyroscope == true ? 3 : 0);
 
     private void Accept(double t, ReadOnlySpan<float> v, ICollection<PpgWindowResult> results)
     {
@@ -132,15 +155,17 @@ public sealed class PatientPpgTracker
         _warmup = null;
         // Anti-aliasing before resampling to 25 Hz: 4th-order Butterworth at 10 Hz (below the 12.5 Hz Nyquist).
         _filtering = rate >= 30;
-        if (_filtering)
+        if (_filtering) CreateFilters();
+    }
+
+    private void CreateFilters()
+    {
+        var cutoff = Math.Min(10, 0.4 * _rate);
+        _filters = new Biquad[2 * InputChannels];
+        for (var c = 0; c < InputChannels; c++)
         {
-            var cutoff = Math.Min(10, 0.4 * rate);
-            _filters = new Biquad[2 * (3 + _ppgChannels)];
-            for (var c = 0; c < 3 + _ppgChannels; c++)
-            {
-                _filters[2 * c] = Biquad.LowPass(rate, cutoff, 0.5412);
-                _filters[2 * c + 1] = Biquad.LowPass(rate, cutoff, 1.3066);
-            }
+            _filters[2 * c] = Biquad.LowPass(_rate, cutoff, 0.5412);
+            _filters[2 * c + 1] = Biquad.LowPass(_rate, cutoff, 1.3066);
         }
     }
 
@@ -153,7 +178,7 @@ public sealed class PatientPpgTracker
         _blocks.Add(block, v[.._ppgChannels]);
 
         var channels = v.Length;
-        Span<double> y = stackalloc double[6];
+        Span<double> y = stackalloc double[9];
         for (var c = 0; c < channels; c++)
         {
             double s = v[c];
@@ -174,7 +199,7 @@ public sealed class PatientPpgTracker
         else
         {
             var gap = t - _prevT > Math.Max(5 / _rate, 0.2);
-            Span<double> o = stackalloc double[6];
+            Span<double> o = stackalloc double[9];
             while (true)
             {
                 var tk = _t0 + _nextOut / InternalRate.Hz;
@@ -192,9 +217,11 @@ public sealed class PatientPpgTracker
     private void Emit(ReadOnlySpan<double> o, ICollection<PpgWindowResult> results)
     {
         var slot = (int)(_nextOut % _windowN);
-        // Ring order: accelerometer in 0..2, PPG in 3.. (matching the workspace layout below).
+        // Ring order: accelerometer in 0..2, PPG in 3.., gyroscope last.
         for (var c = 0; c < _ppgChannels; c++) _ring[3 + c][slot] = (float)o[c];
         for (var a = 0; a < 3; a++) _ring[a][slot] = (float)o[_ppgChannels + a];
+        if (o.Length > _ppgChannels + 3)
+            for (var a = 0; a < 3; a++) _ring[3 + _ppgChannels + a][slot] = (float)o[_ppgChannels + 3 + a];
         _nextOut++;
         var windowEnd = _nextWindow * _hopN + _windowN;
         if (_nextOut == windowEnd)
@@ -208,9 +235,11 @@ public sealed class PatientPpgTracker
     {
         var ws = SpectralWorkspace.ForCurrentThread;
         var start = index * _hopN;
-        // Unroll the ring into the workspace: PPG channels 0..2, accelerometer 3..5.
+        // Unroll the ring into the workspace: PPG channels 0..2, accelerometer 3..5, gyroscope 6..8.
         for (var c = 0; c < _ppgChannels; c++) Unroll(_ring[3 + c], start, ws.Samples[c]);
         for (var a = 0; a < 3; a++) Unroll(_ring[a], start, ws.Samples[3 + a]);
+        var gyro = _gyroscope == true;
+        if (gyro) for (var a = 0; a < 3; a++) Unroll(_ring[3 + _ppgChannels + a], start, ws.Samples[6 + a]);
 
         Span<bool> flat = stackalloc bool[3];
         Span<bool> clipped = stackalloc bool[3];
@@ -223,7 +252,16 @@ public sealed class PatientPpgTracker
 
         var motion = MotionIndex(ws);
         var scratch = ArrayPoolScratch(_tracker.ScratchLength);
-        var estimate = _tracker.Update(ws, _ppgChannels, usable, _windowN, motion, scratch);
+        var estimate = _tracker.Update(ws, _ppgChannels, usable, gyro, _windowN, motion, scratch);
+        Span<float> features = stackalloc float[RefinementFeatures.Count];
+        RefinementFeatures.Fill(features, estimate, motion, _previousBpm, index);
+        _previousBpm = estimate.Bpm;
+        var probability = double.NaN;
+        if (_options.Refinement is { } model)
+        {
+            Span<float> mlp = stackalloc float[2 * model.MaxWidth];
+            probability = model.Probability(features, mlp);
+        }
 
         var allFlat = true; var allClipped = true;
         for (var c = 0; c < _ppgChannels; c++) { allFlat &= flat[c]; allClipped &= flat[c] || clipped[c]; }
@@ -234,11 +272,13 @@ public sealed class PatientPpgTracker
             (_, true, _, _) => (PpgStatus.Withheld, $"invalid samples: {facts.Invalid} non-finite value(s) in the window"),
             (_, _, true, _) => (PpgStatus.Withheld, "flat signal: PPG constant over the window"),
             (_, _, _, true) => (PpgStatus.Withheld, "clipping: PPG pinned at its range limit"),
-            _ => Grade(estimate, motion),
+            _ => double.IsNaN(probability) ? Grade(estimate, motion) : GradeRefined(estimate, probability, motion),
         };
         var t0 = _t0 + index * _options.HopSeconds;
-        return new PpgWindowResult(PatientId, index, t0, t0 + _options.WindowSeconds, estimate.Bpm,
-            estimate.Confidence, estimate.SignalQuality, motion, status, reason, _provenance);
+        var result = new PpgWindowResult(PatientId, index, t0, t0 + _options.WindowSeconds, estimate.Bpm,
+            double.IsNaN(probability) ? estimate.Confidence : probability, estimate.SignalQuality, motion, status, reason, _provenance);
+        WindowObserver?.Invoke(result, features.ToArray());
+        return result;
     }
 
     private (PpgStatus, string?) Grade(TrackerEstimate e, double motion)
@@ -250,6 +290,18 @@ public sealed class PatientPpgTracker
             return (PpgStatus.LowConfidence, moving
                 ? $"motion: confidence {e.Confidence:0.00} during movement (motion {motion:0.00})"
                 : $"weak pulse: confidence {e.Confidence:0.00}");
+        return (PpgStatus.Ok, null);
+    }
+
+    // With the learned refinement: its probability that the estimate is within 5 BPM decides.
+    private (PpgStatus, string?) GradeRefined(TrackerEstimate e, double p, double motion)
+    {
+        if (p < _options.RefinedWithholdProbability)
+            return (PpgStatus.Withheld, e.Disputed || e.OnMotion
+                ? $"lock uncertain: P(within 5 BPM) {p:0.00}; evidence also at {e.ChallengerBpm:0} BPM (motion {motion:0.00})"
+                : $"low confidence: P(within 5 BPM) {p:0.00} (motion {motion:0.00})");
+        if (p < _options.RefinedLowProbability)
+            return (PpgStatus.LowConfidence, motion >= 0.3 ? $"motion: P(within 5 BPM) {p:0.00} (motion {motion:0.00})" : $"weak pulse: P(within 5 BPM) {p:0.00}");
         return (PpgStatus.Ok, null);
     }
 

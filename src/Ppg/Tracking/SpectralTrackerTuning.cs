@@ -40,7 +40,7 @@ internal sealed record SpectralTrackerTuning
     public double RateChangeBpmPerSecond { get; init; } = 2.5;
 
     /// <summary>Probability per window of a jump anywhere (recovery after a lost track).</summary>
-    public double JumpProbability { get; init; } = 0.002;
+    public double JumpProbability { get; init; } = 0.0001;
 
     /// <summary>Half-width (BPM) of the interval whose posterior mass is the confidence.</summary>
     public double ConfidenceHalfWidthBpm { get; init; } = 5;
@@ -49,7 +49,37 @@ internal sealed record SpectralTrackerTuning
     public double PriorCentreBpm { get; init; } = 85;
 
     /// <summary>Width of the population prior (BPM).</summary>
-    public double PriorWidthBpm { get; init; } = 30;
+    public double PriorWidthBpm { get; init; } = 45;
+
+    /// <summary>Penalty on a candidate rate f for enhanced PPG power at f/2 and 3f/2, where a pulse at f has none (a pulse at f/2 does): stops double-rate locks.</summary>
+    public double SubharmonicPenalty { get; init; } = 0.5;
+
+    /// <summary>Exponent sharpening a family score into a likelihood.</summary>
+    public double FamilyExponent { get; init; } = 4.0;
+
+    /// <summary>Jump probability per window of the free (challenger) filter, which follows the evidence closely so that a lost main track can be re-acquired.</summary>
+    public double ChallengerJumpProbability { get; init; } = 0.1;
+
+    /// <summary>Main and challenger modes further apart than this (BPM) are a dispute.</summary>
+    public double DisputeBpm { get; init; } = 10;
+
+    /// <summary>Leak of the accumulated log-evidence ratio of a dispute per window.</summary>
+    public double DisputeLeak { get; init; } = 0.85;
+
+    /// <summary>Accumulated log-evidence ratio (challenger over main) at which the main track is re-acquired from the challenger.</summary>
+    public double ReacquireLogRatio { get; init; } = 6;
+
+    /// <summary>Consecutive disputed windows (with a stable challenger) needed before re-acquiring.</summary>
+    public int ReacquireWindows { get; init; } = 4;
+
+    /// <summary>Most a stable challenger may move per window (BPM).</summary>
+    public double ChallengerStableBpm { get; init; } = 6;
+
+    /// <summary>Wiener gain at or below which a candidate rate counts as fully motion-dominated (its likelihood is neutral); the blend is linear up to 1 minus this.</summary>
+    public double MotionGainFloor { get; init; } = 0;
+
+    /// <summary>Highest neutral likelihood of a motion-masked rate, as a share of the window's best family score.</summary>
+    public double NeutralCap { get; init; } = 0.3;
 
     /// <summary>The defaults.</summary>
     public static SpectralTrackerTuning Default { get; } = new();

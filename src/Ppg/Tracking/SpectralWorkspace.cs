@@ -19,14 +19,17 @@ internal sealed class SpectralWorkspace
     /// <summary>The calling thread's workspace.</summary>
     public static SpectralWorkspace ForCurrentThread => _perThread ??= new SpectralWorkspace();
 
-    /// <summary>Power spectra of up to 6 channels (3 PPG + 3 accelerometer), each <see cref="SpectrumLength"/> bins.</summary>
-    public double[][] Power { get; } = Enumerable.Range(0, 6).Select(_ => new double[SpectrumLength]).ToArray();
+    /// <summary>Channel slots: PPG 0..2, accelerometer 3..5, gyroscope 6..8.</summary>
+    public const int Channels = 9;
+
+    /// <summary>Power spectra of up to 9 channels (3 PPG, 3 accelerometer, 3 gyroscope), each <see cref="SpectrumLength"/> bins.</summary>
+    public double[][] Power { get; } = Enumerable.Range(0, Channels).Select(_ => new double[SpectrumLength]).ToArray();
 
     /// <summary>Linear copies of the current window's channels.</summary>
-    public float[][] Samples { get; } = Enumerable.Range(0, 6).Select(_ => new float[InternalRate.FftSize / 2]).ToArray();
+    public float[][] Samples { get; } = Enumerable.Range(0, Channels).Select(_ => new float[InternalRate.FftSize / 2]).ToArray();
 
     /// <summary>Per-channel standard deviation of the window (before normalisation).</summary>
-    public double[] StdDev { get; } = new double[6];
+    public double[] StdDev { get; } = new double[Channels];
 
     /// <summary>Bins kept: up to half the FFT (12.5 Hz).</summary>
     public const int SpectrumLength = InternalRate.FftSize / 2;
