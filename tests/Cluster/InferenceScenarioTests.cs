@@ -29,6 +29,18 @@ public sealed class InferenceScenarioTests
         var servers = await NodeProcess.StartAllAsync(("s1", Server("s1")), ("s2", Server("s2")));
         try
         {
+            // Both servers must be pulling before the run starts, or the kill below would test nothing
+            // (a server whose credits have not reached the requester yet serves no request).
+            var seen = new HashSet<string>();
+            var ready = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            for (int w = 0; seen.Count < 2 && DateTime.UtcNow < ready; w += 8)
+            {
+                var warm = Enumerable.Range(w, 8).Select(k => requester.Inference.InferAsync(
+                    requester.Inference.CreateRequest("echo", "1", [WireTensor.FromFloats("x", [1], [-1])], inputIdentity: $"warm-{k}")));
+                foreach (var r in await Task.WhenAll(warm)) seen.Add(r.Node);
+            }
+            Assert.True(seen.SetEquals(["s1", "s2"]), $"both servers should answer before the run; answered: {string.Join(", ", seen)}");
+
             const int n = 300;
             var requests = Enumerable.Range(0, n).Select(i =>
                 requester.Inference.CreateRequest("echo", "1", [WireTensor.FromFloats("x", [1], [i])], inputIdentity: $"req-{i}")).ToList();
