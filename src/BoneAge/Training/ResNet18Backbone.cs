@@ -37,7 +37,7 @@ public sealed class ResNet18Backbone : IDisposable
         path ??= DefaultPath;
         if (!File.Exists(path))
             throw new InvalidDataException($"{path}: the ResNet18 backbone is missing; `dotnet restore src/BoneAge` downloads it (PackageDownload Microsoft.ML.DnnImageFeaturizer.ResNet18 0.24.0).");
-        var sha = TrainedModelCard.Sha256Of(path);
+        var sha = Vigil.Models.Catalog.ModelFileHash.Sha256OfFile(path);
         if (sha != Sha256) throw new InvalidDataException($"{path}: sha256 {sha}, expected {Sha256} (not the ResNet18 of the 0.24.0 package).");
         return new ResNet18Backbone(new OnnxTorchModule(OnnxGraph.Read(path)));
     }

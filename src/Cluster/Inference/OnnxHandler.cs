@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Vigil.Cluster.Wire;
 using Vigil.Models.Onnx;
 using Vigil.Models.Tensors;
@@ -26,7 +25,7 @@ public sealed class OnnxHandler : IInferenceHandler, IDisposable
     public OnnxHandler(string modelId, string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"model '{modelId}': ONNX file not found: {path}", path);
-        ModelSha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+        ModelSha256 = Vigil.Models.Catalog.ModelFileHash.Sha256OfFile(path);
         _session = OnnxSession.Load(path, new OnnxSessionOptions { ModelId = modelId, IntraOpThreads = 1 });
         if (_session.Inputs.Count != 1)
             throw new ArgumentException($"model '{modelId}' ({path}) has {_session.Inputs.Count} inputs; the cluster handler serves single-input models");

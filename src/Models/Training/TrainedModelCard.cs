@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using Vigil.Models.Catalog;
 using TorchSharp;
 using Vigil.Models.Cards;
 
@@ -42,7 +42,7 @@ public static class TrainedModelCard
             Id = card.Id,
             Version = card.Version,
             File = weightsFile,
-            Sha256 = Sha256Of(weightsPath),
+            Sha256 = ModelFileHash.Sha256OfFile(weightsPath),
             Task = card.Task,
             Description = card.Description,
             Inputs = card.Inputs,
@@ -73,17 +73,10 @@ public static class TrainedModelCard
             throw new ModelCardException(card.CardPath, "runtime", $"is \"{card.Runtime}\"; TorchSharp weights need \"torchsharp\".");
         if (!File.Exists(card.ModelPath))
             throw new ModelCardException(card.CardPath, "file", $"{card.ModelPath} does not exist.");
-        var actual = Sha256Of(card.ModelPath);
+        var actual = ModelFileHash.Sha256OfFile(card.ModelPath);
         if (!string.Equals(actual, card.Sha256, StringComparison.OrdinalIgnoreCase))
             throw new ModelCardException(card.CardPath, "sha256", $"{card.ModelPath} has sha256 {actual}, the card says {card.Sha256}.");
         TorchSharpNative.EnsureLoaded();
         module.load(card.ModelPath);
-    }
-
-    /// <summary>Lower-case hex sha256 of a file.</summary>
-    public static string Sha256Of(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 }

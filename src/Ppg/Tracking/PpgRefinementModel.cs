@@ -48,7 +48,7 @@ public sealed class PpgRefinementModel
         { throw new PpgInputException($"{cardPath}: not a readable model card: {e.Message}"); }
         if (!File.Exists(card.ModelPath)) throw new PpgInputException($"{cardPath}: weights file {card.ModelPath} does not exist.");
         var bytes = File.ReadAllBytes(card.ModelPath);
-        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+        var sha = Vigil.Models.Catalog.ModelFileHash.Sha256Of(bytes);
         if (!string.Equals(sha, card.Sha256, StringComparison.OrdinalIgnoreCase))
             throw new PpgInputException($"{cardPath}: weights {card.File} have sha256 {sha}, the card says {card.Sha256}.");
         return Parse(bytes, $"{card.Id}@{card.Version} sha256:{sha[..16]}", cardPath);

@@ -86,7 +86,7 @@ public sealed class TorchTrainingTests : IDisposable
         });
         Assert.Equal("torchsharp", card.Runtime);
         Assert.Equal(3, card.Training!.Seed);
-        Assert.Equal(TrainedModelCard.Sha256Of(Path.Combine(_dir, "toy-mlp.weights")), card.Sha256);
+        Assert.Equal(Vigil.Models.Catalog.ModelFileHash.Sha256OfFile(Path.Combine(_dir, "toy-mlp.weights")), card.Sha256);
 
         var reloaded = Network();
         TrainedModelCard.LoadWeights(card, reloaded);
