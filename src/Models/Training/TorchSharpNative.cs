@@ -18,8 +18,19 @@ public static class TorchSharpNative
     private static readonly Lock Gate = new();
     private static bool _ready;
 
-    /// <summary>Path of the <c>libLibTorchSharp.so</c> the program loads (beside the application).</summary>
-    public static string LibraryPath => Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+    /// <summary>
+    /// Path of the <c>libLibTorchSharp.so</c> the program loads: beside the application in a build for
+    /// one runtime (Vigil's default, see <c>Directory.Build.props</c>), under <c>runtimes/linux-x64/native</c>
+    /// in a portable build.
+    /// </summary>
+    public static string LibraryPath
+    {
+        get
+        {
+            var flat = Path.Combine(AppContext.BaseDirectory, "libLibTorchSharp.so");
+            return File.Exists(flat) ? flat : Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+        }
+    }
 
     /// <summary>
     /// Checks the fix is in place (Linux) and initialises libtorch on the CPU, once per process.
