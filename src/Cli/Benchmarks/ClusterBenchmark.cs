@@ -5,15 +5,15 @@ namespace Vigil.Cli.Benchmarks;
 
 /// <summary>
 /// <c>vigil bench cluster [--json] [--only latency,recovery,edge] [--samples N] [--requests N] [--patients N]
-/// [--edge-messages N] [--edge-backend sqlite|postgresql]</c>: remote against local inference, kill -9
-/// recovery with patients, and broker-edge throughput (<see cref="ClusterBench"/>). Needs RabbitMQ
+/// [--edge-messages N] [--edge-backend sqlite|postgresql] [--edge-compare]</c>: remote against local inference, kill -9
+/// recovery with patients, and broker-edge throughput (<see cref="ClusterBench"/>); <c>--edge-compare</c> also runs the edge on SQLite's rollback journal. Needs RabbitMQ
 /// and PostgreSQL (scripts/setup broker postgres). Node processes are this executable's <c>vigil node</c>.
 /// </summary>
 internal static class ClusterBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var a = new CommandArguments(args, "json");
+        var a = new CommandArguments(args, "json", "edge-compare");
         bool json = a.Flag("json");
         var defaults = new ClusterBenchOptions();
         var options = new ClusterBenchOptions
@@ -24,6 +24,7 @@ internal static class ClusterBenchmark
             EdgeMessages = a.GetInt("edge-messages", defaults.EdgeMessages),
             EdgePatients = a.GetInt("edge-patients", defaults.EdgePatients),
             EdgeBackend = a.Get("edge-backend") ?? defaults.EdgeBackend,
+            EdgeCompare = a.Flag("edge-compare"),
             Sections = (a.Get("only") ?? "latency,recovery,edge").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(),
         };
         foreach (var section in options.Sections)

@@ -35,7 +35,17 @@ public static class ClusterBench
         };
         if (options.Sections.Contains("latency")) report["inference"] = await InferenceAsync(options, launcher, log).ConfigureAwait(false);
         if (options.Sections.Contains("recovery")) report["recovery"] = await RecoveryAsync(options, launcher, log).ConfigureAwait(false);
-        if (options.Sections.Contains("edge")) report["edge"] = await EdgeAsync(options, log).ConfigureAwait(false);
+        if (options.Sections.Contains("edge"))
+        {
+            report["edge"] = await EdgeAsync(options, log, sqliteWal: true).ConfigureAwait(false);
+            // The same run with SQLite's default rollback journal, for the ratio (sqlite-wal = off).
+            if (options.EdgeBackend == "sqlite" && options.EdgeCompare)
+            {
+                var rollback = await EdgeAsync(options, log, sqliteWal: false).ConfigureAwait(false);
+                report["edge_sqlite_rollback_journal"] = rollback;
+                report["edge_wal_over_rollback"] = Math.Round((double)report["edge"]!["patient_seconds_per_s"]! / (double)rollback["patient_seconds_per_s"]!, 2);
+            }
+        }
         return report.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 
@@ -221,13 +231,13 @@ public static class ClusterBench
 
     // ---- (3) the broker edge ----
 
-    private static async Task<JsonObject> EdgeAsync(ClusterBenchOptions o, TextWriter log)
+    private static async Task<JsonObject> EdgeAsync(ClusterBenchOptions o, TextWriter log, bool sqliteWal)
     {
         var broker = new BrokerSettings { ReadingsQueue = $"bench.{Guid.NewGuid():N}.readings", ResultsQueue = $"bench.{Guid.NewGuid():N}.results" };
         string file = Path.Combine(Path.GetTempPath(), $"vigil-bench-edge-{Guid.NewGuid():N}.db");
         string? db = o.EdgeBackend == "postgresql" ? await CreateDatabaseAsync(o.PostgresAdmin).ConfigureAwait(false) : null;
         string persistence = db is null
-            ? $"persistence {{ backend = sqlite, connection-string = \"Data Source={file}\", snapshot-every = 32, snapshot-interval = 200ms }}"
+            ? $"persistence {{ backend = sqlite, connection-string = \"Data Source={file}\", snapshot-every = 32, snapshot-interval = 200ms, sqlite-wal = {(sqliteWal ? "on" : "off")} }}"
             : $"persistence {{ backend = postgresql, connection-string = \"{db}\", snapshot-every = 32, snapshot-interval = 200ms }}";
         int port = FreePort();
         int prefetch = Math.Min(60000, o.EdgeMessages);
@@ -271,7 +281,7 @@ public static class ClusterBench
                 long acked = node.Edge.MessagesAcknowledged - warmAcked;
                 return new JsonObject
                 {
-                    ["backend"] = o.EdgeBackend,
+                    ["backend"] = o.EdgeBackend == "sqlite" ? (sqliteWal ? "sqlite (write-ahead log)" : "sqlite (rollback journal)") : o.EdgeBackend,
                     ["patients"] = o.EdgePatients,
                     ["patient_seconds"] = readings.Count,
                     ["message_bytes"] = readings[0].Payload.Length,

@@ -19,6 +19,8 @@ public sealed record ClusterBenchOptions
     public int EdgePatients { get; init; } = 1000;
     /// <summary>Persistence backend for the edge run: sqlite or postgresql.</summary>
     public string EdgeBackend { get; init; } = "sqlite";
+    /// <summary>SQLite edge runs: also run with SQLite's rollback journal (<c>sqlite-wal = off</c>) and report the ratio.</summary>
+    public bool EdgeCompare { get; init; }
     /// <summary>A PostgreSQL role that may create databases (the recovery run makes a fresh one).</summary>
     public string PostgresAdmin { get; init; } = "Host=127.0.0.1;Port=5432;Username=vigil;Password=vigil;Database=vigil";
 }

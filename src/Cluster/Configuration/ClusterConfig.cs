@@ -67,6 +67,8 @@ public sealed record PersistenceSettings
     public TimeSpan SnapshotInterval { get; init; } = TimeSpan.FromMilliseconds(250);
     /// <summary>Recent window outputs kept in the snapshot, to answer a redelivered window again.</summary>
     public int KeepOutputs { get; init; } = 64;
+    /// <summary>SQLite only: put the database in write-ahead-log mode (one sync per commit instead of several; off for file systems without shared memory, e.g. network mounts).</summary>
+    public bool SqliteWal { get; init; } = true;
 }
 
 /// <summary>Patient entities (<c>vigil.patients</c>).</summary>

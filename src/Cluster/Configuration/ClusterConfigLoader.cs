@@ -17,7 +17,7 @@ namespace Vigil.Cluster.Configuration;
 /// </summary>
 public static class ClusterConfigLoader
 {
-    private enum Kind { Text, PositiveInt, Port, Duration, TextList, Roles, Hosts, Backend, Function, Handler, Object }
+    private enum Kind { Text, PositiveInt, Port, Duration, TextList, Roles, Hosts, Backend, Function, Handler, Switch, Object }
 
     // Every key the vigil section knows, with the kind of value it takes.
     private static readonly Dictionary<string, Kind> Keys = new(StringComparer.Ordinal)
@@ -29,6 +29,7 @@ public static class ClusterConfigLoader
         ["broker.prefetch"] = Kind.PositiveInt, ["broker.confirm-window"] = Kind.PositiveInt, ["broker.frame-max-results"] = Kind.PositiveInt,
         ["persistence"] = Kind.Object, ["persistence.backend"] = Kind.Backend, ["persistence.connection-string"] = Kind.Text,
         ["persistence.snapshot-every"] = Kind.PositiveInt, ["persistence.snapshot-interval"] = Kind.Duration, ["persistence.keep-outputs"] = Kind.PositiveInt,
+        ["persistence.sqlite-wal"] = Kind.Switch,
         ["patients"] = Kind.Object, ["patients.function"] = Kind.Function, ["patients.shards"] = Kind.PositiveInt,
         ["patients.replay-windows"] = Kind.PositiveInt, ["patients.ask-timeout"] = Kind.Duration, ["patients.parallelism"] = Kind.PositiveInt,
         ["inference"] = Kind.Object, ["inference.max-in-flight"] = Kind.PositiveInt, ["inference.request-timeout"] = Kind.Duration,
@@ -119,6 +120,7 @@ public static class ClusterConfigLoader
             SnapshotEvery = v.GetInt("persistence.snapshot-every", persistence.SnapshotEvery),
             SnapshotInterval = v.GetTimeSpan("persistence.snapshot-interval", persistence.SnapshotInterval),
             KeepOutputs = v.GetInt("persistence.keep-outputs", persistence.KeepOutputs),
+            SqliteWal = !v.HasPath("persistence.sqlite-wal") || Switch(v.GetString("persistence.sqlite-wal")),
         };
         if (persistence.ConnectionString.Length == 0)
         {
@@ -250,8 +252,13 @@ public static class ClusterConfigLoader
             case Kind.Handler:
                 if (s is not ("echo" or "sum" or "onnx")) throw Bad("echo, sum or onnx");
                 break;
+            case Kind.Switch:
+                if (s is not ("on" or "off" or "true" or "false" or "yes" or "no")) throw Bad("on or off");
+                break;
         }
     }
+
+    private static bool Switch(string s) => s is "on" or "true" or "yes";
 
     /// <summary>Parses <c>host</c> or <c>host:port</c> (AMQP port 5672 by default).</summary>
     public static BrokerEndpoint ParseHost(string text)

@@ -21,6 +21,7 @@ internal sealed class InferenceClientActor : ReceiveActor, IWithTimers
 
     internal sealed record Submit(InferenceRequest Request, TaskCompletionSource<InferenceResult> Completion);
     private sealed class Sweep { public static readonly Sweep Instance = new(); }
+    private sealed class Flush { public static readonly Flush Instance = new(); }
 
     private sealed class Pending(InferenceRequest request, TaskCompletionSource<InferenceResult> completion)
     {
@@ -44,6 +45,7 @@ internal sealed class InferenceClientActor : ReceiveActor, IWithTimers
     private readonly Dictionary<Address, Member> _members = new();
     private long _duplicates;
     private int _sweeps;
+    private bool _flushPending;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -71,23 +73,36 @@ internal sealed class InferenceClientActor : ReceiveActor, IWithTimers
             if (_pending.ContainsKey(s.Request.Id)) { s.Completion.TrySetException(new ArgumentException($"request id {s.Request.Id} is already in flight")); return; }
             _pending[s.Request.Id] = new Pending(s.Request, s.Completion);
             _counters.RequestStarted();
-            Queue(s.Request.ModelId + "\n" + s.Request.ModelVersion, s.Request.Id, front: false);
+            Enqueue(s.Request.ModelId + "\n" + s.Request.ModelVersion, s.Request.Id, front: false);
+            // Requests are sent on a Flush to ourselves, which comes after the submits already in
+            // the mailbox: everything that arrived meanwhile leaves in one remote message per server.
+            if (!_flushPending) { _flushPending = true; Self.Tell(Flush.Instance); }
+        });
+        Receive<Flush>(_ =>
+        {
+            _flushPending = false;
+            foreach (var key in _waiting.Keys.ToList()) Dispatch(key);
         });
         Receive<InferDone>(done =>
         {
-            var key = (Sender, done.Result.ModelId + "\n" + done.Result.ModelVersion);
-            if (_servers.TryGetValue(key, out var server))
+            var keys = new HashSet<string>();
+            foreach (var result in done.Results)
             {
-                server.Credits++;
-                server.Held.Remove(done.Result.RequestId);
+                var key = (Sender, result.ModelId + "\n" + result.ModelVersion);
+                if (_servers.TryGetValue(key, out var server))
+                {
+                    server.Credits++;
+                    server.Held.Remove(result.RequestId);
+                    keys.Add(server.Key);
+                }
+                if (_pending.Remove(result.RequestId, out var p))
+                {
+                    _counters.RequestDone();
+                    p.Completion.TrySetResult(result);
+                }
+                else _duplicates++;
             }
-            if (_pending.Remove(done.Result.RequestId, out var p))
-            {
-                _counters.RequestDone();
-                p.Completion.TrySetResult(done.Result);
-            }
-            else _duplicates++;
-            if (server is not null) Dispatch(server.Key);
+            foreach (var key in keys) Dispatch(key);
         });
         Receive<Terminated>(t =>
         {
@@ -96,7 +111,8 @@ internal sealed class InferenceClientActor : ReceiveActor, IWithTimers
             {
                 _servers.Remove(k);
                 foreach (var id in server.Held)
-                    if (_pending.TryGetValue(id, out var p)) { p.Server = null; Queue(server.Key, id, front: true); }
+                    if (_pending.TryGetValue(id, out var p)) { p.Server = null; Enqueue(server.Key, id, front: true); }
+                Dispatch(server.Key);
             }
         });
         Receive<Sweep>(_ =>
@@ -127,31 +143,36 @@ internal sealed class InferenceClientActor : ReceiveActor, IWithTimers
         Context.ActorSelection(new RootActorPath(m.Address) / "user" / ModelDirectoryActor.Name).Tell(ClientHello.Instance);
     }
 
-    private void Queue(string key, Guid id, bool front)
+    private void Enqueue(string key, Guid id, bool front)
     {
         if (!_waiting.TryGetValue(key, out var q)) _waiting[key] = q = new LinkedList<Guid>();
         if (front) q.AddFirst(id); else q.AddLast(id);
-        Dispatch(key);
     }
 
     private void Dispatch(string key)
     {
         if (!_waiting.TryGetValue(key, out var q) || q.Count == 0) return;
+        var outgoing = new Dictionary<Server, List<InferenceRequest>>();
         while (q.Count > 0)
         {
             // The server with the most credit left: a fast server returns credit sooner, so takes more.
             Server? best = null;
             foreach (var s in _servers.Values)
                 if (s.Key == key && s.Credits > 0 && (best is null || s.Credits > best.Credits)) best = s;
-            if (best is null) return;
+            if (best is null) break;
             var id = q.First!.Value;
             q.RemoveFirst();
             if (!_pending.TryGetValue(id, out var p)) continue;
             best.Credits--;
             best.Held.Add(id);
             p.Server = best.Actor;
-            best.Actor.Tell(new InferWork(p.Request));
+            if (!outgoing.TryGetValue(best, out var list)) outgoing[best] = list = new List<InferenceRequest>();
+            list.Add(p.Request);
         }
+        // One remote message per server (within a byte budget) instead of one per request.
+        foreach (var (server, requests) in outgoing)
+            foreach (var chunk in ModelServerActor.Chunks(requests, FrameCodec.SizeOf))
+                server.Actor.Tell(new InferWork(chunk));
     }
 
     private void ExpireOverdue()

@@ -44,8 +44,8 @@ internal sealed class ModelServerActor : ReceiveActor
         });
         Receive<InferWork>(w =>
         {
-            _queue.Add((Sender, w.Request));
-            _counters.ServingStarted(1);
+            foreach (var r in w.Requests) _queue.Add((Sender, r));
+            _counters.ServingStarted(w.Requests.Count);
             if (!_running) RunBatch();
         });
         Receive<BatchDone>(OnBatchDone);
@@ -67,8 +67,7 @@ internal sealed class ModelServerActor : ReceiveActor
         var now = DateTimeOffset.UtcNow;
         var live = batch.Where(b => b.Request.Deadline > now).ToList();
         var expired = batch.Where(b => b.Request.Deadline <= now).ToList();
-        foreach (var (client, request) in expired)
-            Reply(client, Result(request, InferenceStatus.DeadlineExceeded, [], $"request {request.Id} reached node {_node} after its deadline {request.Deadline:O}"));
+        Reply(expired.Select(e => (e.Client, Result(e.Request, InferenceStatus.DeadlineExceeded, [], $"request {e.Request.Id} reached node {_node} after its deadline {e.Request.Deadline:O}"))));
         _counters.ServingDone(expired.Count);
         if (live.Count == 0) { RunBatch(); return; }
         var self = Self;
@@ -80,22 +79,41 @@ internal sealed class ModelServerActor : ReceiveActor
 
     private void OnBatchDone(BatchDone done)
     {
+        var replies = new List<(IActorRef, InferenceResult)>(done.Batch.Count);
         for (int i = 0; i < done.Batch.Count; i++)
         {
             var (client, request) = done.Batch[i];
-            var result = done.Outcomes is { } o
+            replies.Add((client, done.Outcomes is { } o
                 ? o[i].Error is null ? Result(request, InferenceStatus.Ok, o[i].Outputs, "") : Result(request, InferenceStatus.Failed, [], $"{o[i].Error} (request {request.Id}, input '{request.InputIdentity}')")
-                : Result(request, InferenceStatus.Failed, [], $"model {_model.Id} failed on node {_node}: {done.Error}");
-            Reply(client, result);
+                : Result(request, InferenceStatus.Failed, [], $"model {_model.Id} failed on node {_node}: {done.Error}")));
         }
+        Reply(replies);
         _counters.ServingDone(done.Batch.Count);
         RunBatch();
     }
 
-    private void Reply(IActorRef client, InferenceResult result)
+    private static void Reply(IEnumerable<(IActorRef Client, InferenceResult Result)> results)
     {
-        // Each result also returns the credit its request used.
-        client.Tell(new InferDone(result));
+        // One message per requester per batch (a remote message costs far more than its bytes);
+        // each result also returns the credit its request used.
+        foreach (var perClient in results.GroupBy(r => r.Client))
+            foreach (var chunk in Chunks(perClient.Select(r => r.Result), FrameCodec.SizeOf))
+                perClient.Key.Tell(new InferDone(chunk));
+    }
+
+    /// <summary>Splits <paramref name="items"/> into runs of at most <see cref="InferWork.MaxBytes"/> encoded bytes (at least one item each).</summary>
+    internal static IEnumerable<List<T>> Chunks<T>(IEnumerable<T> items, Func<T, int> size)
+    {
+        var chunk = new List<T>();
+        int bytes = 0;
+        foreach (var item in items)
+        {
+            int n = size(item);
+            if (chunk.Count > 0 && (bytes + n > InferWork.MaxBytes || chunk.Count == FrameCodec.MaxItems)) { yield return chunk; chunk = new List<T>(); bytes = 0; }
+            chunk.Add(item);
+            bytes += n;
+        }
+        if (chunk.Count > 0) yield return chunk;
     }
 
     private InferenceResult Result(InferenceRequest r, InferenceStatus status, IReadOnlyList<WireTensor> outputs, string error) =>

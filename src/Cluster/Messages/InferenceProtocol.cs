@@ -11,8 +11,15 @@ internal sealed record ClientHello : IVigilMessage
 /// <summary>A model server grants <see cref="Credits"/> more requests of <see cref="Model"/> (pull with backpressure).</summary>
 internal sealed record Demand(string Model, string Version, int Credits) : IVigilMessage;
 
-/// <summary>A request handed to a server that asked for work.</summary>
-internal sealed record InferWork(InferenceRequest Request) : IVigilMessage;
+/// <summary>
+/// Requests handed to a server that asked for work: as many as the requester had waiting and
+/// credit for, in one remote message (one frame) up to <see cref="InferWork.MaxBytes"/>.
+/// </summary>
+internal sealed record InferWork(IReadOnlyList<InferenceRequest> Requests) : IVigilMessage
+{
+    /// <summary>Byte budget of one message's frame (several requests; always at least one).</summary>
+    public const int MaxBytes = 1 << 20;
+}
 
-/// <summary>The one result of a request, returned to the requester that sent it.</summary>
-internal sealed record InferDone(InferenceResult Result) : IVigilMessage;
+/// <summary>Results of requests, returned together to the requester that sent them (one frame; each returns one credit).</summary>
+internal sealed record InferDone(IReadOnlyList<InferenceResult> Results) : IVigilMessage;

@@ -40,8 +40,8 @@ public sealed class VigilSerializer(ExtendedActorSystem system) : SerializerWith
     {
         switch (obj)
         {
-            case InferWork w: return FrameCodec.EncodeRequests([w.Request]);
-            case InferDone d: return FrameCodec.EncodeResults([d.Result]);
+            case InferWork w: return FrameCodec.EncodeRequests(w.Requests);
+            case InferDone d: return FrameCodec.EncodeResults(d.Results);
         }
         using var ms = new MemoryStream();
         using (var w = new BinaryWriter(ms))
@@ -72,8 +72,8 @@ public sealed class VigilSerializer(ExtendedActorSystem system) : SerializerWith
     {
         switch (manifest)
         {
-            case "IW": return new InferWork(FrameCodec.DecodeRequests(bytes)[0]);
-            case "ID": return new InferDone(FrameCodec.DecodeResults(bytes)[0]);
+            case "IW": return new InferWork(FrameCodec.DecodeRequests(bytes));
+            case "ID": return new InferDone(FrameCodec.DecodeResults(bytes));
             case "CH": return ClientHello.Instance;
             case "CQ": return ClusterStatusQuery.Instance;
             case "NQ": return NodeStatusQuery.Instance;
