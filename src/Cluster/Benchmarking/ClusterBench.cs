@@ -163,6 +163,7 @@ public static class ClusterBench
               persistence { backend = postgresql, connection-string = "{{db}}", snapshot-every = 8, snapshot-interval = 100ms }
               patients { shards = 100, ask-timeout = 1s, parallelism = 2048 }
             }
+            akka.loglevel = INFO
             """;
         var nodes = new List<NodeProcessHandle>();
         try
