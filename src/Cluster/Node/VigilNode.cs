@@ -42,7 +42,7 @@ public sealed class VigilNode : IAsyncDisposable
     /// <summary>Starts the actor system, joins the cluster (waits until this member is Up), then starts the node's parts.</summary>
     public static async Task<VigilNode> StartAsync(ClusterConfig config, TextWriter log, bool startEdge = true, CancellationToken ct = default)
     {
-        if (config.Persistence is { Backend: "sqlite", SqliteWal: true }) SqliteJournalMode.UseWriteAheadLog(config.Persistence.ConnectionString);
+        if (config.HasRole(NodeRoles.Ingest) && config.Persistence is { Backend: "sqlite", SqliteWal: true }) SqliteJournalMode.UseWriteAheadLog(config.Persistence.ConnectionString);
         var system = ActorSystem.Create(AkkaConfigBuilder.SystemName, AkkaConfigBuilder.Build(config));
         try
         {
