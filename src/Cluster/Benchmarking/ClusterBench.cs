@@ -185,6 +185,7 @@ public static class ClusterBench
             var victim = nodes[2];
             int moved = results.Results.Values.Where(r => r.Seq == 1 && r.Node == victim.Name).Count();
             log.WriteLine($"bench cluster: recovery — kill -9 {victim.Name} holding {moved} patients");
+            var killedAt = DateTime.UtcNow;
             var sw = Stopwatch.StartNew();
             victim.Kill();
             await publisher.PublishAllAsync(Window(2), perMessage: 10).ConfigureAwait(false);
@@ -216,6 +217,9 @@ public static class ClusterBench
                 ["windows_per_patient"] = windows,
                 ["sbr"] = "keep-majority, stable-after 5s, down-removal-margin 1s, acceptable-heartbeat-pause 3s; ask-timeout 1s",
                 ["recovery_s"] = Math.Round(recovery, 2),
+                // Where the time went, from the survivors' own log lines (Akka's timestamps).
+                ["unreachable_after_s"] = SecondsAfter(killedAt, nodes.Take(2), "Marking node(s) as UNREACHABLE"),
+                ["sbr_downed_after_s"] = SecondsAfter(killedAt, nodes.Take(2), "SBR took decision"),
                 ["lost"] = o.Patients * windows - results.Results.Count,
                 ["duplicated"] = results.Conflicts,
                 ["identical_republications_dropped"] = results.Redelivered,
@@ -228,6 +232,22 @@ public static class ClusterBench
             await DeleteQueuesAsync(broker).ConfigureAwait(false);
             await DropDatabaseAsync(o.PostgresAdmin, db).ConfigureAwait(false);
         }
+    }
+
+    // The first survivor log line containing <paramref name="marker"/> after the kill, in seconds after it.
+    private static double? SecondsAfter(DateTime killedAt, IEnumerable<NodeProcessHandle> survivors, string marker)
+    {
+        var times = new List<DateTime>();
+        foreach (var node in survivors)
+            foreach (var line in node.Output.Split('\n'))
+            {
+                if (!line.Contains(marker, StringComparison.Ordinal)) continue;
+                var m = System.Text.RegularExpressions.Regex.Match(line, @"\]\[(\d\d/\d\d/\d{4} \d\d:\d\d:\d\d\.\d+)Z\]");
+                if (m.Success && DateTime.TryParseExact(m.Groups[1].Value, "MM/dd/yyyy HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture,
+                        System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var at) && at >= killedAt)
+                    times.Add(at);
+            }
+        return times.Count == 0 ? null : Math.Round((times.Min() - killedAt).TotalSeconds, 2);
     }
 
     // ---- (3) the broker edge ----
@@ -290,6 +310,8 @@ public static class ClusterBench
                     ["acknowledged"] = node.Edge.MessagesAcknowledged,
                     ["first_second_of_every_patient_s"] = Math.Round(warm, 2),
                     ["steady_patient_seconds"] = acked,
+                    ["overall_seconds"] = Math.Round(sw.Elapsed.TotalSeconds, 2),
+                    ["overall_patient_seconds_per_s"] = Math.Round(node.Edge.MessagesAcknowledged / sw.Elapsed.TotalSeconds),
                     ["snapshots_saved"] = node.PatientCounters.SnapshotsSaved,
                     ["windows_per_snapshot"] = Math.Round((double)node.PatientCounters.WindowsFolded / Math.Max(1, node.PatientCounters.SnapshotsSaved), 1),
                     ["steady_seconds"] = Math.Round(seconds, 2),

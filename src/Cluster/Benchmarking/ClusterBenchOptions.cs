@@ -14,9 +14,9 @@ public sealed record ClusterBenchOptions
     /// <summary>Patients in the kill -9 run.</summary>
     public int Patients { get; init; } = 1000;
     /// <summary>Patient-seconds pushed through the edge.</summary>
-    public int EdgeMessages { get; init; } = 20000;
+    public int EdgeMessages { get; init; } = 30000;
     /// <summary>Patients the edge messages are spread over.</summary>
-    public int EdgePatients { get; init; } = 1000;
+    public int EdgePatients { get; init; } = 250;
     /// <summary>Persistence backend for the edge run: sqlite or postgresql.</summary>
     public string EdgeBackend { get; init; } = "sqlite";
     /// <summary>SQLite edge runs: also run with SQLite's rollback journal (<c>sqlite-wal = off</c>) and report the ratio.</summary>
