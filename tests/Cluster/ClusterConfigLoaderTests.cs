@@ -51,10 +51,18 @@ public sealed class ClusterConfigLoaderTests
     [InlineData("vigil {\n  node.roles = [ingest]\n  models { m { handler = echo } }\n}\n", "x.conf:3: vigil.models is set but vigil.node.roles [ingest] has neither inference nor gpu")]
     [InlineData("vigil {\n  node { port = 70000 }\n}\n", "x.conf:2: vigil.node.port expects a TCP port 0-65535, got '70000'")]
     [InlineData("vigal { }\n", "x.conf:1: unknown top-level section 'vigal'")]
+    [InlineData("vigil {\n  persistence {\n    sqlite-wal = maybe\n  }\n}\n", "x.conf:3: vigil.persistence.sqlite-wal expects on or off, got 'maybe'")]
     public void Parse_WrongKeyOrValue_ErrorNamesLineAndProblem(string text, string expected)
     {
         var e = Assert.Throws<ClusterConfigException>(() => ClusterConfigLoader.Parse(text, "x.conf"));
         Assert.StartsWith(expected, e.Message);
+    }
+
+    [Fact]
+    public void Parse_SqliteWal_OnByDefaultAndSwitchable()
+    {
+        Assert.True(ClusterConfigLoader.Parse("vigil { }\n", "x.conf").Persistence.SqliteWal);
+        Assert.False(ClusterConfigLoader.Parse("vigil.persistence.sqlite-wal = off\n", "x.conf").Persistence.SqliteWal);
     }
 
     [Fact]

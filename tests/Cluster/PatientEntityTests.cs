@@ -52,6 +52,14 @@ public sealed class PatientEntityTests
                 var state = await node.Patients.Ask<PatientState>(new GetPatientState("p1"), Safety);
                 Assert.Equal(9, state.LastSeq);
                 Assert.Equal(9, state.SnapshotSeq); // answers came only after a snapshot covered them
+                // The node put its SQLite database in write-ahead-log mode (one sync per snapshot commit).
+                using (var check = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db}"))
+                {
+                    check.Open();
+                    using var pragma = check.CreateCommand();
+                    pragma.CommandText = "PRAGMA journal_mode;";
+                    Assert.Equal("wal", pragma.ExecuteScalar() as string);
+                }
             }
             finally { await node.LeaveAsync().WaitAsync(Safety); }
 
