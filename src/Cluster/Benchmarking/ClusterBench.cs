@@ -163,6 +163,7 @@ public static class ClusterBench
               persistence { backend = postgresql, connection-string = "{{db}}", snapshot-every = 8, snapshot-interval = 100ms }
               patients { shards = 100, ask-timeout = 1s, parallelism = 2048 }
             }
+            # INFO: the coordinator's "Member removed" line times the failover (recovery breakdown below).
             akka.loglevel = INFO
             """;
         var nodes = new List<NodeProcessHandle>();
@@ -220,6 +221,7 @@ public static class ClusterBench
                 // Where the time went, from the survivors' own log lines (Akka's timestamps).
                 ["unreachable_after_s"] = SecondsAfter(killedAt, nodes.Take(2), "Marking node(s) as UNREACHABLE"),
                 ["sbr_downed_after_s"] = SecondsAfter(killedAt, nodes.Take(2), "SBR took decision"),
+                ["removed_after_s"] = SecondsAfter(killedAt, nodes.Take(2), "patientCoordinator] Member removed"),
                 ["lost"] = o.Patients * windows - results.Results.Count,
                 ["duplicated"] = results.Conflicts,
                 ["identical_republications_dropped"] = results.Redelivered,
