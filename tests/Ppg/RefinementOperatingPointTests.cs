@@ -39,7 +39,7 @@ public sealed class RefinementOperatingPointTests
     {
         // Generated (other-device) windows the model doubts at p 0.25 but which are right: withholding them would cost 20 % coverage there.
         var data = Recording("A", 100, 2, 20, 0.4)
-            .Concat(Enumerable.Range(0, 100).Select(i => (new RefinementExample(RefinementOperatingPoint.GeneratedPrefix + "g", NoFeatures, i < 20 ? 2 : 1), i < 20 ? 0.25 : 0.9)))
+            .Concat(Enumerable.Range(0, 100).Select(i => (Example: new RefinementExample(RefinementOperatingPoint.GeneratedPrefix + "g", NoFeatures, i < 20 ? 2 : 1), P: i < 20 ? 0.25 : 0.9)))
             .ToList();
         var options = new RefinementTrainingOptions(TargetCoverage: 0.95, TargetGeneratedCoverage: 0.9);
         var point = RefinementOperatingPoint.FromProbabilities(data.Select(d => d.Example).ToList(), data.Select(d => d.P).ToList(), options);

@@ -13,7 +13,7 @@ namespace Vigil.Ppg.Training;
 /// <param name="TargetCoverage">Operating point: least share of recorded training windows reported (cross-fitted).</param>
 /// <param name="TargetGeneratedCoverage">Operating point: least share of generated (other-device) training windows reported (cross-fitted).</param>
 public sealed record RefinementTrainingOptions(int Seed = 1, int Epochs = 40, int[]? Hidden = null, double LearningRate = 3e-3,
-    double TargetCoverage = 0.96, double TargetGeneratedCoverage = 0.90)
+    double TargetCoverage = 0.96, double TargetGeneratedCoverage = 0.91)
 {
     /// <summary>Hidden widths (default 24, 12).</summary>
     public int[] HiddenLayers => Hidden ?? [24, 12];
