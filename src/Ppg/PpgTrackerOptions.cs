@@ -31,8 +31,15 @@ public sealed record PpgTrackerOptions
     /// </summary>
     public Tracking.PpgRefinementModel? Refinement { get; init; }
 
-    /// <summary>With a refinement: probability below which a window is withheld (default 0.2).</summary>
-    public double RefinedWithholdProbability { get; init; } = 0.2;
+    /// <summary>
+    /// With a refinement: probability below which a window is withheld. Null (default): the model's
+    /// own operating point (<see cref="Tracking.PpgRefinementModel.WithholdBelow"/>, chosen in training),
+    /// or <see cref="DefaultRefinedWithholdProbability"/> for a model without one.
+    /// </summary>
+    public double? RefinedWithholdProbability { get; init; }
+
+    /// <summary>Withholding threshold for a refinement that carries no operating point of its own.</summary>
+    public const double DefaultRefinedWithholdProbability = 0.2;
 
     /// <summary>With a refinement: probability below which a window is low-confidence (default 0.6).</summary>
     public double RefinedLowProbability { get; init; } = 0.6;

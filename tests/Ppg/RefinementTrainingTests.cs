@@ -26,5 +26,16 @@ public sealed class RefinementTrainingTests
         // Same seed, same weights.
         var again = RefinementTrainer.Train(examples, new RefinementTrainingOptions(Seed: 3, Epochs: 15), "test").Weights;
         Assert.Equal(weights, again);
+
+        // The operating point from cross-fitted predictions (3 folds of recordings): a candidate threshold whose
+        // cross-fitted coverage keeps the target, written with the weights and read back by the model.
+        var options = new RefinementTrainingOptions(Seed: 3, Epochs: 5, TargetCoverage: 0.8);
+        var point = RefinementOperatingPoint.Choose(examples, options, folds: 3);
+        Assert.Contains(point.Threshold, RefinementOperatingPoint.Candidates);
+        Assert.True(point.Chosen.Coverage >= 0.8 || point.Threshold == RefinementOperatingPoint.Candidates[0], $"coverage {point.Chosen.Coverage:P1} at {point.Threshold}");
+        // Coverage can only fall as the threshold rises.
+        Assert.True(point.Curve.Zip(point.Curve.Skip(1)).All(p => p.Second.Coverage <= p.First.Coverage));
+        var withPoint = RefinementTrainer.Train(examples, options, "test", withholdBelow: point.Threshold).Model;
+        Assert.Equal(point.Threshold, withPoint.WithholdBelow!.Value, 4);
     }
 }

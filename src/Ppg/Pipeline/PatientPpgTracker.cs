@@ -296,11 +296,12 @@ public sealed class PatientPpgTracker
     // With the learned refinement: its probability that the estimate is within 5 BPM decides.
     private (PpgStatus, string?) GradeRefined(TrackerEstimate e, double p, double motion)
     {
-        if (p < _options.RefinedWithholdProbability)
+        var withholdBelow = _options.RefinedWithholdProbability ?? _options.Refinement?.WithholdBelow ?? PpgTrackerOptions.DefaultRefinedWithholdProbability;
+        if (p < withholdBelow)
             return (PpgStatus.Withheld, e.Disputed || e.OnMotion
                 ? $"lock uncertain: P(within 5 BPM) {p:0.00}; evidence also at {e.ChallengerBpm:0} BPM (motion {motion:0.00})"
                 : $"low confidence: P(within 5 BPM) {p:0.00} (motion {motion:0.00})");
-        if (p < _options.RefinedLowProbability)
+        if (p < Math.Max(withholdBelow, _options.RefinedLowProbability))
             return (PpgStatus.LowConfidence, motion >= 0.3 ? $"motion: P(within 5 BPM) {p:0.00} (motion {motion:0.00})" : $"weak pulse: P(within 5 BPM) {p:0.00}");
         return (PpgStatus.Ok, null);
     }

@@ -19,11 +19,19 @@ public sealed class PpgRefinementModel
     private readonly float[][] _biases;
     private readonly int[] _sizes;         // layer widths, input first
 
-    internal PpgRefinementModel(float[] mean, float[] std, float[][] weights, float[][] biases, int[] sizes, string provenance)
+    internal PpgRefinementModel(float[] mean, float[] std, float[][] weights, float[][] biases, int[] sizes, string provenance, double? withholdBelow = null)
     {
         _mean = mean; _std = std; _weights = weights; _biases = biases; _sizes = sizes; Provenance = provenance;
         MaxWidth = sizes.Max();
+        WithholdBelow = withholdBelow;
     }
+
+    /// <summary>
+    /// The operating point chosen in training (on cross-fitted predictions of the training windows,
+    /// never on test data): windows whose probability is below it are withheld. Null for weights
+    /// written without one (the tracker then uses <see cref="PpgTrackerOptions.DefaultRefinedWithholdProbability"/>).
+    /// </summary>
+    public double? WithholdBelow { get; }
 
     /// <summary>Model id, version and weights sha256 (carried in every result's provenance).</summary>
     public string Provenance { get; }
@@ -79,16 +87,23 @@ public sealed class PpgRefinementModel
                 w.Add(weight); b.Add(bias); sizes.Add(bias.Length);
             }
             if (sizes[^1] != 1) throw new PpgInputException($"{source}: the last layer must have one output, has {sizes[^1]}.");
+            double? withholdBelow = null;
+            if (root.TryGetProperty("withhold_below", out var op))
+            {
+                var v = op.GetDouble();
+                if (!(v >= 0 && v < 1)) throw new PpgInputException($"{source}: withhold_below {v} is not a probability in [0, 1).");
+                withholdBelow = v;
+            }
             if (mean.Concat(std).Concat(w.SelectMany(x => x)).Concat(b.SelectMany(x => x)).Any(v => !float.IsFinite(v)) || std.Any(s => s <= 0))
                 throw new PpgInputException($"{source}: weights contain non-finite values or non-positive scales.");
-            return new PpgRefinementModel(mean, std, w.ToArray(), b.ToArray(), sizes.ToArray(), provenance);
+            return new PpgRefinementModel(mean, std, w.ToArray(), b.ToArray(), sizes.ToArray(), provenance, withholdBelow);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         { throw new PpgInputException($"{source}: malformed weights: {e.Message}"); }
     }
 
     /// <summary>Writes weights JSON in <see cref="WeightsFormat"/>.</summary>
-    internal static byte[] Serialize(float[] mean, float[] std, IReadOnlyList<(float[] Weight, float[] Bias)> layers)
+    internal static byte[] Serialize(float[] mean, float[] std, IReadOnlyList<(float[] Weight, float[] Bias)> layers, double? withholdBelow = null)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream))
@@ -98,6 +113,7 @@ public sealed class PpgRefinementModel
             w.WriteStartArray("features"); foreach (var n in RefinementFeatures.Names) w.WriteStringValue(n); w.WriteEndArray();
             Write(w, "mean", mean);
             Write(w, "std", std);
+            if (withholdBelow is { } op) w.WriteNumber("withhold_below", Math.Round(op, 4));
             w.WriteStartArray("layers");
             foreach (var (weight, bias) in layers) { w.WriteStartObject(); Write(w, "weight", weight); Write(w, "bias", bias); w.WriteEndObject(); }
             w.WriteEndArray();

@@ -56,7 +56,7 @@ public static class RefinementDataset
         foreach (var s in scenarios)
         {
             var g = StressGenerator.Generate(s);
-            all.AddRange(FromRecording(g.Recording, g.Truth, "generated:" + s.Name));
+            all.AddRange(FromRecording(g.Recording, g.Truth, RefinementOperatingPoint.GeneratedPrefix + s.Name));
         }
         progress?.Report($"features: {scenarios.Count} generated recordings ({all.Count} windows)");
         return all;

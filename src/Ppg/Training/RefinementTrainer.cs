@@ -10,7 +10,10 @@ namespace Vigil.Ppg.Training;
 /// <param name="Epochs">Passes over the examples.</param>
 /// <param name="Hidden">Widths of the hidden layers.</param>
 /// <param name="LearningRate">Adam's peak learning rate.</param>
-public sealed record RefinementTrainingOptions(int Seed = 1, int Epochs = 40, int[]? Hidden = null, double LearningRate = 3e-3)
+/// <param name="TargetCoverage">Operating point: least share of recorded training windows reported (cross-fitted).</param>
+/// <param name="TargetGeneratedCoverage">Operating point: least share of generated (other-device) training windows reported (cross-fitted).</param>
+public sealed record RefinementTrainingOptions(int Seed = 1, int Epochs = 40, int[]? Hidden = null, double LearningRate = 3e-3,
+    double TargetCoverage = 0.96, double TargetGeneratedCoverage = 0.91)
 {
     /// <summary>Hidden widths (default 24, 12).</summary>
     public int[] HiddenLayers => Hidden ?? [24, 12];
@@ -23,9 +26,13 @@ public sealed record RefinementTrainingOptions(int Seed = 1, int Epochs = 40, in
 /// </summary>
 public static class RefinementTrainer
 {
-    /// <summary>Trains on <paramref name="examples"/>; returns the model and its weights file bytes.</summary>
+    /// <summary>
+    /// Trains on <paramref name="examples"/>; returns the model and its weights file bytes.
+    /// <paramref name="withholdBelow"/> is the operating point written with the weights (see <see cref="RefinementOperatingPoint"/>).
+    /// </summary>
     public static (PpgRefinementModel Model, byte[] Weights, IReadOnlyList<EpochSummary> Epochs) Train(
-        IReadOnlyList<RefinementExample> examples, RefinementTrainingOptions options, string provenance, IProgress<TrainingProgress>? progress = null)
+        IReadOnlyList<RefinementExample> examples, RefinementTrainingOptions options, string provenance, IProgress<TrainingProgress>? progress = null,
+        double? withholdBelow = null)
     {
         ArgumentNullException.ThrowIfNull(examples);
         if (examples.Count < 10) throw new ArgumentException($"need at least 10 training windows, got {examples.Count}.");
@@ -77,7 +84,7 @@ public static class RefinementTrainer
         var exported = new List<(float[] Weight, float[] Bias)>();
         foreach (var linear in linears.Cast<TorchSharp.Modules.Linear>())
             exported.Add((linear.weight!.data<float>().ToArray(), linear.bias!.data<float>().ToArray()));
-        var bytes = PpgRefinementModel.Serialize(mean, std, exported);
+        var bytes = PpgRefinementModel.Serialize(mean, std, exported, withholdBelow);
         return (PpgRefinementModel.Parse(bytes, provenance, "trained weights"), bytes, epochs);
     }
 }

@@ -39,29 +39,40 @@ public static class RefinementTraining
 
         var baseline = Score(recordings, null);
         PpgEvaluation? losoScores = null;
+        IReadOnlyList<double>? losoThresholds = null;
         if (loso)
         {
             var scores = new List<RecordingScore>();
+            var thresholds = new List<double>();
             foreach (var held in names)
             {
                 var train = perRecording.Where(kv => kv.Key != held).SelectMany(kv => kv.Value).Concat(synthetic).ToList();
-                var (model, _, _) = RefinementTrainer.Train(train, options, $"loso-without-{held}");
+                // The operating point comes from this fold's training recordings only.
+                var point = RefinementOperatingPoint.Choose(train, options);
+                var (model, _, _) = RefinementTrainer.Train(train, options, $"loso-without-{held}", withholdBelow: point.Threshold);
+                thresholds.Add(point.Threshold);
                 var rec = recordings[held];
                 var results = PpgEvaluator.RunDirect(rec.Rec, PpgTrackerOptions.Default with { Refinement = model });
                 var score = PpgEvaluator.Score(held, results, rec.Truth);
                 scores.Add(score);
                 progress?.WriteLine(FormattableString.Invariant(
-                    $"ppg train: LOSO {held}: MAE {score.MaeBpm:0.00} (reported {score.MaeReportedBpm ?? double.NaN:0.00}, coverage {score.Coverage:P1})"));
+                    $"ppg train: LOSO {held}: withhold below {point.Threshold:0.000}, MAE {score.MaeBpm:0.00} (reported {score.MaeReportedBpm ?? double.NaN:0.00}, coverage {score.Coverage:P1})"));
             }
             losoScores = new PpgEvaluation(scores);
+            losoThresholds = thresholds;
         }
 
         string? written = null;
         var all = perRecording.Values.SelectMany(v => v).Concat(synthetic).ToList();
         if (cardPath is not null)
         {
-            var (_, weights, epochs) = RefinementTrainer.Train(all, options, "shipped", epochProgress);
-            written = WriteCard(cardPath, weights, options, generated, names, dataDirectory, recordings.Values.Select(v => v.Rec.Identity), epochs, losoScores, baseline, all.Count);
+            var point = RefinementOperatingPoint.Choose(all, options, progress: log);
+            foreach (var c in point.Curve)
+                progress?.WriteLine(FormattableString.Invariant(
+                    $"ppg train: risk-coverage (cross-fitted) withhold below {c.Threshold:0.000}: recorded coverage {c.Coverage:P1} MAE {c.MeanMaeReportedBpm:0.000}, generated coverage {c.GeneratedCoverage:P1} MAE {c.GeneratedMaeReportedBpm:0.000}{(c.Threshold == point.Threshold ? "  <- chosen" : "")}"));
+            var (_, weights, epochs) = RefinementTrainer.Train(all, options, "shipped", epochProgress, point.Threshold);
+            written = WriteCard(cardPath, weights, options, generated, names, dataDirectory, recordings.Values.Select(v => v.Rec.Identity), epochs, losoScores, baseline, all.Count,
+                point, losoThresholds);
             progress?.WriteLine($"ppg train: wrote {written}");
         }
         return new RefinementRun(written, losoScores, baseline, all.Count);
@@ -71,7 +82,8 @@ public static class RefinementTraining
         new(recordings.Select(kv => PpgEvaluator.Score(kv.Key, PpgEvaluator.RunDirect(kv.Value.Rec, PpgTrackerOptions.Default with { Refinement = model }), kv.Value.Truth)).ToList());
 
     private static string WriteCard(string cardPath, byte[] weights, RefinementTrainingOptions options, int generated, IReadOnlyList<string> names,
-        string dataDirectory, IEnumerable<string> identities, IReadOnlyList<EpochSummary> epochs, PpgEvaluation? loso, PpgEvaluation baseline, int windows)
+        string dataDirectory, IEnumerable<string> identities, IReadOnlyList<EpochSummary> epochs, PpgEvaluation? loso, PpgEvaluation baseline, int windows,
+        RefinementOperatingPoint point, IReadOnlyList<double>? losoThresholds)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(cardPath))!;
         var file = Path.GetFileName(cardPath);
@@ -85,7 +97,19 @@ public static class RefinementTraining
             ["train_windows"] = windows,
             ["final_train_bce"] = Math.Round(epochs[^1].TrainLoss, 4),
             ["baseline_mean_mae_bpm"] = Math.Round(baseline.MeanMaeBpm, 3),
+            ["withhold_below"] = Math.Round(point.Threshold, 4),
         };
+        // Cross-fitted figures of the chosen operating point (absent when a kind of recording is).
+        void Add(string key, double value, int digits) { if (double.IsFinite(value)) metrics[key] = Math.Round(value, digits); }
+        Add("crossfit_coverage", point.Chosen.Coverage, 4);
+        Add("crossfit_mean_mae_reported_bpm", point.Chosen.MeanMaeReportedBpm, 3);
+        Add("crossfit_generated_coverage", point.Chosen.GeneratedCoverage, 4);
+        Add("crossfit_generated_mae_reported_bpm", point.Chosen.GeneratedMaeReportedBpm, 3);
+        if (losoThresholds is { Count: > 0 })
+        {
+            metrics["loso_withhold_below_min"] = Math.Round(losoThresholds.Min(), 4);
+            metrics["loso_withhold_below_max"] = Math.Round(losoThresholds.Max(), 4);
+        }
         if (loso is not null)
         {
             metrics["loso_mean_mae_bpm"] = Math.Round(loso.MeanMaeBpm, 3);
@@ -96,12 +120,13 @@ public static class RefinementTraining
         var card = new ModelCard
         {
             Id = id,
-            Version = "1.0.0",
+            Version = "1.1.0",
             Task = "ppg-heart-rate-confidence",
             Description = "Learned refinement of Vigil's spectral PPG heart-rate tracker: an MLP " +
                           $"({RefinementFeatures.Count}-{string.Join("-", options.HiddenLayers)}-1, ReLU, sigmoid) from the tracker's evidence " +
                           "about its own estimate to the probability that the estimate is within 5 BPM of the ECG reference. " +
-                          "The tracker reports it as the window's confidence and withholds windows it cannot support.",
+                          "The tracker reports it as the window's confidence and withholds windows below the operating point " +
+                          "(withhold_below in the weights), chosen on cross-fitted training predictions.",
             Inputs = [new CardTensor { Name = "features", ElementType = "float32", Shape = [CardDimension.Fixed(RefinementFeatures.Count)],
                 Meaning = "per window: " + string.Join(", ", RefinementFeatures.Names) }],
             Outputs = [new CardTensor { Name = "p_within_5_bpm", ElementType = "float32", Shape = [CardDimension.Fixed(1)],
