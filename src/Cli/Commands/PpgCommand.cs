@@ -28,7 +28,7 @@ internal static class PpgCommand
         return args[0] switch
         {
             "eval" => await EvalAsync(new CommandArguments(rest, "json")),
-            "bench" => await BenchAsync(new CommandArguments(rest, "json")),
+            "bench" => await BenchAsync(new CommandArguments(rest, "json", "one-phase")),
             "train" => Train(new CommandArguments(rest, "loso")),
             _ => throw new CommandLineException($"unknown subcommand '{args[0]}' (eval, bench, train)"),
         };
