@@ -4,7 +4,7 @@
 // Usage: node bench.js SPEC.json, then on stdin one command per line:
 //   "round SECONDS" -> prints {"inferences_per_s": x, "inferences_per_cpu_s": y}   "quit" -> exits
 // (per CPU second = inferences / process user+system CPU time: steadier on a busy machine)
-// SPEC: { model, intraOpThreads, interOpThreads, warmup,
+// SPEC: { model, intraOpThreads, interOpThreads, enableCpuMemArena, enableMemPattern, allowSpinning, warmup,
 //         inputs: [{ name, type: "float32"|"int64", dims: [..], file?: raw little-endian path, values?: [..] }] }
 'use strict';
 const fs = require('fs');
@@ -52,6 +52,14 @@ async function main() {
     interOpNumThreads: spec.interOpThreads,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
+    // The same settings as Vigil's side (its defaults): arena and memory pattern on, no spinning.
+    enableCpuMemArena: spec.enableCpuMemArena !== false,
+    enableMemPattern: spec.enableMemPattern !== false,
+    // Flat config keys: the binding passes them to AddSessionConfigEntry as written.
+    extra: {
+      'session.intra_op.allow_spinning': spec.allowSpinning ? '1' : '0',
+      'session.inter_op.allow_spinning': spec.allowSpinning ? '1' : '0',
+    },
     executionProviders: ['cpu'],
     logSeverityLevel: 3, // errors only, as Vigil's OrtEnv
   });

@@ -106,6 +106,7 @@ public sealed class CliErrorTests : IDisposable
         Assert.Contains("S1.csv", line);
         Assert.Contains("missing column", line);
         Assert.Contains("expects a number", await ExpectError("ppg", "bench", "--seconds", "ten"));
+        Assert.Contains("--phase must be 'hop' or 'batch'", await ExpectError("ppg", "bench", "--phase", "sideways"));
     }
 
     [Fact]

@@ -10,10 +10,11 @@ namespace Vigil.Cli.Benchmarks;
 /// <summary>
 /// <c>vigil bench models [--json] [--rounds N (7)] [--round-seconds S (1)] [--only ID-PART]</c>: Vigil on
 /// Microsoft.ML.OnnxRuntime 1.32.0 against Node's onnxruntime-node 1.30.0 (bench/node/bench.js), in
-/// one run, same model, same inputs and the same thread settings (intra-op 1, inter-op 1,
-/// sequential, all graph optimisations). Each side runs timed rounds of back-to-back inferences,
-/// alternating (Vigil sync, Node, Vigil async) so load from other work on a shared machine hits
-/// all alike. Headline figures are median rounds; the ratio is the median of the per-round
+/// one run, same model, same inputs and the same session settings (<see cref="Settings"/>: intra-op 1,
+/// inter-op 1, sequential, all graph optimisations, CPU arena and memory pattern on, no spinning;
+/// Vigil's defaults otherwise). Each side runs timed rounds of back-to-back inferences,
+/// alternating (Vigil sync, Node, Vigil async, and the control: the official C# API with nothing of
+/// Vigil's, <see cref="PlainOrtRunner"/>) so load from other work on a shared machine hits all alike. Headline figures are median rounds; the ratio is the median of the per-round
 /// Vigil/Node ratios (floor 1.0). Then the dynamic batcher against fixed batch sizes
 /// (<see cref="BatcherBenchmark"/>, under "batcher").
 /// </summary>
@@ -51,13 +52,9 @@ internal static class ModelsBenchmark
         foreach (var c in cases)
         {
             Console.Error.WriteLine($"bench models: {c.Id} ...");
-            using var session = OnnxSession.Load(c.ModelPath, new OnnxSessionOptions
-            {
-                ModelId = c.Id,
-                IntraOpThreads = IntraOpThreads,
-                InterOpThreads = InterOpThreads,
-                GraphOptimizationLevel = OnnxGraphOptimizationLevel.All,
-            });
+            var settings = Settings(c.Id);
+            using var session = OnnxSession.Load(c.ModelPath, settings);
+            using var plain = new PlainOrtRunner(c, ReadFloats, settings);
             var tensors = c.Inputs.Select(ToTensor).ToArray();
             try
             {
@@ -67,12 +64,13 @@ internal static class ModelsBenchmark
                 string? nodeError = nodeProblem;
                 if (nodeReady)
                 {
-                    try { node = await NodeRunner.StartAsync(root, c, IntraOpThreads, InterOpThreads); }
+                    try { node = await NodeRunner.StartAsync(root, c, settings); }
                     catch (Exception e) when (e is InvalidOperationException or IOException or JsonException) { nodeError = e.Message; }
                 }
                 var vigil = new List<(double, double)>();
                 var vigilAsync = new List<(double, double)>();
                 var nodeRounds = new List<(double, double)>();
+                var plainRounds = new List<(double, double)>();
                 try
                 {
                     for (var r = 0; r < rounds; r++)
@@ -84,13 +82,14 @@ internal static class ModelsBenchmark
                             catch (Exception e) when (e is InvalidOperationException or IOException or JsonException) { nodeError = e.Message; }
                         }
                         vigilAsync.Add(await AsyncRound(session, named, roundSeconds));
+                        plainRounds.Add(plain.Round(roundSeconds));
                     }
                 }
                 finally
                 {
                     if (node is not null) await node.DisposeAsync();
                 }
-                results.Add(Report(c, vigil, vigilAsync, nodeError is null && nodeRounds.Count == rounds ? nodeRounds : null, nodeError));
+                results.Add(Report(c, vigil, vigilAsync, nodeError is null && nodeRounds.Count == rounds ? nodeRounds : null, nodeError, plainRounds));
             }
             finally
             {
@@ -105,10 +104,11 @@ internal static class ModelsBenchmark
             ["package"] = OnnxRuntimeInfo.Package,
             ["intra_op_threads"] = IntraOpThreads,
             ["inter_op_threads"] = InterOpThreads,
+            ["settings_both_sides"] = SettingsDescription(Settings("model")),
             ["rounds"] = rounds,
             ["round_seconds"] = roundSeconds,
             ["processor_count"] = Environment.ProcessorCount,
-            ["method"] = "timed rounds of back-to-back inferences on one input, alternating Vigil sync / Node / Vigil async; figures are median rounds; ratio = median of per-round vigil/node; per_cpu_s = inferences per second of process CPU time",
+            ["method"] = "timed rounds of back-to-back inferences on one input, alternating Vigil sync / Node / Vigil async / official C# API (control); figures are median rounds; ratio = median of per-round vigil/node; vigil_vs_official_csharp isolates Vigil's binding, official_csharp_vs_node the native builds (1.32.0 vs 1.30.0) and Node's binding; per_cpu_s = inferences per second of process CPU time",
             ["models"] = results,
         };
         if (runBatcher)
@@ -128,9 +128,32 @@ internal static class ModelsBenchmark
         return 0;
     }
 
-    private static JsonObject Report(BenchCase c, List<(double Wall, double Cpu)> vigilPairs, List<(double Wall, double Cpu)> vigilAsyncPairs,
-        List<(double Wall, double Cpu)>? nodePairs, string? nodeError)
+    /// <summary>The session settings both sides run with: Vigil's defaults (docs/models.md) with one intra-op and one inter-op thread.</summary>
+    internal static OnnxSessionOptions Settings(string id) => new()
     {
+        ModelId = id,
+        IntraOpThreads = IntraOpThreads,
+        InterOpThreads = InterOpThreads,
+        GraphOptimizationLevel = OnnxGraphOptimizationLevel.All,
+    };
+
+    private static JsonObject SettingsDescription(OnnxSessionOptions o) => new()
+    {
+        ["intra_op_threads"] = o.IntraOpThreads,
+        ["inter_op_threads"] = o.InterOpThreads,
+        ["execution_mode"] = o.ParallelExecution ? "parallel" : "sequential",
+        ["graph_optimization"] = "all",
+        ["cpu_mem_arena"] = o.EnableCpuMemArena,
+        ["memory_pattern"] = o.EnableMemoryPattern,
+        ["allow_spinning"] = o.AllowSpinning,
+        ["vigil_rejects_non_finite_inputs"] = o.RejectNonFiniteInputs,
+    };
+
+    private static JsonObject Report(BenchCase c, List<(double Wall, double Cpu)> vigilPairs, List<(double Wall, double Cpu)> vigilAsyncPairs,
+        List<(double Wall, double Cpu)>? nodePairs, string? nodeError, List<(double Wall, double Cpu)> plainPairs)
+    {
+        var plain = plainPairs.Select(p => p.Wall).ToList();
+        var plainCpu = plainPairs.Select(p => p.Cpu).ToList();
         var vigil = vigilPairs.Select(p => p.Wall).ToList();
         var vigilAsync = vigilAsyncPairs.Select(p => p.Wall).ToList();
         var node = nodePairs?.Select(p => p.Wall).ToList();
@@ -155,11 +178,17 @@ internal static class ModelsBenchmark
             ["vigil_inferences_per_cpu_s"] = Round(vigilCpu),
             ["node_inferences_per_cpu_s"] = nodeCpu is null ? null : Round(nodeCpu.Value),
             ["cpu_ratio"] = nodeCpu is null ? null : Math.Round(vigilCpu / nodeCpu.Value, 3),
+            ["official_csharp_inferences_per_s"] = Round(Median(plain)),
+            ["vigil_vs_official_csharp"] = Math.Round(Median(vigil.Zip(plain, (x, y) => x / y).ToList()), 3),
+            ["vigil_vs_official_csharp_cpu"] = Math.Round(Median(vigilPairs.Zip(plainCpu, (x, y) => x.Cpu / y).ToList()), 3),
+            ["official_csharp_vs_node"] = node is null ? null : Math.Round(Median(plain.Zip(node, (x, y) => x / y).ToList()), 3),
+            ["official_csharp_vs_node_cpu"] = nodePairs is null ? null : Math.Round(Median(plainCpu.Zip(nodePairs, (x, y) => x / y.Cpu).ToList()), 3),
             ["floor"] = Floor,
             ["floor_met"] = ratio is null ? null : ratio.Value >= Floor,
             ["vigil_rounds"] = Rounds(vigil),
             ["vigil_async_rounds"] = Rounds(vigilAsync),
             ["node_rounds"] = node is null ? null : Rounds(node),
+            ["official_csharp_rounds"] = Rounds(plain),
             ["node_error"] = nodeError,
         };
     }
@@ -272,6 +301,9 @@ internal static class ModelsBenchmark
             RequireFile(Path.Combine(shared, "assets", "models", "pfld_68pt_112x112.onnx")),
             [new BenchInput("input", TensorElementType.Float32, [1, 3, 112, 112], null, null, input)]);
     }
+
+    private static float[] ReadFloats(BenchInput i) =>
+        i.File is null ? i.Floats! : System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(i.File)).ToArray();
 
     private static Tensor ToTensor(BenchInput i)
     {

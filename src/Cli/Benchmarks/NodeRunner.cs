@@ -39,13 +39,16 @@ internal sealed class NodeRunner : IAsyncDisposable
     }
 
     /// <summary>Starts node with the case's model and inputs, and waits until its session is warm.</summary>
-    public static async Task<NodeRunner> StartAsync(string root, ModelsBenchmark.BenchCase c, int intraOp, int interOp)
+    public static async Task<NodeRunner> StartAsync(string root, ModelsBenchmark.BenchCase c, Vigil.Models.Onnx.OnnxSessionOptions settings)
     {
         var spec = new JsonObject
         {
             ["model"] = c.ModelPath,
-            ["intraOpThreads"] = intraOp,
-            ["interOpThreads"] = interOp,
+            ["intraOpThreads"] = settings.IntraOpThreads,
+            ["interOpThreads"] = settings.InterOpThreads,
+            ["enableCpuMemArena"] = settings.EnableCpuMemArena,
+            ["enableMemPattern"] = settings.EnableMemoryPattern,
+            ["allowSpinning"] = settings.AllowSpinning,
             ["warmup"] = 100,
             ["inputs"] = new JsonArray(c.Inputs.Select(i => (JsonNode)new JsonObject
             {

@@ -37,14 +37,18 @@ internal static class StreamsBenchmark
     {
         var options = new CommandArguments(args, "json");
         var json = options.Flag("json");
-        var elements = options.GetInt("elements", 2_000_000);
-        var iterations = options.GetInt("iterations", 5);
+        var elements = options.GetInt("elements", 800_000);
+        var iterations = options.GetInt("iterations", 3);
         options.RejectUnknown();
         if (elements < 1000) throw new CommandLineException("--elements must be at least 1000");
         if (iterations < 1) throw new CommandLineException("--iterations must be at least 1");
 
         using var system = PpgPipelineRunner.CreateSystem("vigil-bench-streams");
-        var materializer = system.Materializer();
+        // GroupBy's substreams must be materialized within the materializer's subscription timeout
+        // (5 s by default); creating 10,000 of them on a busy 2-core machine takes longer, and a timed-out
+        // substream stalls the whole GroupBy leg. Give them time: this measures throughput, not start-up.
+        var materializer = system.Materializer(ActorMaterializerSettings.Create(system).WithSubscriptionTimeoutSettings(
+            new StreamSubscriptionTimeoutSettings(StreamSubscriptionTimeoutTerminationMode.CancelTermination, TimeSpan.FromMinutes(10))));
         // Elements per run of each case (keyed and async cases are slower: fewer elements, same rate units).
         var counts = new Dictionary<string, int>
         {
@@ -62,13 +66,18 @@ internal static class StreamsBenchmark
             ("group_by", n => RunGroupByAsync(materializer, n)),
         };
         // Warm-up: JIT and tiering for every case (keyed cases touch every key once at least).
-        foreach (var c in cases) await Expect(c.Run(Math.Min(counts[c.Name], c.Name is "per_key" or "group_by" ? 2 * Keys : 200_000)), c.Name);
+        foreach (var c in cases)
+        {
+            Console.Error.WriteLine($"bench streams: warm-up {c.Name}...");
+            await Expect(c.Run(Math.Min(counts[c.Name], c.Name is "per_key" or "group_by" ? 2 * Keys : 200_000)), c.Name);
+        }
 
         var rates = cases.ToDictionary(c => c.Name, _ => new List<double>());
         for (var i = 0; i < iterations; i++)
             foreach (var c in cases)
             {
                 var count = counts[c.Name];
+                Console.Error.WriteLine($"bench streams: {c.Name} run {i + 1}/{iterations}, {count} elements...");
                 var watch = Stopwatch.StartNew();
                 await Expect(c.Run(count), c.Name);
                 // Chunked: rate in samples (each element carries ChunkSamples).

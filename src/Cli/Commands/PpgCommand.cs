@@ -18,7 +18,7 @@ internal static class PpgCommand
         if (args.Length == 0 || args[0] is "-h" or "--help")
         {
             Console.Error.WriteLine("usage: vigil ppg eval --data DIR [--out FILE.csv] [--refinement CARD|none] [--json]");
-            Console.Error.WriteLine("       vigil ppg bench [--streams N] [--seconds S] [--batch-seconds B] [--graph lanes|groupby] [--refinement CARD|none] [--json]");
+            Console.Error.WriteLine("       vigil ppg bench [--streams N] [--seconds S] [--batch-seconds B] [--graph lanes|groupby] [--phase hop|batch] [--one-phase] [--refinement CARD|none] [--json]");
             Console.Error.WriteLine("       vigil ppg train --data DIR --out CARD [--seed N] [--epochs N] [--generated N] [--loso]");
             Console.Error.WriteLine($"       (--refinement defaults to {DefaultCard} when it exists)");
             return args.Length == 0 ? 2 : 0;
@@ -28,7 +28,7 @@ internal static class PpgCommand
         return args[0] switch
         {
             "eval" => await EvalAsync(new CommandArguments(rest, "json")),
-            "bench" => await BenchAsync(new CommandArguments(rest, "json")),
+            "bench" => await BenchAsync(new CommandArguments(rest, "json", "one-phase")),
             "train" => Train(new CommandArguments(rest, "loso")),
             _ => throw new CommandLineException($"unknown subcommand '{args[0]}' (eval, bench, train)"),
         };
@@ -68,7 +68,10 @@ internal static class PpgCommand
         var options = new PpgBenchOptions(a.GetInt("streams", 1000), a.GetDouble("seconds", 30), BatchSeconds: a.GetDouble("batch-seconds", 0.5), Graph: a.Get("graph") ?? "lanes")
         {
             Tracker = tracker,
+            Phase = a.Get("phase") ?? "hop",
+            BothPhases = !a.Flag("one-phase"),
         };
+        if (options.Phase is not ("hop" or "batch")) throw new CommandLineException($"--phase must be 'hop' or 'batch', not '{options.Phase}'");
         var json = a.Flag("json");
         a.RejectUnknown();
         var r = await PpgBenchmark.RunAsync(options, Console.Error);
@@ -96,10 +99,32 @@ internal static class PpgCommand
                 w.WriteNumber("graph_ratio", Math.Round(r.RealtimeFactor / r.OtherGraphRealtimeFactor, 3));
             }
             else w.WriteNull(other);
+            w.WriteString("phase", r.Phase);
             w.WriteNumber("paced_realtime_factor", Math.Round(r.PacedRealtimeFactor, 3));
             w.WriteNumber("p50_result_latency_ms", Math.Round(r.P50ResultLatencyMs, 1));
             w.WriteNumber("p99_result_latency_ms", Math.Round(r.P99ResultLatencyMs, 1));
             w.WriteNumber("max_result_latency_ms", Math.Round(r.MaxResultLatencyMs, 1));
+            w.WriteNumber("p50_upload_wait_ms", Math.Round(r.UploadWaitMs.P50, 1));
+            w.WriteNumber("p99_upload_wait_ms", Math.Round(r.UploadWaitMs.P99, 1));
+            w.WriteNumber("p50_engine_latency_ms", Math.Round(r.EngineLatencyMs.P50, 1));
+            w.WriteNumber("p99_engine_latency_ms", Math.Round(r.EngineLatencyMs.P99, 1));
+            w.WriteNumber("paced_gc_gen0", r.PacedGc.Gen0);
+            w.WriteNumber("paced_gc_gen1", r.PacedGc.Gen1);
+            w.WriteNumber("paced_gc_gen2", r.PacedGc.Gen2);
+            w.WriteNumber("paced_gc_pause_ms", Math.Round(r.PacedGc.PauseMs, 1));
+            if (r.OtherPhase is { } o)
+            {
+                // The same paced run with the other spread of stream starts (hop: independent patients; batch: all started together).
+                w.WriteStartObject("other_phase");
+                w.WriteString("phase", o.Phase);
+                w.WriteNumber("paced_realtime_factor", Math.Round(o.PacedRealtimeFactor, 3));
+                w.WriteNumber("p50_result_latency_ms", Math.Round(o.P50ResultLatencyMs, 1));
+                w.WriteNumber("p99_result_latency_ms", Math.Round(o.P99ResultLatencyMs, 1));
+                w.WriteNumber("max_result_latency_ms", Math.Round(o.MaxResultLatencyMs, 1));
+                w.WriteNumber("p99_engine_latency_ms", Math.Round(o.EngineP99Ms, 1));
+                w.WriteNumber("windows", o.Windows);
+                w.WriteEndObject();
+            }
             w.WriteNumber("bytes_per_stream", Math.Round(r.BytesPerStream));
             w.WriteNumber("state_bytes_per_stream", Math.Round(r.StateBytesPerStream));
             w.WriteNumber("windows", r.Windows);
@@ -111,6 +136,7 @@ internal static class PpgCommand
             w.WriteString("refinement", tracker.Refinement?.Provenance);
             w.WriteNumber("refinement_us_per_window", Math.Round(r.RefinementMicrosecondsPerWindow, 2));
             w.WriteNumber("window_us_without_refinement", Math.Round(r.WindowMicrosecondsWithoutRefinement, 2));
+            w.WriteNumber("window_us_with_refinement", Math.Round(r.WindowMicroseconds, 2));
             w.WriteNumber("load_average_1m", r.LoadAverage);
             w.WriteEndObject();
         }

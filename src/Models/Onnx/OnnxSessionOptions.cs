@@ -24,6 +24,29 @@ public sealed class OnnxSessionOptions
     /// <summary>Run independent branches of the graph in parallel (ORT_PARALLEL) instead of in sequence.</summary>
     public bool ParallelExecution { get; set; }
 
+    /// <summary>
+    /// Let ONNX Runtime's intra-/inter-op pool threads spin (busy-wait) between operators instead of
+    /// sleeping (default false). Spinning shaves microseconds off multi-threaded runs but keeps
+    /// cores busy after every run; on a shared clinical server that CPU belongs to other patients'
+    /// graphs, so Vigil does not spin unless asked. No effect with one intra-op thread.
+    /// Explicit <see cref="ConfigEntries"/> for <c>session.intra_op.allow_spinning</c> /
+    /// <c>session.inter_op.allow_spinning</c> take precedence.
+    /// </summary>
+    public bool AllowSpinning { get; set; }
+
+    /// <summary>
+    /// ONNX Runtime's CPU memory arena (default true): intermediate tensors come from a pool that
+    /// is reused run after run instead of malloc/free per operator. Turning it off cost a third of
+    /// UltraFace's throughput here (docs/models.md); the price is memory kept at its peak.
+    /// </summary>
+    public bool EnableCpuMemArena { get; set; } = true;
+
+    /// <summary>
+    /// Memory pattern planning (default true): with inputs of unchanged shape, ONNX Runtime plans
+    /// one block for all intermediates of a run. Sequential execution only.
+    /// </summary>
+    public bool EnableMemoryPattern { get; set; } = true;
+
     /// <summary>Graph optimisation applied when the model is loaded.</summary>
     public OnnxGraphOptimizationLevel GraphOptimizationLevel { get; set; } = OnnxGraphOptimizationLevel.All;
 

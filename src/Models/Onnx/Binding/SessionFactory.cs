@@ -89,6 +89,9 @@ internal static class SessionFactory
         return (i < 0 ? s : s[..i]).Trim();
     }
 
+    internal const string IntraOpSpinning = "session.intra_op.allow_spinning";
+    internal const string InterOpSpinning = "session.inter_op.allow_spinning";
+
     private static Ort.SessionOptions BuildOptions(string modelId, OnnxSessionOptions options)
     {
         var o = new Ort.SessionOptions();
@@ -106,6 +109,12 @@ internal static class SessionFactory
             o.ExecutionMode = options.ParallelExecution ? Ort.ExecutionMode.ORT_PARALLEL : Ort.ExecutionMode.ORT_SEQUENTIAL;
             o.LogId = modelId;
             o.LogSeverityLevel = Ort.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
+            o.EnableCpuMemArena = options.EnableCpuMemArena;
+            o.EnableMemoryPattern = options.EnableMemoryPattern && !options.ParallelExecution;
+            // No busy-waiting pool threads unless asked (a shared server's cores belong to other work too).
+            var spin = options.AllowSpinning ? "1" : "0";
+            if (options.ConfigEntries?.ContainsKey(IntraOpSpinning) != true) o.AddSessionConfigEntry(IntraOpSpinning, spin);
+            if (options.ConfigEntries?.ContainsKey(InterOpSpinning) != true) o.AddSessionConfigEntry(InterOpSpinning, spin);
             if (options.ConfigEntries is { } entries)
                 foreach (var (key, value) in entries)
                 {
