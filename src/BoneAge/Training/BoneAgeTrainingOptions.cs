@@ -15,8 +15,11 @@ public sealed record BoneAgeTrainingOptions
     public int Seed { get; init; } = 1;
     /// <summary>Epochs per fold (default 30).</summary>
     public int Epochs { get; init; } = 30;
-    /// <summary>Side of the square network input in pixels (default 512).</summary>
-    public int Size { get; init; } = 512;
+    /// <summary>
+    /// Sides of the square network inputs in pixels, one backbone pass and one head per fold for each
+    /// (default 384 and 512); the estimate is the mean over scales.
+    /// </summary>
+    public IReadOnlyList<int> Sizes { get; init; } = [384, 512];
     /// <summary>Randomly augmented copies per image beside the original and its mirror (default 2).</summary>
     public int AugmentedCopies { get; init; } = 2;
     /// <summary>Batch size (default 32).</summary>
