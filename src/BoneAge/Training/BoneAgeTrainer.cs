@@ -281,7 +281,8 @@ public sealed class BoneAgeTrainer(BoneAgeTrainingOptions options, IProgress<str
         return TrainedModelCard.Save(ensemble, o.OutputDirectory, new ModelCard
         {
             Id = ModelId,
-            Version = "1.0.0",
+            // 2.0.0: one head per fold and scale (session 4); 1.0.0 had one scale.
+            Version = "2.0.0",
             Task = "bone-age-regression",
             Description = string.Create(CultureInfo.InvariantCulture,
                 $"RESEARCH MODEL, NOT FOR CLINICAL USE. Bone age from a hand radiograph: the ImageNet ResNet18 of NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18 0.24.0 (frozen, sha256 {ResNet18Backbone.Sha256[..16]}..., run by TorchSharp at {sizes} px; third-block map pooled beside the last block's map, 768 channels) and an ensemble of {o.Folds * o.Sizes.Count} trained heads ({o.Folds} folds x {o.Sizes.Count} scales; 1x1 and 3x3 convolutions, attention pooling, sex) - this file holds the heads. Estimate: mean over heads, scales and a mirrored copy; {o.Folds}-fold CV MAD {cv.Mad:0.0} months on {images} RSNA radiographs."),
