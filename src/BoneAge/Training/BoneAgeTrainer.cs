@@ -46,7 +46,7 @@ public sealed class BoneAgeTrainer(BoneAgeTrainingOptions options, IProgress<str
         var items = o.Limit > 0 ? dataset.Items.Take(o.Limit).ToList() : dataset.Items.ToList();
         if (items.Count < o.Folds * 2) throw new ArgumentOutOfRangeException(nameof(options), items.Count, $"{o.Folds} folds need at least {2 * o.Folds} images.");
         var folds = BoneAgeDataset.Folds(items, o.Folds, o.Seed);
-        var cache = o.CacheDirectory ?? Path.Combine(o.OutputDirectory, "cache");
+        var cache = o.CacheDirectory ?? Path.Combine(Path.GetTempPath(), "vigil-boneage-cache");
         var n = items.Count;
 
         // Per scale, copy 0: as given; then copies of randomly augmented images (one backbone pass
