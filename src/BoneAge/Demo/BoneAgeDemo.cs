@@ -6,10 +6,12 @@ using Vigil.BoneAge.Scoring;
 namespace Vigil.BoneAge.Demo;
 
 /// <summary>
-/// What <c>vigil demo</c> shows of bone age: two hand images scored with the demonstration model
-/// (NOT a clinical model, committed in models/boneage-demo), the rows printed. The images are two
-/// real RSNA radiographs from the shared assets when they are there; from a plain clone without
-/// ../shared, two generated stand-ins (<see cref="SyntheticRadiograph"/>), and the output says which.
+/// What <c>vigil demo</c> shows of bone age: first, with the shared assets present, the shipped
+/// trained model's estimates of the bundled labelled radiographs beside their labels
+/// (<see cref="TrainedModelDemo"/>); then the streaming scorer (report rows, FHIR) on two hand images
+/// with the demonstration model (NOT a clinical model, committed in models/boneage-demo). The images
+/// are two real RSNA radiographs from the shared assets when they are there; from a plain clone
+/// without ../shared, two generated stand-ins (<see cref="SyntheticRadiograph"/>), and the output says which.
 /// </summary>
 public static class BoneAgeDemo
 {
@@ -32,8 +34,13 @@ public static class BoneAgeDemo
         var work = Directory.CreateTempSubdirectory("vigil-boneage-demo-").FullName;
         try
         {
+            var radiographs = Path.Combine(sharedRoot, "assets", "radiographs");
+            if (File.Exists(Path.Combine(radiographs, "labels.csv")))
+                await TrainedModelDemo.RunAsync(output, repositoryRoot, radiographs, cancellation);
+            else
+                await output.WriteLineAsync($"boneage demo: the trained model's estimates need the shared labelled radiographs ({radiographs} is absent); showing the streaming scorer on generated stand-ins only.");
             if (images.All(File.Exists))
-                await output.WriteLineAsync($"boneage demo: images: two real RSNA hand radiographs from {Path.Combine(sharedRoot, "assets", "radiographs")}");
+                await output.WriteLineAsync($"boneage demo: streaming scorer on two real RSNA hand radiographs from {radiographs}");
             else
             {
                 // A plain clone has no ../shared: generate stand-ins so the pipeline still runs end to end.
@@ -51,7 +58,7 @@ public static class BoneAgeDemo
             {
                 Inputs = images, Manifest = Manifest.Read(manifest), OutputDirectory = Path.Combine(work, "out"), WriteObservations = true,
             }, materializer).RunAsync(cancellation);
-            await output.WriteLineAsync($"boneage demo: model {summary.Model} — NOT FOR CLINICAL USE (demonstration function of mean brightness)");
+            await output.WriteLineAsync($"boneage demo: scorer model {summary.Model} — NOT FOR CLINICAL USE (demonstration function of mean brightness, shows the pipeline: report rows, z-scores, FHIR)");
             foreach (var line in File.ReadLines(summary.Report).Skip(1))
             {
                 var f = Csv.Split(line);

@@ -15,20 +15,23 @@ public sealed class BoneAgeEstimator : IDisposable
 {
     private readonly ResNet18Backbone _backbone;
     private readonly BoneAgeEnsemble _ensemble;
-    private readonly RadiographPreprocessing _prep;
+    private readonly RadiographPreprocessing[] _scales;
     private readonly double _q90;
 
     /// <summary>The card.</summary>
     public ModelCard Card { get; }
 
-    private BoneAgeEstimator(ModelCard card, ResNet18Backbone backbone, BoneAgeEnsemble ensemble, double q90)
+    private BoneAgeEstimator(ModelCard card, ResNet18Backbone backbone, BoneAgeEnsemble ensemble, IReadOnlyList<int> sizes, double q90)
     {
         Card = card;
         _backbone = backbone;
         _ensemble = ensemble;
-        _prep = new RadiographPreprocessing(card.Preprocessing!.Width);
+        _scales = sizes.Select(s => new RadiographPreprocessing(s)).ToArray();
         _q90 = q90;
     }
+
+    /// <summary>Input sides in pixels, one backbone pass each.</summary>
+    public IReadOnlyList<int> Sizes => _scales.Select(s => s.Size).ToArray();
 
     /// <summary>Opens a card written by <see cref="BoneAgeTrainer"/>.</summary>
     /// <exception cref="ModelCardException">The card is not such a card, or its file fails the sha256 check.</exception>
@@ -40,10 +43,19 @@ public sealed class BoneAgeEstimator : IDisposable
         var p = card.Postprocessing.Parameters;
         if (!p.TryGetValue("members", out var members) || !p.TryGetValue("interval_q90_months", out var q90))
             throw new ModelCardException(card.CardPath, "postprocessing.parameters", "needs members and interval_q90_months.");
+        // Cards with one scale may omit the scale parameters: the preprocessing width is the scale.
+        var scales = p.TryGetValue("scales", out var sc) ? (int)sc : 1;
+        var sizes = new List<int>();
+        for (var s = 1; s <= scales; s++)
+            sizes.Add(p.TryGetValue(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"size_{s}_px"), out var px) ? (int)px
+                : scales == 1 ? card.Preprocessing.Width
+                : throw new ModelCardException(card.CardPath, "postprocessing.parameters", $"says {scales} scales but has no size_{s}_px."));
+        if (scales < 1 || members < scales || (int)members % scales != 0 || sizes.Any(s => s < 32))
+            throw new ModelCardException(card.CardPath, "postprocessing.parameters", $"members ({members}) must be a positive multiple of scales ({scales}), each size at least 32 px.");
         var ensemble = new BoneAgeEnsemble((int)members);
         TrainedModelCard.LoadWeights(card, ensemble);
         ensemble.eval();
-        return new BoneAgeEstimator(card, ResNet18Backbone.Load(), ensemble, q90);
+        return new BoneAgeEstimator(card, ResNet18Backbone.Load(), ensemble, sizes, q90);
     }
 
     /// <summary>Estimates one radiograph; a file that cannot be decoded or fails the checks is withheld with the reason.</summary>
@@ -58,12 +70,18 @@ public sealed class BoneAgeEstimator : IDisposable
             using (var changed = RadiographPreprocessing.Apply(decoded, a))
                 if (RadiographChecks.Reason(changed) is { } reason)
                     return new BoneAgePrediction(image, male, reported, double.NaN, double.NaN, double.NaN, double.NaN, reason);
-            var size = _prep.Size;
             using var scope = NewDisposeScope();
-            var one = _backbone.Features(tensor(_prep.Prepare(decoded, a), [1, 3, size, size]));
-            // The mirrored copy in feature space, as in training (see BoneAgeTrainer).
-            var features = cat([one, one.flip(3)], 0);
-            var all = _ensemble.PredictAll(features, tensor(new[] { male ? 1f : 0f, male ? 1f : 0f })).data<float>().ToArray();
+            var sex = tensor(new[] { male ? 1f : 0f, male ? 1f : 0f });
+            var perScale = _ensemble.Heads.Count / _scales.Length;
+            var all = new List<float>();
+            for (var s = 0; s < _scales.Length; s++)
+            {
+                var size = _scales[s].Size;
+                var one = _backbone.Features(tensor(_scales[s].Prepare(decoded, a), [1, 3, size, size]));
+                // The mirrored copy in feature space, as in training (see BoneAgeTrainer).
+                var features = cat([one, one.flip(3)], 0);
+                all.AddRange(_ensemble.Predict(features, sex, s * perScale, perScale).data<float>().ToArray());
+            }
             var mean = all.Average(v => (double)v);
             var sd = Math.Sqrt(all.Average(v => (v - mean) * (v - mean)));
             var half = Math.Sqrt(_q90 * _q90 + Math.Pow(1.645 * sd, 2));

@@ -33,6 +33,29 @@ public sealed class BoneAgeHead : Module<Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>
+    /// The head's first step done once for a whole feature cache: float32, and maps finer than 8×8
+    /// averaged 2×2 when their side is even (then mirroring commutes with it, so training may mirror
+    /// the pooled map). The head gives the same result on the output as on the input.
+    /// </summary>
+    public static Tensor Prepool(Tensor features)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        using var noGrad = no_grad();
+        var h = features.shape[2];
+        var w = features.shape[3];
+        if (h <= 8 || h % 2 != 0 || w % 2 != 0) return features.to(ScalarType.Float32);
+        var parts = new List<Tensor>();
+        for (long start = 0; start < features.shape[0]; start += 256)
+        {
+            using var chunk = features.narrow(0, start, Math.Min(256, features.shape[0] - start)).to(ScalarType.Float32);
+            parts.Add(nn.functional.avg_pool2d(chunk, [2, 2], [2, 2], ceil_mode: true));
+        }
+        var all = cat(parts, 0);
+        foreach (var p in parts) p.Dispose();
+        return all;
+    }
+
     /// <summary>Bone age in months, <c>[N]</c>, from features <c>[N, C, H, W]</c> and sex <c>[N]</c> (1 male, 0 female).</summary>
     public override Tensor forward(Tensor features, Tensor male)
     {

@@ -7,7 +7,7 @@ public sealed record BoneAgeTrainingOptions
     public required string DataDirectory { get; init; }
     /// <summary>Where the card, weights, report and calibration plot go.</summary>
     public required string OutputDirectory { get; init; }
-    /// <summary>Feature cache folder (default: OutputDirectory/cache).</summary>
+    /// <summary>Feature cache folder (default: vigil-boneage-cache in the temporary folder, never the repository).</summary>
     public string? CacheDirectory { get; init; }
     /// <summary>Cross-validation folds (default 5); the shipped model is the ensemble of the fold heads.</summary>
     public int Folds { get; init; } = 5;
@@ -15,10 +15,13 @@ public sealed record BoneAgeTrainingOptions
     public int Seed { get; init; } = 1;
     /// <summary>Epochs per fold (default 30).</summary>
     public int Epochs { get; init; } = 30;
-    /// <summary>Side of the square network input in pixels (default 512).</summary>
-    public int Size { get; init; } = 512;
-    /// <summary>Randomly augmented copies per image beside the original and its mirror (default 2).</summary>
-    public int AugmentedCopies { get; init; } = 2;
+    /// <summary>
+    /// Sides of the square network inputs in pixels, one backbone pass and one head per fold for each
+    /// (default 384 and 448, the shipped model's); the estimate is the mean over scales.
+    /// </summary>
+    public IReadOnlyList<int> Sizes { get; init; } = [384, 448];
+    /// <summary>Randomly augmented copies per image beside the original and its mirror (default 0, the shipped model's; each costs one backbone pass per scale).</summary>
+    public int AugmentedCopies { get; init; }
     /// <summary>Batch size (default 32).</summary>
     public int BatchSize { get; init; } = 32;
     /// <summary>Peak learning rate (default 1e-3, AdamW, cosine).</summary>

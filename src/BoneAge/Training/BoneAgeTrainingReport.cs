@@ -34,8 +34,10 @@ public sealed record BoneAgeTrainingReport
 /// <param name="Seconds">Training wall time.</param>
 /// <param name="SecondsPerEpoch">Mean epoch time.</param>
 /// <param name="PeakMiB">Peak working set of the process during training.</param>
-/// <param name="MadByEpoch">Held-out MAD after each epoch (monitoring only; never used to pick a model).</param>
-public sealed record FoldReport(int Fold, int Train, int Test, double Mad, double Seconds, double SecondsPerEpoch, double PeakMiB, IReadOnlyList<double> MadByEpoch);
+/// <param name="MadByEpoch">Held-out MAD of the combined estimate after each epoch (monitoring only; never used to pick a model).</param>
+/// <param name="MadBySize">Held-out MAD of each scale's head alone, by input side in pixels.</param>
+public sealed record FoldReport(int Fold, int Train, int Test, double Mad, double Seconds, double SecondsPerEpoch, double PeakMiB, IReadOnlyList<double> MadByEpoch,
+    IReadOnlyDictionary<string, double> MadBySize);
 
 /// <summary>The out-of-fold evaluation under one perturbation.</summary>
 /// <param name="Condition">The perturbation.</param>

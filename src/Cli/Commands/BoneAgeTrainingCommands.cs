@@ -5,13 +5,13 @@ using Vigil.BoneAge.Training;
 namespace Vigil.Cli.Commands;
 
 /// <summary>
-/// <c>vigil boneage train --data DIR --out MODELDIR [--folds K] [--seed S] [--epochs N] [--size PX] [--copies N] [--robustness] [--json]</c> and
+/// <c>vigil boneage train --data DIR --out MODELDIR [--folds K] [--seed S] [--epochs N] [--size PX[,PX...]] [--copies N] [--robustness] [--json]</c> and
 /// <c>vigil boneage eval --data DIR (--model CARD | --folds K) [--out DIR] [--robustness] [--json]</c>.
 /// </summary>
 internal static class BoneAgeTrainingCommands
 {
     public const string Usage =
-        "       vigil boneage train --data DIR --out MODELDIR [--folds K] [--seed S] [--epochs N] [--size PX] [--copies N] [--limit N] [--robustness] [--json]\n" +
+        "       vigil boneage train --data DIR --out MODELDIR [--folds K] [--seed S] [--epochs N] [--size PX[,PX...]] [--copies N] [--limit N] [--robustness] [--json]\n" +
         "       vigil boneage eval --data DIR (--model CARD | --folds K [--seed S] [--epochs N]) [--out DIR] [--limit N] [--robustness [--robustness-images N]] [--json]";
 
     /// <summary>The shipped trained model, used by <c>boneage score</c> when --model is omitted.</summary>
@@ -103,13 +103,23 @@ internal static class BoneAgeTrainingCommands
         Folds = a.GetInt("folds", defaultFolds),
         Seed = a.GetInt("seed", 1),
         Epochs = a.GetInt("epochs", 30),
-        Size = a.GetInt("size", 512),
-        AugmentedCopies = a.GetInt("copies", 2),
+        Sizes = Sizes(a.Get("size") ?? "384,448"),
+        AugmentedCopies = a.GetInt("copies", 0),
         Limit = a.GetInt("limit", 0),
         Robustness = a.Flag("robustness"),
         RobustnessImages = a.GetInt("robustness-images", 100),
         Command = "vigil boneage " + string.Join(' ', raw),
     };
+
+    private static int[] Sizes(string value)
+    {
+        var parts = value.Split(',', StringSplitOptions.TrimEntries);
+        var sizes = new int[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] < 32 || sizes[i] % 32 != 0)
+                throw new CommandLineException($"--size '{value}': expected pixel sides, multiples of 32, separated by commas (e.g. 384,512)");
+        return sizes;
+    }
 
     private static BoneAgeTrainingReport RunTrainer(BoneAgeTrainingOptions options, bool json)
     {

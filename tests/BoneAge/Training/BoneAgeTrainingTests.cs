@@ -15,12 +15,51 @@ public sealed class BoneAgeTrainingTests : IDisposable
 
     private static string Data => SharedData.Require("data/boneage/rsna-999");
 
-    private BoneAgeTrainingReport Train(string outDir, int seed = 3) => new BoneAgeTrainer(new BoneAgeTrainingOptions
+    private BoneAgeTrainingReport Train(string outDir, int seed = 3, int[]? sizes = null) => new BoneAgeTrainer(new BoneAgeTrainingOptions
     {
         DataDirectory = Data, OutputDirectory = outDir, CacheDirectory = Path.Combine(_dir, "cache"),
-        Folds = 2, Seed = seed, Epochs = 8, Size = 64, AugmentedCopies = 0, BatchSize = 8, LearningRate = 3e-3, Limit = 24,
+        Folds = 2, Seed = seed, Epochs = 8, Sizes = sizes ?? [64], AugmentedCopies = 0, BatchSize = 8, LearningRate = 3e-3, Limit = 24,
         Command = "test",
     }).Run();
+
+    [Fact]
+    public void Train_TwoScales_OneHeadPerFoldAndScale_EstimatorReadsBoth()
+    {
+        var report = Train(Path.Combine(_dir, "ms"), sizes: [64, 96]);
+        var card = ModelCardReader.Read(report.Card);
+        Assert.Equal(4, card.Postprocessing!.Parameters["members"]);
+        Assert.Equal(2, card.Postprocessing.Parameters["scales"]);
+        Assert.Equal(96, card.Postprocessing.Parameters["size_2_px"]);
+        Assert.True(card.Training!.Metrics.ContainsKey("cv_mad_64px_alone"));
+        Assert.True(card.Training.Metrics.ContainsKey("cv_mad_96px_alone"));
+        Assert.All(report.Folds, f => Assert.Equal(["64", "96"], f.MadBySize.Keys.Order().ToArray()));
+        // The combined estimate is the mean over scales and mirror: it differs from each scale alone (both contribute).
+        Assert.All(report.Folds, f => Assert.DoesNotContain(f.Mad, f.MadBySize.Values));
+        using var estimator = BoneAgeEstimator.Open(report.Card);
+        Assert.Equal([64, 96], estimator.Sizes);
+        var item = BoneAgeDataset.Load(Data).Items[30];
+        var p = estimator.Estimate(item.Image, item.Male, item.Months);
+        Assert.Null(p.Withheld);
+        Assert.True(p.Low < p.Months && p.Months < p.High);
+    }
+
+    [Fact]
+    public void Prepool_IsWhatTheHeadDoesFirst_AndCommutesWithMirror()
+    {
+        TorchSharp.torch.random.manual_seed(7);
+        using var x = TorchSharp.torch.randn(3, ResNet18Backbone.Channels, 12, 12);
+        using var pooled = BoneAgeHead.Prepool(x.to(TorchSharp.torch.ScalarType.Float16));
+        Assert.Equal([3L, ResNet18Backbone.Channels, 6, 6], pooled.shape);
+        using var head = new BoneAgeHead();
+        head.eval();
+        using var male = TorchSharp.torch.tensor(new[] { 1f, 0f, 1f });
+        using var half = x.to(TorchSharp.torch.ScalarType.Float16).to(TorchSharp.torch.ScalarType.Float32);
+        using var a = head.forward(half, male);
+        using var b = head.forward(pooled, male);
+        Assert.True(a.allclose(b, rtol: 1e-4, atol: 1e-3));
+        using var flipped = BoneAgeHead.Prepool(x.flip(3).to(TorchSharp.torch.ScalarType.Float16));
+        Assert.True(flipped.allclose(pooled.flip(3), rtol: 1e-5, atol: 1e-5));
+    }
 
     [Fact]
     public void Train_TinySubset_WritesCardWithOutOfFoldFiguresAndPlot()
