@@ -1,4 +1,4 @@
-using Vigil.Video.Flow;
+using Vigil.Video.Motion;
 
 namespace Vigil.Video.Tests;
 

@@ -1,4 +1,4 @@
-namespace Vigil.Video.Flow;
+namespace Vigil.Video.Motion;
 
 /// <summary>
 /// Attention-map flow (AM flow) as Agrawal et al. define it (arXiv 2411.02065): for the N×N

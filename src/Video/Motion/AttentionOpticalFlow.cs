@@ -1,6 +1,6 @@
 using OpenCvSharp;
 
-namespace Vigil.Video.Flow;
+namespace Vigil.Video.Motion;
 
 /// <summary>
 /// Optical flow of attention maps (the alternative to AM flow): two consecutive patch-grid heat

@@ -1,4 +1,4 @@
-namespace Vigil.Video.Flow;
+namespace Vigil.Video.Motion;
 
 /// <summary>
 /// Where the image patches lie among a transformer's tokens: <see cref="Offset"/> tokens before
