@@ -32,6 +32,15 @@ public static class VideoFlows
             return attention => [featurizer.Next(attention)];
         });
 
+    /// <summary>
+    /// Features → adapter scores inside the stream: windows of the adapter's length every
+    /// <paramref name="stride"/> frames, each scored; emits (first frame index, per-frame probabilities) per window.
+    /// </summary>
+    public static Flow<FrameFeatures, (int Start, float[][] Scores), NotUsed> Scores(Segments.IActionAdapter adapter, int stride) =>
+        Flow.Create<FrameFeatures>()
+            .Sliding(adapter.WindowFrames, stride)
+            .Select(window => (window.First().Index, adapter.Score(window.Select(f => f.Values).ToList())));
+
     /// <summary>Every sampled frame's features of the video at <paramref name="path"/>, in order.</summary>
     public static async Task<IReadOnlyList<FrameFeatures>> ExtractAsync(string path, double framesPerSecond, VitBackbone backbone, IMaterializer materializer, CancellationToken cancellation = default)
     {
