@@ -20,6 +20,7 @@ internal static class VideoCommand
         {
             Console.Error.WriteLine("usage: vigil video generate --out DIR [--clips N] [--seed S]");
             Console.Error.WriteLine("       vigil video train --clips DIR [--labels CSV] --adapter transformer|tcn|lstm --out CARD [--seed N] [--epochs N] [--eval DIR] [--backbone ONNX]");
+            Console.Error.WriteLine("       vigil video eval --clips DIR [--labels CSV] --model CARD [--json]");
             Console.Error.WriteLine("       vigil video run --input FILE|DIR [--model CARD] --out DIR [--fps F]");
             Console.Error.WriteLine("       vigil video bench [--seconds S] [--json]");
             return args.Length == 0 ? 2 : 0;
@@ -29,6 +30,7 @@ internal static class VideoCommand
         {
             "generate" => Generate(new CommandArguments(rest)),
             "train" => await TrainAsync(new CommandArguments(rest), args),
+            "eval" => await EvalAsync(new CommandArguments(rest, "json")),
             "run" => await VideoRunCommand.RunAsync(new CommandArguments(rest)),
             "bench" => await VideoRunCommand.BenchAsync(new CommandArguments(rest, "json")),
             _ => throw new CommandLineException($"unknown subcommand '{args[0]}' (generate, train, run, bench)"),
@@ -46,6 +48,24 @@ internal static class VideoCommand
             $"wrote {clips.Count} clips ({clips.Sum(c => c.Frames)} frames, {clips.Sum(c => c.Segments.Count)} segments) and labels.csv to {output}"));
         return 0;
     }
+
+    private static async Task<int> EvalAsync(CommandArguments a)
+    {
+        var clips = a.Require("clips");
+        var labels = a.Get("labels") ?? Path.Combine(clips, "labels.csv");
+        var card = a.Require("model");
+        var backbone = a.Get("backbone") ?? DefaultBackbone;
+        var json = a.Flag("json");
+        a.RejectUnknown();
+        var e = await VideoTraining.EvaluateAsync(card, clips, labels, backbone, DefaultCache, Console.Error);
+        Console.WriteLine(json
+            ? System.Text.Json.JsonSerializer.Serialize(new { card = Path.GetFileName(card), clips = e.Clips, frames = e.Frames, frame_accuracy = Math.Round(e.FrameAccuracy, 4), segment_frame_accuracy = Math.Round(e.SegmentFrameAccuracy, 4), segment_f1_iou50 = Math.Round(e.SegmentF1, 4), matched = e.TruePositives, predicted = e.Predicted, actual = e.Actual })
+            : Describe(Path.GetFileName(card), e));
+        return 0;
+    }
+
+    private static string Describe(string what, Vigil.Video.Segments.ClipEvaluation e) => string.Create(CultureInfo.InvariantCulture,
+        $"{what}: held-out {e.Clips} clips / {e.Frames} frames: frame accuracy {e.FrameAccuracy:0.000} (from segments {e.SegmentFrameAccuracy:0.000}), segment F1@0.5 {e.SegmentF1:0.000} ({e.TruePositives} matched, {e.Predicted} predicted, {e.Actual} true)");
 
     private static async Task<int> TrainAsync(CommandArguments a, string[] all)
     {
@@ -79,9 +99,7 @@ internal static class VideoCommand
         };
         a.RejectUnknown();
         var evaluation = await VideoTraining.TrainAsync(options, Console.Error);
-        if (evaluation is not null)
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{kind}: held-out {evaluation.Clips} clips / {evaluation.Frames} frames: frame accuracy {evaluation.FrameAccuracy:0.000}, segment F1@0.5 {evaluation.SegmentF1:0.000} ({evaluation.TruePositives} matched, {evaluation.Predicted} predicted, {evaluation.Actual} true)"));
+        if (evaluation is not null) Console.WriteLine(Describe(kind.ToString(), evaluation));
         return 0;
     }
 }

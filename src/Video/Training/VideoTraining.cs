@@ -63,6 +63,7 @@ public static class VideoTraining
                     metrics["eval_clips"] = evaluation.Clips;
                     metrics["eval_frames"] = evaluation.Frames;
                     metrics["eval_frame_accuracy"] = Math.Round(evaluation.FrameAccuracy, 4);
+                    metrics["eval_segment_frame_accuracy"] = Math.Round(evaluation.SegmentFrameAccuracy, 4);
                     metrics["eval_segment_f1_iou50"] = Math.Round(evaluation.SegmentF1, 4);
                     split = $"trained on {o.Clips}, figures on held-out clips {o.EvalClips}";
                 }
@@ -80,6 +81,26 @@ public static class VideoTraining
                 log.WriteLine($"wrote {card.CardPath}");
                 return evaluation;
             }
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+    }
+
+    /// <summary>Evaluates an adapter card on labelled clips (features from the cache when present).</summary>
+    public static async Task<ClipEvaluation> EvaluateAsync(string cardPath, string clipsDirectory, string labelsPath, string backbonePath, string cache, TextWriter log, CancellationToken cancellation = default)
+    {
+        using var adapter = TorchActionAdapter.Load(cardPath);
+        using var backbone = VitBackbone.Load(backbonePath, BackboneSpec.VitTrack, cache);
+        if (!string.Equals(adapter.Config.BackboneSha256, backbone.Model.SourceSha256, StringComparison.OrdinalIgnoreCase))
+            throw new InvalidDataException($"{Path.GetFileName(cardPath)}: trained on backbone sha256 {adapter.Config.BackboneSha256}, not {backbone.Model.SourceSha256}");
+        using var system = ActorSystem.Create("vigil-video-eval", "akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING");
+        try
+        {
+            var clips = await LoadAsync(clipsDirectory, labelsPath, adapter.Config.FramesPerSecond, backbone, cache, system.Materializer(), log, cancellation);
+            return ClipEvaluation.Evaluate(adapter, clips.Select(c => (c.Features, (IReadOnlyList<ActionSegment>)c.Truth)).ToList(),
+                adapter.Config.FramesPerSecond, new HysteresisSegmenter(), Math.Max(1, adapter.WindowFrames / 4));
         }
         finally
         {
