@@ -44,11 +44,11 @@ internal static class VideoRunCommand
                     var what = report.WithheldReason is { } why ? $"segments withheld: {why}" : $"{report.Segments.Count} segments ({string.Join(", ", report.Segments.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Label} {s.StartSeconds:0.0}-{s.EndSeconds:0.0} s")))})";
                     Console.WriteLine($"{Path.GetFileName(file)}: {report.Frames} frames, {what} -> {target}");
                 }
-                catch (Exception e) when (e is InvalidDataException or Vigil.Imaging.ImageFormatException or IOException)
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    // One bad video does not stop the others.
+                    // One bad video does not stop the others; the stream may hand the cause over wrapped.
                     failures++;
-                    Console.Error.WriteLine($"vigil video run: {Path.GetFileName(file)}: {e.Message}");
+                    Console.Error.WriteLine($"vigil video run: {CliErrors.Describe(e)}");
                 }
             }
         }
