@@ -15,6 +15,7 @@ internal static class Program
         ["ppg"] = ("wrist PPG heart rate: ppg eval|bench", PpgCommand.RunAsync),
         ["models"] = ("model catalog: models list|check CARD", ModelsCommand.RunAsync),
         ["boneage"] = ("bone-age batch scorer: boneage score|bench", BoneAgeCommand.RunAsync),
+        ["video"] = ("clinical video actions: video generate|train|run|bench", VideoCommand.RunAsync),
         ["node"] = ("start a cluster node: node --config cluster.conf", NodeCommand.RunAsync),
         ["cluster"] = ("cluster status|leave NODE", ClusterCommand.RunAsync),
     };

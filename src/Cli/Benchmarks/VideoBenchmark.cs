@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Vigil.Video;
+using Vigil.Video.Backbone;
+using Vigil.Video.Segments;
+using Vigil.Video.Sources;
+using Vigil.Video.Synthetic;
+using Vigil.Video.Training;
+
+namespace Vigil.Cli.Benchmarks;
+
+/// <summary>
+/// <c>vigil video bench</c>: one clip through (a) decode + backbone only and (b) the whole graph
+/// (decode, backbone with attention tap, AM flow, adapter windows), alternating A/B and keeping each
+/// one's best run, so the ratio end-to-end / backbone-only is measured on the same box at the same
+/// time; then N clips at once through the whole graph to find how many 8-frames/s cameras one node sustains.
+/// </summary>
+internal static class VideoBenchmark
+{
+    public sealed record Options(string? Input, string? Card, string Backbone, int Streams, int Repeats);
+
+    public sealed record Result(string Clip, int Frames, double BackboneOnlyFps, double EndToEndFps, double Ratio, int ConcurrentStreams,
+        double ConcurrentFps, double CamerasAt8Fps, string Adapter, int Cores, string Engine)
+    {
+        public string ToJson() => JsonSerializer.Serialize(new
+        {
+            benchmark = "video",
+            clip = Clip,
+            frames = Frames,
+            backbone_only_fps = Math.Round(BackboneOnlyFps, 1),
+            end_to_end_fps = Math.Round(EndToEndFps, 1),
+            end_to_end_over_backbone = Math.Round(Ratio, 3),
+            concurrent_streams = ConcurrentStreams,
+            concurrent_total_fps = Math.Round(ConcurrentFps, 1),
+            cameras_at_8fps = Math.Round(CamerasAt8Fps, 1),
+            adapter = Adapter,
+            cores = Cores,
+            engine = Engine,
+        });
+
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+            $"{Clip} ({Frames} frames): backbone only {BackboneOnlyFps:0.0} fps, end to end {EndToEndFps:0.0} fps (ratio {Ratio:0.000}); {ConcurrentStreams} streams at once {ConcurrentFps:0.0} fps = {CamerasAt8Fps:0.0} cameras at 8 fps ({Adapter}, {Cores} cores)");
+    }
+
+    public static async Task<Result> RunAsync(Options o, string cache, TextWriter log)
+    {
+        string? temp = null;
+        var clip = o.Input;
+        if (clip is null)
+        {
+            temp = Path.Combine(Path.GetTempPath(), "vigil-video-bench-" + Environment.ProcessId);
+            clip = new ClipGenerator().Write(temp, 1).Path;
+        }
+        using var backbone = VitBackbone.Load(o.Backbone, BackboneSpec.VitTrack, cache);
+        using var adapter = o.Card is null ? null : TorchActionAdapter.Load(o.Card);
+        using var system = ActorSystem.Create("vigil-video-bench", "akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING");
+        var m = system.Materializer();
+        try
+        {
+            // Warm-up: ORT's first runs and the JIT.
+            await BackboneOnly(clip, backbone, m);
+            await EndToEnd(clip, backbone, adapter, m);
+            double bestA = 0, bestB = 0;
+            var frames = 0;
+            for (var r = 0; r < o.Repeats; r++)
+            {
+                var (fa, sa) = await Timed(() => BackboneOnly(clip, backbone, m));
+                var (fb, sb) = await Timed(() => EndToEnd(clip, backbone, adapter, m));
+                frames = fa;
+                bestA = Math.Max(bestA, fa / sa);
+                bestB = Math.Max(bestB, fb / sb);
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"repeat {r + 1}: backbone only {fa / sa:0.0} fps, end to end {fb / sb:0.0} fps"));
+            }
+            var clock = Stopwatch.StartNew();
+            var counts = await Task.WhenAll(Enumerable.Range(0, o.Streams).Select(_ => EndToEnd(clip, backbone, adapter, m)));
+            var concurrent = counts.Sum() / clock.Elapsed.TotalSeconds;
+            return new Result(Path.GetFileName(clip), frames, bestA, bestB, bestB / bestA, o.Streams, concurrent, concurrent / 8,
+                adapter?.Card?.ToString() ?? "none (AM flow only)", Environment.ProcessorCount,
+                $"Akka.Streams {typeof(ActorMaterializer).Assembly.GetName().Version?.ToString(3)}");
+        }
+        finally
+        {
+            await system.Terminate();
+            if (temp is not null) Directory.Delete(temp, recursive: true);
+        }
+    }
+
+    private static async Task<(int Frames, double Seconds)> Timed(Func<Task<int>> run)
+    {
+        var clock = Stopwatch.StartNew();
+        var frames = await run();
+        return (frames, clock.Elapsed.TotalSeconds);
+    }
+
+    private static async Task<int> BackboneOnly(string clip, VitBackbone backbone, IMaterializer m) =>
+        await VideoSources.File(clip, 0).Via(VideoFlows.Attention(backbone))
+            .RunAggregate(0, (n, _) => n + 1, m);
+
+    private static async Task<int> EndToEnd(string clip, VitBackbone backbone, IActionAdapter? adapter, IMaterializer m)
+    {
+        var features = VideoSources.File(clip, 0).Via(VideoFlows.Attention(backbone)).Via(VideoFlows.Features(backbone.Spec.Grid));
+        if (adapter is null) return await features.RunAggregate(0, (n, _) => n + 1, m);
+        var stride = Math.Max(1, adapter.WindowFrames / 4);
+        // Frames counted at the features stage; windows scored in the same graph.
+        var frames = 0;
+        await features.Select(f => { frames++; return f; }).Via(VideoFlows.Scores(adapter, stride)).RunWith(Sink.Ignore<(int, float[][])>(), m);
+        return frames;
+    }
+}

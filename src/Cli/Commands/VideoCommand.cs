@@ -1,0 +1,105 @@
+using System.Globalization;
+using Vigil.Video.Synthetic;
+using Vigil.Video.Training;
+
+namespace Vigil.Cli.Commands;
+
+/// <summary><c>vigil video generate|train|run|bench</c>: the clinical video room (AM-flow action segments on a frozen ViT).</summary>
+internal static class VideoCommand
+{
+    // The shipped demonstration adapter (trained on generated clips).
+    internal static string DefaultCard => Path.Combine(RepositoryPaths.Root, "models", "video-actions", "video-actions.card.json");
+
+    internal static string DefaultBackbone => Path.Combine(RepositoryPaths.Shared, "assets", "models", "vittrack_2023sep.onnx");
+
+    internal static string DefaultCache => Path.Combine(RepositoryPaths.Root, ".build", "video-cache");
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help")
+        {
+            Console.Error.WriteLine("usage: vigil video generate --out DIR [--clips N] [--seed S]");
+            Console.Error.WriteLine("       vigil video train --clips DIR [--labels CSV] --adapter transformer|tcn|lstm --out CARD [--seed N] [--epochs N] [--eval DIR] [--backbone ONNX]");
+            Console.Error.WriteLine("       vigil video eval --clips DIR [--labels CSV] --model CARD [--json]");
+            Console.Error.WriteLine("       vigil video run --input FILE|DIR [--model CARD] --out DIR [--fps F]");
+            Console.Error.WriteLine("       vigil video bench [--seconds S] [--json]");
+            return args.Length == 0 ? 2 : 0;
+        }
+        var rest = args[1..];
+        return args[0] switch
+        {
+            "generate" => Generate(new CommandArguments(rest)),
+            "train" => await TrainAsync(new CommandArguments(rest), args),
+            "eval" => await EvalAsync(new CommandArguments(rest, "json")),
+            "run" => await VideoRunCommand.RunAsync(new CommandArguments(rest)),
+            "bench" => await VideoRunCommand.BenchAsync(new CommandArguments(rest, "json")),
+            _ => throw new CommandLineException($"unknown subcommand '{args[0]}' (generate, train, run, bench)"),
+        };
+    }
+
+    private static int Generate(CommandArguments a)
+    {
+        var output = a.Require("out");
+        var count = a.GetInt("clips", 24);
+        var seed = a.GetInt("seed", 1);
+        a.RejectUnknown();
+        var clips = ClipSet.Write(output, count, seed);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"wrote {clips.Count} clips ({clips.Sum(c => c.Frames)} frames, {clips.Sum(c => c.Segments.Count)} segments) and labels.csv to {output}"));
+        return 0;
+    }
+
+    private static async Task<int> EvalAsync(CommandArguments a)
+    {
+        var clips = a.Require("clips");
+        var labels = a.Get("labels") ?? Path.Combine(clips, "labels.csv");
+        var card = a.Require("model");
+        var backbone = a.Get("backbone") ?? DefaultBackbone;
+        var json = a.Flag("json");
+        a.RejectUnknown();
+        var e = await VideoTraining.EvaluateAsync(card, clips, labels, backbone, DefaultCache, Console.Error);
+        Console.WriteLine(json
+            ? System.Text.Json.JsonSerializer.Serialize(new { card = Path.GetFileName(card), clips = e.Clips, frames = e.Frames, frame_accuracy = Math.Round(e.FrameAccuracy, 4), segment_frame_accuracy = Math.Round(e.SegmentFrameAccuracy, 4), segment_f1_iou50 = Math.Round(e.SegmentF1, 4), matched = e.TruePositives, predicted = e.Predicted, actual = e.Actual })
+            : Describe(Path.GetFileName(card), e));
+        return 0;
+    }
+
+    private static string Describe(string what, Vigil.Video.Segments.ClipEvaluation e) => string.Create(CultureInfo.InvariantCulture,
+        $"{what}: held-out {e.Clips} clips / {e.Frames} frames: frame accuracy {e.FrameAccuracy:0.000} (from segments {e.SegmentFrameAccuracy:0.000}), segment F1@0.5 {e.SegmentF1:0.000} ({e.TruePositives} matched, {e.Predicted} predicted, {e.Actual} true)");
+
+    private static async Task<int> TrainAsync(CommandArguments a, string[] all)
+    {
+        var clips = a.Require("clips");
+        var kind = a.Require("adapter") switch
+        {
+            "transformer" => AdapterKind.Transformer,
+            "tcn" => AdapterKind.Tcn,
+            "lstm" => AdapterKind.Lstm,
+            var other => throw new CommandLineException($"--adapter must be transformer, tcn or lstm, got '{other}'"),
+        };
+        var options = new VideoTrainOptions
+        {
+            Clips = clips,
+            Labels = a.Get("labels") ?? Path.Combine(clips, "labels.csv"),
+            EvalClips = a.Get("eval"),
+            EvalLabels = a.Get("eval-labels"),
+            OutCard = a.Require("out"),
+            Backbone = a.Get("backbone") ?? DefaultBackbone,
+            Cache = a.Get("cache") ?? DefaultCache,
+            Training = new AdapterTrainingOptions
+            {
+                Kind = kind,
+                Seed = a.GetInt("seed", 1),
+                Epochs = a.GetInt("epochs", 30),
+                Hidden = a.GetInt("hidden", 64),
+                WindowFrames = a.GetInt("window", 16),
+                LearningRate = a.GetDouble("lr", 2e-3),
+            },
+            Command = "vigil " + string.Join(' ', new[] { "video" }.Concat(all)),
+        };
+        a.RejectUnknown();
+        var evaluation = await VideoTraining.TrainAsync(options, Console.Error);
+        if (evaluation is not null) Console.WriteLine(Describe(kind.ToString(), evaluation));
+        return 0;
+    }
+}

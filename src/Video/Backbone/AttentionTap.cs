@@ -1,0 +1,128 @@
+using System.Text;
+using Vigil.Models.Catalog;
+
+namespace Vigil.Video.Backbone;
+
+/// <summary>
+/// Exposes a vision transformer's attention probabilities: finds the attention Softmax nodes of an
+/// ONNX model and adds their outputs to the graph's outputs, so a user's plain export (DINOv2,
+/// CLIP, DeiT, VitTrack, ...) gives its attention maps without re-exporting. The edit appends
+/// <c>GraphProto.output</c> entries and copies every other byte of the model unchanged.
+/// </summary>
+public static class AttentionTap
+{
+    // ONNX field numbers (onnx.proto): ModelProto.graph, GraphProto.node/output, NodeProto.output/name/op_type,
+    // ValueInfoProto.name/type, TypeProto.tensor_type, TypeProto.Tensor.elem_type.
+    private const int ModelGraph = 7;
+    private const int GraphNode = 1;
+    private const int GraphOutput = 12;
+    private const int NodeInput = 1;
+    private const int NodeOutput = 2;
+    private const int NodeName = 3;
+    private const int NodeOpType = 4;
+    private const int ValueInfoName = 1;
+    private const int ValueInfoType = 2;
+    private const int TypeTensor = 1;
+    private const int TensorElemType = 1;
+    private const int ElemFloat = 1;
+
+    /// <summary>
+    /// Adds the outputs of the attention Softmax nodes to the graph's outputs. With
+    /// <paramref name="blocks"/> given, only Softmax nodes whose name or output contains one of the
+    /// entries (the attention blocks a model card names) are tapped; otherwise every Softmax node is.
+    /// </summary>
+    /// <param name="model">The ONNX model's bytes.</param>
+    /// <param name="blocks">Name fragments of the attention blocks to tap, or null for every Softmax.</param>
+    /// <param name="exposeLogits">Also add each tapped Softmax's input (the attention logits), to check the maps against a Softmax computed by hand.</param>
+    /// <returns>The edited model, the tapped output names in graph order, and (when asked) the Softmax inputs in the same order.</returns>
+    /// <exception cref="InvalidDataException">The bytes are not an ONNX model, or it has no matching Softmax.</exception>
+    public static (byte[] Model, IReadOnlyList<string> Outputs, IReadOnlyList<string> Logits) Edit(ReadOnlyMemory<byte> model, IReadOnlyList<string>? blocks = null, bool exposeLogits = false)
+    {
+        var modelFields = ProtoReader.Fields(model.Span);
+        var graphField = modelFields.LastOrDefault(f => f.Number == ModelGraph && f.WireType == 2);
+        if (graphField == default) throw new InvalidDataException("not an ONNX model: no graph");
+        var graph = graphField.Payload(model);
+        var graphFields = ProtoReader.Fields(graph.Span);
+
+        var existing = new HashSet<string>();
+        foreach (var f in graphFields.Where(f => f.Number == GraphOutput))
+            existing.UnionWith(ProtoReader.Strings(f.Payload(graph), ValueInfoName));
+
+        var taps = new List<string>();
+        var logits = new List<string>();
+        foreach (var f in graphFields.Where(f => f.Number == GraphNode && f.WireType == 2))
+        {
+            var node = f.Payload(graph);
+            if (ProtoReader.Strings(node, NodeOpType).FirstOrDefault() != "Softmax") continue;
+            var name = ProtoReader.Strings(node, NodeName).FirstOrDefault() ?? "";
+            var output = ProtoReader.Strings(node, NodeOutput).FirstOrDefault();
+            if (output is null) continue;
+            if (blocks is { Count: > 0 } && !blocks.Any(b => name.Contains(b, StringComparison.Ordinal) || output.Contains(b, StringComparison.Ordinal))) continue;
+            taps.Add(output);
+            logits.Add(ProtoReader.Strings(node, NodeInput).FirstOrDefault() ?? "");
+        }
+        if (taps.Count == 0)
+            throw new InvalidDataException(blocks is { Count: > 0 }
+                ? $"no Softmax node matches the attention blocks {string.Join(", ", blocks)}"
+                : "the model has no Softmax node (not a transformer with attention?)");
+
+        using var newGraph = new MemoryStream(graph.Length + taps.Count * 64);
+        newGraph.Write(graph.Span);
+        foreach (var tap in (exposeLogits ? taps.Concat(logits) : taps).Where(t => !existing.Contains(t)))
+            ProtoReader.WriteBytes(newGraph, GraphOutput, FloatValueInfo(tap));
+
+        using var result = new MemoryStream(model.Length + (int)newGraph.Length - graph.Length + 16);
+        foreach (var f in modelFields)
+        {
+            if (f == graphField) ProtoReader.WriteBytes(result, ModelGraph, newGraph.GetBuffer().AsSpan(0, (int)newGraph.Length));
+            else result.Write(model.Span[f.Start..f.End]);
+        }
+        return (result.ToArray(), taps, exposeLogits ? logits : []);
+    }
+
+    /// <summary>
+    /// The tapped model for the file at <paramref name="modelPath"/>, from <paramref name="cacheDirectory"/>
+    /// when an edit of the same bytes (by sha256) is there, else edited and stored there.
+    /// </summary>
+    public static TappedModel LoadOrEdit(string modelPath, string cacheDirectory, IReadOnlyList<string>? blocks = null)
+    {
+        if (!File.Exists(modelPath)) throw new FileNotFoundException($"{Path.GetFileName(modelPath)}: backbone model not found ({modelPath})", modelPath);
+        var bytes = File.ReadAllBytes(modelPath);
+        var sha = ModelFileHash.Sha256Of(bytes);
+        var key = blocks is { Count: > 0 } ? ModelFileHash.Sha256Of(Encoding.UTF8.GetBytes(string.Join("\n", blocks)))[..8] : "all";
+        var cached = Path.Combine(cacheDirectory, $"{sha}-{key}.attention.onnx");
+        var names = cached + ".outputs";
+        if (File.Exists(cached) && File.Exists(names))
+            return new TappedModel(modelPath, sha, cached, File.ReadAllLines(names), FromCache: true);
+        byte[] edited;
+        IReadOnlyList<string> taps;
+        try
+        {
+            (edited, taps, _) = Edit(bytes, blocks);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{Path.GetFileName(modelPath)}: {e.Message}", e);
+        }
+        Directory.CreateDirectory(cacheDirectory);
+        // Write beside and rename, so a reader never sees half a model.
+        var temp = cached + $".{Environment.ProcessId}.tmp";
+        File.WriteAllBytes(temp, edited);
+        File.WriteAllLines(names + ".tmp", taps);
+        File.Move(names + ".tmp", names, overwrite: true);
+        File.Move(temp, cached, overwrite: true);
+        return new TappedModel(modelPath, sha, cached, taps, FromCache: false);
+    }
+
+    private static byte[] FloatValueInfo(string name)
+    {
+        using var tensor = new MemoryStream();
+        ProtoReader.WriteVarintField(tensor, TensorElemType, ElemFloat);
+        using var type = new MemoryStream();
+        ProtoReader.WriteBytes(type, TypeTensor, tensor.ToArray());
+        using var info = new MemoryStream();
+        ProtoReader.WriteBytes(info, ValueInfoName, Encoding.UTF8.GetBytes(name));
+        ProtoReader.WriteBytes(info, ValueInfoType, type.ToArray());
+        return info.ToArray();
+    }
+}

@@ -1,0 +1,90 @@
+using OpenCvSharp;
+using Vigil.Models.Onnx;
+using Vigil.Models.Tensors;
+
+namespace Vigil.Video.Backbone;
+
+/// <summary>
+/// A frozen ViT run by ONNX Runtime with its attention tapped (<see cref="AttentionTap"/>): one
+/// frame in, its attention map and patch heat map out. Thread-safe (ORT sessions are).
+/// </summary>
+public sealed class VitBackbone : IDisposable
+{
+    private readonly OnnxSession _session;
+    private readonly string _attentionOutput;
+    private readonly string[] _requested;
+
+    private VitBackbone(OnnxSession session, TappedModel model, BackboneSpec spec)
+    {
+        _session = session;
+        Model = model;
+        Spec = spec;
+        var block = spec.Block < 0 ? model.AttentionOutputs.Count + spec.Block : spec.Block;
+        if (block < 0 || block >= model.AttentionOutputs.Count)
+            throw new ArgumentException($"{spec.Name}: attention block {spec.Block} does not exist ({model.AttentionOutputs.Count} tapped)");
+        _attentionOutput = model.AttentionOutputs[block];
+        _requested = [_attentionOutput];
+    }
+
+    /// <summary>The tapped model (source sha256 for provenance).</summary>
+    public TappedModel Model { get; }
+
+    /// <summary>How frames are fed and where the patches are.</summary>
+    public BackboneSpec Spec { get; }
+
+    /// <summary>Loads <paramref name="modelPath"/>, tapping its attention (edit cached in <paramref name="cacheDirectory"/> by sha256).</summary>
+    public static VitBackbone Load(string modelPath, BackboneSpec spec, string cacheDirectory, int intraOpThreads = 1)
+    {
+        var tapped = AttentionTap.LoadOrEdit(modelPath, cacheDirectory);
+        var session = OnnxSession.Load(tapped.TappedPath, new OnnxSessionOptions { ModelId = spec.Name, IntraOpThreads = intraOpThreads });
+        return new VitBackbone(session, tapped, spec);
+    }
+
+    /// <summary>Runs the backbone on one BGR frame.</summary>
+    public FrameAttention Run(Mat bgr, int index, TimeSpan position)
+    {
+        var inputs = new NamedTensor[Spec.ImageInputs.Count];
+        for (var i = 0; i < inputs.Length; i++)
+            inputs[i] = new NamedTensor(Spec.ImageInputs[i].Input, Preprocess(bgr, Spec.ImageInputs[i].Size));
+        using var result = _session.Run(inputs, _requested);
+        var tensor = result.Get<float>(_attentionOutput);
+        var tokens = Spec.Grid.Tokens;
+        var all = tensor.Span;
+        if (all.Length % (tokens * tokens) != 0)
+            throw new InvalidDataException($"{Spec.Name}: attention output '{_attentionOutput}' has {all.Length} values, not a multiple of {tokens}x{tokens}");
+        var heads = all.Length / (tokens * tokens);
+        var attention = new float[tokens * tokens];
+        for (var h = 0; h < heads; h++)
+        {
+            var head = all.Slice(h * tokens * tokens, tokens * tokens);
+            for (var k = 0; k < attention.Length; k++) attention[k] += head[k];
+        }
+        if (heads > 1)
+            for (var k = 0; k < attention.Length; k++) attention[k] /= heads;
+        var heat = new float[Spec.Grid.Patches];
+        Spec.Grid.ReceivedAttention(attention, heat);
+        return new FrameAttention(index, position, attention, heat);
+    }
+
+    /// <summary>The frame as the backbone's input tensor [1,3,size,size]: RGB, [0,1], mean/std normalised.</summary>
+    internal DenseTensor<float> Preprocess(Mat bgr, int size)
+    {
+        if (bgr.Empty() || bgr.Type() != MatType.CV_8UC3) throw new ArgumentException($"{Spec.Name}: frames must be 8-bit BGR, got {bgr.Type()}");
+        using var resized = new Mat();
+        Cv2.Resize(bgr, resized, new OpenCvSharp.Size(size, size), 0, 0, InterpolationFlags.Area);
+        var data = new float[3 * size * size];
+        var plane = size * size;
+        var pixels = new byte[plane * 3];
+        System.Runtime.InteropServices.Marshal.Copy(resized.Data, pixels, 0, pixels.Length);
+        for (var o = 0; o < plane; o++)
+        {
+            data[o] = (pixels[3 * o + 2] / 255f - Spec.Mean[0]) / Spec.Std[0];
+            data[plane + o] = (pixels[3 * o + 1] / 255f - Spec.Mean[1]) / Spec.Std[1];
+            data[2 * plane + o] = (pixels[3 * o] / 255f - Spec.Mean[2]) / Spec.Std[2];
+        }
+        return DenseTensor<float>.Wrap(data, 1, 3, size, size);
+    }
+
+    /// <summary>Releases the session.</summary>
+    public void Dispose() => _session.Dispose();
+}

@@ -1,0 +1,119 @@
+using System.Text.Json;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using OpenCvSharp;
+using Vigil.Models.Catalog;
+using Vigil.Video.Backbone;
+using Vigil.Video.Segments;
+using Vigil.Video.Sources;
+
+namespace Vigil.Video.Reporting;
+
+/// <summary>
+/// One untrimmed video to action segments: frames sampled, attention tapped from the frozen
+/// backbone, AM-flow features, adapter windows, hysteresis segments. Writes <c>segments.csv</c>
+/// (<c>label,start_s,end_s,confidence</c>), <c>events.json</c> (one event per segment with provenance,
+/// ready to become FHIR Observations) and heat-map strips: <c>heatmap.png</c> over the whole video and
+/// <c>segment-N-LABEL.png</c> per segment.
+/// </summary>
+public static class VideoAnalysis
+{
+    /// <summary>Frames per heat-map strip.</summary>
+    public const int StripFrames = 8;
+
+    /// <summary>Analyses <paramref name="input"/> into <paramref name="outDirectory"/>.</summary>
+    public static async Task<VideoReport> RunAsync(string input, VitBackbone backbone, IActionAdapter? adapter, AdapterIdentity? identity,
+        double framesPerSecond, string outDirectory, IMaterializer materializer, CancellationToken cancellation = default)
+    {
+        var sha = ModelFileHash.Sha256OfFile(input);
+        var features = await VideoFlows.ExtractAsync(input, framesPerSecond, backbone, materializer, cancellation);
+        if (features.Count == 0) throw new InvalidDataException($"{Path.GetFileName(input)}: no frames could be decoded");
+        Directory.CreateDirectory(outDirectory);
+        var files = new List<string>();
+        string? withheld = null;
+        IReadOnlyList<ActionSegment> segments = [];
+        var fps = framesPerSecond > 0 ? framesPerSecond : EffectiveRate(features);
+        if (adapter is null) withheld = "no adapter card given (--model) or found; heat maps only";
+        else if (identity is not null && identity.BackboneSha256.Length > 0 && !string.Equals(identity.BackboneSha256, backbone.Model.SourceSha256, StringComparison.OrdinalIgnoreCase))
+            withheld = $"the adapter was trained on backbone sha256 {identity.BackboneSha256[..12]}…, this backbone is {backbone.Model.SourceSha256[..12]}…";
+        else if (features.Count < 2) withheld = "fewer than 2 frames: no motion to analyse";
+        else
+        {
+            var scores = WindowScorer.Score(adapter, features.Select(f => f.Values).ToList(), Math.Max(1, adapter.WindowFrames / 4));
+            segments = new HysteresisSegmenter().Segment(scores, adapter.Labels, fps);
+        }
+        var csv = Path.Combine(outDirectory, "segments.csv");
+        SegmentCsv.WriteSegments(csv, segments);
+        files.Add(csv);
+        var events = Path.Combine(outDirectory, "events.json");
+        WriteEvents(events, input, sha, segments, withheld, identity, backbone);
+        files.Add(events);
+
+        // Heat maps: the whole video, then each segment.
+        var wanted = new Dictionary<string, int[]> { ["heatmap.png"] = Spread(0, features.Count, StripFrames) };
+        for (var i = 0; i < segments.Count; i++)
+        {
+            var s = segments[i];
+            var from = Math.Clamp((int)Math.Floor(s.StartSeconds * fps), 0, features.Count - 1);
+            var to = Math.Clamp((int)Math.Ceiling(s.EndSeconds * fps), from + 1, features.Count);
+            wanted[$"segment-{i + 1:D2}-{s.Label}.png"] = Spread(from, to, StripFrames);
+        }
+        var needed = wanted.Values.SelectMany(v => v).ToHashSet();
+        var images = await VideoSources.File(input, framesPerSecond)
+            .Where(f =>
+            {
+                if (needed.Contains(f.Index)) return true;
+                f.Dispose();
+                return false;
+            })
+            .RunWith(Sink.Seq<SampledFrame>(), materializer).WaitAsync(cancellation);
+        try
+        {
+            var byIndex = images.ToDictionary(f => f.Index);
+            var grid = backbone.Spec.Grid;
+            foreach (var (name, indices) in wanted)
+            {
+                var tiles = indices.Where(byIndex.ContainsKey).Select(i => (byIndex[i].Image, features[i].Heat)).ToList();
+                if (tiles.Count == 0) continue;
+                var path = Path.Combine(outDirectory, name);
+                HeatStrip.Write(path, tiles, grid.Rows, grid.Columns);
+                files.Add(path);
+            }
+        }
+        finally
+        {
+            foreach (var f in images) f.Dispose();
+        }
+        return new VideoReport(input, sha, features.Count, segments, withheld, files);
+    }
+
+    private static double EffectiveRate(IReadOnlyList<FrameFeatures> features)
+    {
+        if (features.Count < 2) return 1;
+        var span = (features[^1].Position - features[0].Position).TotalSeconds;
+        return span > 0 ? (features.Count - 1) / span : 1;
+    }
+
+    private static int[] Spread(int from, int to, int count)
+    {
+        var n = to - from;
+        if (n <= count) return Enumerable.Range(from, n).ToArray();
+        return Enumerable.Range(0, count).Select(i => from + (int)Math.Round(i * (n - 1) / (double)(count - 1))).Distinct().ToArray();
+    }
+
+    private static void WriteEvents(string path, string input, string sha, IReadOnlyList<ActionSegment> segments, string? withheld, AdapterIdentity? identity, VitBackbone backbone)
+    {
+        var document = new
+        {
+            input = Path.GetFileName(input),
+            input_sha256 = sha,
+            backbone = new { name = backbone.Spec.Name, sha256 = backbone.Model.SourceSha256 },
+            adapter = identity is null ? null : new { id = identity.Id, version = identity.Version, sha256 = identity.Sha256, validation = identity.Validation },
+            not_for_clinical_use = identity?.NotForClinicalUse ?? true,
+            notice = "NOT FOR CLINICAL USE: research demonstration adapter trained on generated clips.",
+            withheld,
+            events = segments.Select(s => new { code = s.Label, start_s = Math.Round(s.StartSeconds, 3), end_s = Math.Round(s.EndSeconds, 3), confidence = Math.Round(s.Confidence, 3) }),
+        };
+        File.WriteAllText(path, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    }
+}

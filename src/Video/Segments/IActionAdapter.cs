@@ -1,0 +1,20 @@
+namespace Vigil.Video.Segments;
+
+/// <summary>
+/// A trained temporal adapter: a window of per-frame features in, per-frame label probabilities
+/// out (multi-label, each in [0,1]). Implementations: Vigil.Video.Training's TorchSharp adapters.
+/// </summary>
+public interface IActionAdapter
+{
+    /// <summary>The labels, in output order.</summary>
+    IReadOnlyList<string> Labels { get; }
+
+    /// <summary>Frames per window the adapter was trained on.</summary>
+    int WindowFrames { get; }
+
+    /// <summary>Values per frame.</summary>
+    int FeatureDimension { get; }
+
+    /// <summary>Probabilities [frames, labels] for a window of [frames, features] (frames ≤ <see cref="WindowFrames"/>).</summary>
+    float[][] Score(IReadOnlyList<float[]> window);
+}

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Vigil.Video.Training;
+
+/// <summary>
+/// What is needed to rebuild an adapter before loading its weights: kind, sizes, labels and the
+/// feature normalisation; written beside the weights as <c>{id}.adapter.json</c>.
+/// </summary>
+public sealed record AdapterConfig
+{
+    /// <summary>Format tag.</summary>
+    public string Format { get; init; } = "vigil.video.adapter/1";
+
+    /// <summary>The temporal unit.</summary>
+    [JsonConverter(typeof(JsonStringEnumConverter))]
+    public AdapterKind Kind { get; init; }
+
+    /// <summary>Frames per window.</summary>
+    public int WindowFrames { get; init; }
+
+    /// <summary>Values per frame.</summary>
+    public int FeatureDimension { get; init; }
+
+    /// <summary>Width of the adapter.</summary>
+    public int Hidden { get; init; }
+
+    /// <summary>Output labels in order.</summary>
+    public IReadOnlyList<string> Labels { get; init; } = [];
+
+    /// <summary>Per-feature mean subtracted before the adapter.</summary>
+    public float[] Mean { get; init; } = [];
+
+    /// <summary>Per-feature standard deviation divided by before the adapter.</summary>
+    public float[] Std { get; init; } = [];
+
+    /// <summary>Sampling rate the adapter was trained at (frames per second).</summary>
+    public double FramesPerSecond { get; init; }
+
+    /// <summary>The backbone's name and sha256 (features from another backbone mean nothing to this adapter).</summary>
+    public string Backbone { get; init; } = "";
+
+    /// <summary>sha256 of the backbone file.</summary>
+    public string BackboneSha256 { get; init; } = "";
+
+    private static readonly JsonSerializerOptions Options = new() { WriteIndented = false, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    /// <summary>Serialises the config.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Options);
+
+    /// <summary>Reads a config; a malformed one is an error naming <paramref name="source"/>.</summary>
+    public static AdapterConfig Parse(string json, string source)
+    {
+        AdapterConfig? config;
+        try { config = JsonSerializer.Deserialize<AdapterConfig>(json, Options); }
+        catch (JsonException e) { throw new InvalidDataException($"{source}: malformed adapter config ({e.Message})", e); }
+        if (config is null || config.Format != "vigil.video.adapter/1") throw new InvalidDataException($"{source}: not a vigil.video.adapter/1 config");
+        if (config.WindowFrames < 1 || config.FeatureDimension < 1 || config.Hidden < 1 || config.Labels.Count == 0)
+            throw new InvalidDataException($"{source}: adapter config has non-positive sizes or no labels");
+        if (config.Mean.Length != config.FeatureDimension || config.Std.Length != config.FeatureDimension)
+            throw new InvalidDataException($"{source}: normalisation has {config.Mean.Length}/{config.Std.Length} values for {config.FeatureDimension} features");
+        return config;
+    }
+}
