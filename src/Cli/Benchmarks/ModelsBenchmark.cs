@@ -242,7 +242,12 @@ internal static class ModelsBenchmark
     private static async Task<(bool Ready, string? Problem)> EnsureNodeAsync(string root)
     {
         var dir = Path.Combine(root, "bench", "node");
-        if (File.Exists(Path.Combine(dir, "node_modules", "onnxruntime-node", "package.json"))) return (true, null);
+        // The native binding is what must be there: a package whose bin/ was cleaned away is reinstalled.
+        var binding = Path.Combine(dir, "node_modules", "onnxruntime-node", "bin", "napi-v6",
+            OperatingSystem.IsWindows() ? "win32" : OperatingSystem.IsMacOS() ? "darwin" : "linux",
+            System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.Arm64 ? "arm64" : "x64",
+            "onnxruntime_binding.node");
+        if (File.Exists(binding)) return (true, null);
         Console.Error.WriteLine($"bench models: installing {NodePeerPackage} into bench/node from npm (once, about 30 s)...");
         try
         {
