@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Vigil.Actors.Wards;
 
 namespace Vigil.Ppg.Actors;
 
@@ -7,7 +8,7 @@ namespace Vigil.Ppg.Actors;
 /// first batch, which fixes the channel count), pushes each <see cref="PpgSampleBatch"/> through it
 /// and tells every <see cref="PpgWindowResult"/> to the subscriber. A refused batch is told to the
 /// subscriber as a <see cref="PpgIngestError"/> and changes nothing. After the idle timeout without
-/// a batch it asks its parent (<see cref="PpgWardActor"/>) to passivate it. Created by the ward only.
+/// a batch it asks its ward (<see cref="PpgWard"/>) to passivate it. Created by the ward only.
 /// </summary>
 public sealed class PpgPatientActor : ReceiveActor
 {
@@ -25,8 +26,8 @@ public sealed class PpgPatientActor : ReceiveActor
         _options = options;
         _subscriber = subscriber;
         Receive<PpgSampleBatch>(OnBatch);
-        Receive<PpgWardActor.GetPatientStatus>(_ => Sender.Tell(new PpgWardActor.PatientStatus(_patient, Live: true, _windows)));
-        Receive<ReceiveTimeout>(_ => Context.Parent.Tell(new PpgWardActor.Idle(_patient)));
+        Receive<PpgWard.GetPatientStatus>(_ => Sender.Tell(new PpgWard.PatientStatus(_patient, Live: true, _windows)));
+        Receive<ReceiveTimeout>(_ => Context.Parent.Tell(new EntityIdle(_patient)));
         if (options.IdleTimeout is { } idle) SetReceiveTimeout(idle);
     }
 
