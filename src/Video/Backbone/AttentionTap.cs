@@ -1,5 +1,6 @@
 using System.Text;
 using Vigil.Models.Catalog;
+using Vigil.Models.Onnx.Protobuf;
 
 namespace Vigil.Video.Backbone;
 
@@ -69,12 +70,12 @@ public static class AttentionTap
         using var newGraph = new MemoryStream(graph.Length + taps.Count * 64);
         newGraph.Write(graph.Span);
         foreach (var tap in (exposeLogits ? taps.Concat(logits) : taps).Where(t => !existing.Contains(t)))
-            ProtoReader.WriteBytes(newGraph, GraphOutput, FloatValueInfo(tap));
+            ProtoOutput.WriteBytes(newGraph, GraphOutput, FloatValueInfo(tap));
 
         using var result = new MemoryStream(model.Length + (int)newGraph.Length - graph.Length + 16);
         foreach (var f in modelFields)
         {
-            if (f == graphField) ProtoReader.WriteBytes(result, ModelGraph, newGraph.GetBuffer().AsSpan(0, (int)newGraph.Length));
+            if (f == graphField) ProtoOutput.WriteBytes(result, ModelGraph, newGraph.GetBuffer().AsSpan(0, (int)newGraph.Length));
             else result.Write(model.Span[f.Start..f.End]);
         }
         return (result.ToArray(), taps, exposeLogits ? logits : []);
@@ -117,12 +118,12 @@ public static class AttentionTap
     private static byte[] FloatValueInfo(string name)
     {
         using var tensor = new MemoryStream();
-        ProtoReader.WriteVarintField(tensor, TensorElemType, ElemFloat);
+        ProtoOutput.WriteVarintField(tensor, TensorElemType, ElemFloat);
         using var type = new MemoryStream();
-        ProtoReader.WriteBytes(type, TypeTensor, tensor.ToArray());
+        ProtoOutput.WriteBytes(type, TypeTensor, tensor.ToArray());
         using var info = new MemoryStream();
-        ProtoReader.WriteBytes(info, ValueInfoName, Encoding.UTF8.GetBytes(name));
-        ProtoReader.WriteBytes(info, ValueInfoType, type.ToArray());
+        ProtoOutput.WriteBytes(info, ValueInfoName, Encoding.UTF8.GetBytes(name));
+        ProtoOutput.WriteBytes(info, ValueInfoType, type.ToArray());
         return info.ToArray();
     }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Vigil.Models.Onnx.Protobuf;
 
 namespace Vigil.Models.Training.OnnxImport;
 
@@ -108,25 +109,17 @@ public sealed class OnnxGraph
 
     private readonly record struct Field(int Number, long Value, byte[]? Bytes);
 
+    // The shared schema-less reader, with varints decoded and other payloads copied out.
     private static IEnumerable<Field> Fields(byte[] b)
     {
-        var i = 0;
-        while (i < b.Length)
+        foreach (var f in ProtoReader.Fields(b))
         {
-            var key = Varint(b, ref i);
-            var number = (int)(key >> 3);
-            switch (key & 7)
+            if (f.WireType == 0)
             {
-                case 0: yield return new Field(number, Varint(b, ref i), null); break;
-                case 1: yield return new Field(number, 0, b[i..(i + 8)]); i += 8; break;
-                case 2:
-                    var length = checked((int)Varint(b, ref i));
-                    yield return new Field(number, 0, b[i..(i + length)]);
-                    i += length;
-                    break;
-                case 5: yield return new Field(number, 0, b[i..(i + 4)]); i += 4; break;
-                default: throw new InvalidDataException($"unsupported protobuf wire type {key & 7}");
+                var at = f.PayloadStart;
+                yield return new Field(f.Number, unchecked((long)ProtoReader.ReadVarint(b, ref at)), null);
             }
+            else yield return new Field(f.Number, 0, f.Payload(b).ToArray());
         }
     }
 
@@ -134,19 +127,8 @@ public sealed class OnnxGraph
     {
         var list = new List<long>();
         var i = 0;
-        while (i < b.Length) list.Add(Varint(b, ref i));
+        while (i < b.Length) list.Add(unchecked((long)ProtoReader.ReadVarint(b, ref i)));
         return list;
-    }
-
-    private static long Varint(byte[] b, ref int i)
-    {
-        long result = 0;
-        for (var shift = 0; ; shift += 7)
-        {
-            var c = b[i++];
-            result |= (long)(c & 0x7f) << shift;
-            if (c < 0x80) return result;
-        }
     }
 }
 

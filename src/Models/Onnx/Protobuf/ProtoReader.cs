@@ -1,12 +1,13 @@
 using System.Text;
 
-namespace Vigil.Video.Backbone;
+namespace Vigil.Models.Onnx.Protobuf;
 
 /// <summary>
-/// Walks the top-level fields of a protobuf message without a schema: enough to find an ONNX
-/// model's graph, its nodes and their outputs, and to copy every other field byte for byte.
+/// Walks the top-level fields of a protobuf message without a schema: enough to read an ONNX
+/// model's graph, nodes and initializers (the TorchSharp import, the video attention tap) and to copy
+/// every other field byte for byte. (<c>Vigil.Models.OnnxBuilder</c> has the matching writer.)
 /// </summary>
-internal static class ProtoReader
+public static class ProtoReader
 {
     /// <summary>The fields of <paramref name="message"/> in order; malformed bytes throw <see cref="InvalidDataException"/>.</summary>
     public static List<ProtoField> Fields(ReadOnlySpan<byte> message)
@@ -23,9 +24,9 @@ internal static class ProtoReader
             var payload = pos;
             switch (wire)
             {
-                case 0: ReadVarint(message, ref pos); payload = pos; break;
-                case 1: pos += 8; payload = pos; break;
-                case 5: pos += 4; payload = pos; break;
+                case 0: ReadVarint(message, ref pos); break;
+                case 1: pos += 8; break;
+                case 5: pos += 4; break;
                 case 2:
                     var length = ReadVarint(message, ref pos);
                     if (length > (ulong)(message.Length - pos)) throw new InvalidDataException($"protobuf field {number} at byte {start} runs past the end");
@@ -60,31 +61,5 @@ internal static class ProtoReader
             if ((b & 0x80) == 0) return value;
         }
         throw new InvalidDataException("protobuf varint longer than 10 bytes");
-    }
-
-    /// <summary>Appends a varint to <paramref name="output"/>.</summary>
-    public static void WriteVarint(Stream output, ulong value)
-    {
-        while (value >= 0x80)
-        {
-            output.WriteByte((byte)(value | 0x80));
-            value >>= 7;
-        }
-        output.WriteByte((byte)value);
-    }
-
-    /// <summary>Appends a length-delimited field.</summary>
-    public static void WriteBytes(Stream output, int number, ReadOnlySpan<byte> payload)
-    {
-        WriteVarint(output, (ulong)((number << 3) | 2));
-        WriteVarint(output, (ulong)payload.Length);
-        output.Write(payload);
-    }
-
-    /// <summary>Appends a varint field.</summary>
-    public static void WriteVarintField(Stream output, int number, ulong value)
-    {
-        WriteVarint(output, (ulong)(number << 3));
-        WriteVarint(output, value);
     }
 }
