@@ -25,6 +25,7 @@ public sealed class OnnxSession : Runtimes.IInferenceSession
         _session = created.Session;
         ExecutionProviders = created.Providers;
         FallbackReason = created.FallbackReason;
+        WeightInputsMadeConstant = created.WeightInputsMadeConstant;
         try
         {
             var inputs = MetadataReader.Inputs(_session);
@@ -69,6 +70,12 @@ public sealed class OnnxSession : Runtimes.IInferenceSession
 
     /// <summary>The execution providers in use, in preference order ("CUDA", "CPU" or just "CPU").</summary>
     public IReadOnlyList<string> ExecutionProviders { get; }
+
+    /// <summary>
+    /// How many weights the model listed as graph inputs were loaded as constants (0 when none, or
+    /// with <see cref="OnnxSessionOptions.KeepInitializerInputs"/>); see <see cref="OnnxInitializerInputs"/>.
+    /// </summary>
+    public int WeightInputsMadeConstant { get; }
 
     /// <summary>Why a requested provider was not used (it was also logged), or null.</summary>
     public string? FallbackReason { get; }

@@ -47,6 +47,17 @@ public sealed class OnnxSessionOptions
     /// </summary>
     public bool EnableMemoryPattern { get; set; } = true;
 
+    /// <summary>
+    /// Keep weights that the model also lists as graph inputs overridable (default false). Older
+    /// exporters (PyTorch before 1.x's <c>keep_initializers_as_inputs=False</c>) list every initializer
+    /// as an input; ONNX Runtime then treats those weights as values a caller might replace, so it
+    /// cannot fold constants, fuse BatchNorm into Conv or prepack Conv weights. UltraFace ran 3 to 4
+    /// times slower that way here (docs/models.md). By default Vigil removes such inputs when it loads
+    /// the model (<see cref="OnnxInitializerInputs"/>), which is what ORT's own warning recommends; set
+    /// this to feed weights at run time.
+    /// </summary>
+    public bool KeepInitializerInputs { get; set; }
+
     /// <summary>Graph optimisation applied when the model is loaded.</summary>
     public OnnxGraphOptimizationLevel GraphOptimizationLevel { get; set; } = OnnxGraphOptimizationLevel.All;
 

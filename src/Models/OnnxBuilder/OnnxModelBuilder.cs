@@ -61,6 +61,17 @@ public sealed class OnnxModelBuilder
         return this;
     }
 
+    /// <summary>
+    /// Adds a float32 weight that is also declared as a graph input, as older exporters wrote every
+    /// weight (an overridable default; see <see cref="Onnx.OnnxInitializerInputs"/>).
+    /// </summary>
+    public OnnxModelBuilder OverridableInitializer(string name, ReadOnlySpan<long> dims, ReadOnlySpan<float> data)
+    {
+        Initializer(name, dims, data);
+        _inputs.Add(new ValueInfoDef(name, OnnxDataType.Float, dims.ToArray().Select(d => OnnxDim.Fixed(d)).ToArray()));
+        return this;
+    }
+
     /// <summary>Adds an int64 constant (e.g. a target shape for Reshape).</summary>
     public OnnxModelBuilder Initializer(string name, ReadOnlySpan<long> dims, ReadOnlySpan<long> data)
     {

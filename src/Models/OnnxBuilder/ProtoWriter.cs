@@ -38,6 +38,9 @@ internal sealed class ProtoWriter
         _buffer.Write(b);
     }
 
+    /// <summary>Appends already-encoded bytes (a whole field copied from another message).</summary>
+    public void Raw(ReadOnlySpan<byte> encoded) => _buffer.Write(encoded);
+
     public void String(int field, string value) => Bytes(field, Encoding.UTF8.GetBytes(value));
 
     public void Bytes(int field, ReadOnlySpan<byte> value)

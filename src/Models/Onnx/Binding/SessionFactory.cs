@@ -11,7 +11,11 @@ namespace Vigil.Models.Onnx.Binding;
 internal static class SessionFactory
 {
     /// <summary>What was created: the session and the providers actually in use, in preference order.</summary>
-    public readonly record struct Created(Ort.InferenceSession Session, IReadOnlyList<string> Providers, string? FallbackReason);
+    public readonly record struct Created(Ort.InferenceSession Session, IReadOnlyList<string> Providers, string? FallbackReason)
+    {
+        /// <summary>Weights listed as graph inputs that were loaded as constants (<see cref="OnnxInitializerInputs"/>).</summary>
+        public int WeightInputsMadeConstant { get; init; }
+    }
 
     /// <summary>Creates a session from a file path or from bytes (exactly one of them).</summary>
     public static Created Create(string modelId, string? path, byte[]? bytes, OnnxSessionOptions options, Action<string> log)
@@ -26,6 +30,15 @@ internal static class SessionFactory
         if (options.IntraOpThreads < 0 || options.InterOpThreads < 0)
             throw new ArgumentException($"Thread counts must be >= 0 (model '{modelId}').", nameof(options));
 
+        var context = LoadingContext(path, bytes);
+        var madeConstant = 0;
+        if (!options.KeepInitializerInputs)
+            (path, bytes, madeConstant) = WithConstantWeights(path, bytes);
+        return CreateWithProviders(modelId, path, bytes, context, options, log) with { WeightInputsMadeConstant = madeConstant };
+    }
+
+    private static Created CreateWithProviders(string modelId, string? path, byte[]? bytes, string context, OnnxSessionOptions options, Action<string> log)
+    {
         var wantsCuda = options.ExecutionProviders.Any(n => string.Equals(n, OnnxSessionOptions.Cuda, StringComparison.OrdinalIgnoreCase));
         string? fallback = null;
         if (wantsCuda && !OrtRuntime.AvailableProviders.Contains(OrtRuntime.CudaProviderName))
@@ -50,7 +63,7 @@ internal static class SessionFactory
                     }
                     catch (Ort.OnnxRuntimeException e)
                     {
-                        var error = OrtErrors.Translate(e, modelId, LoadingContext(path, bytes));
+                        var error = OrtErrors.Translate(e, modelId, context);
                         // A model error is the same on every provider: report it rather than retrying.
                         if (error.ErrorCode is OnnxErrorCode.InvalidProtobuf or OnnxErrorCode.NoSuchFile or OnnxErrorCode.InvalidGraph)
                             throw error;
@@ -73,7 +86,25 @@ internal static class SessionFactory
         }
         catch (Ort.OnnxRuntimeException e)
         {
-            throw OrtErrors.Translate(e, modelId, LoadingContext(path, bytes));
+            throw OrtErrors.Translate(e, modelId, context);
+        }
+    }
+
+    /// <summary>
+    /// The model with its initializer inputs removed, loaded from bytes when that changed anything;
+    /// otherwise as it was. A file that cannot be read or parsed is left to ORT, which names what is wrong.
+    /// </summary>
+    private static (string? Path, byte[]? Bytes, int Removed) WithConstantWeights(string? path, byte[]? bytes)
+    {
+        try
+        {
+            var model = bytes ?? File.ReadAllBytes(path!);
+            var (edited, removed) = OnnxInitializerInputs.Remove(model);
+            return removed == 0 ? (path, bytes, 0) : (null, edited, removed);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or OutOfMemoryException)
+        {
+            return (path, bytes, 0);
         }
     }
 
