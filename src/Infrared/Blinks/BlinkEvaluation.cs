@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Vigil.Infrared.Blinks;
+
+/// <summary>One held-out recording's figures in a leave-one-subject-out evaluation.</summary>
+/// <param name="Name">Recording name.</param>
+/// <param name="Group">normal, mild, severe or slow.</param>
+/// <param name="Subject">The held-out subject.</param>
+/// <param name="LabelOffsetMs">Offset that placed the labels on the frame clock (the clock rule).</param>
+/// <param name="Counts">Event counts.</param>
+/// <param name="Options">Detector settings chosen on the other subjects.</param>
+public sealed record RecordingResult(string Name, string Group, string Subject, double LabelOffsetMs, EventCounts Counts, BlinkDetectorOptions Options);
+
+/// <summary>The outcome of <see cref="BlinkEvaluation.LeaveOneSubjectOut"/>.</summary>
+/// <param name="Recordings">Per recording, in name order.</param>
+/// <param name="ToleranceMs">Matching tolerance.</param>
+/// <param name="Alignment">How labels were placed on the frame clock.</param>
+public sealed record LosoResult(IReadOnlyList<RecordingResult> Recordings, double ToleranceMs, string Alignment)
+{
+    /// <summary>All recordings pooled.</summary>
+    public EventCounts Overall => Recordings.Aggregate(default(EventCounts), (s, r) => s + r.Counts);
+
+    /// <summary>Pooled per group.</summary>
+    public IReadOnlyDictionary<string, EventCounts> ByGroup =>
+        Recordings.GroupBy(r => r.Group).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Aggregate(default(EventCounts), (s, r) => s + r.Counts));
+
+    /// <summary>Pooled per held-out subject.</summary>
+    public IReadOnlyDictionary<string, EventCounts> BySubject =>
+        Recordings.GroupBy(r => r.Subject).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Aggregate(default(EventCounts), (s, r) => s + r.Counts));
+
+    /// <summary>The result as indented JSON (snake_case fields: precision, recall, f1, per group, subject and recording).</summary>
+    public string ToJson()
+    {
+        static object Figures(EventCounts c) => new
+        {
+            precision = Math.Round(c.Precision, 4), recall = Math.Round(c.Recall, 4), f1 = Math.Round(c.F1, 4),
+            tp = c.TruePositives, fp = c.FalsePositives, fn = c.FalseNegatives,
+        };
+        var o = Overall;
+        var doc = new
+        {
+            evaluation = "leave-one-subject-out",
+            tolerance_ms = ToleranceMs,
+            alignment = Alignment,
+            precision = Math.Round(o.Precision, 4), recall = Math.Round(o.Recall, 4), f1 = Math.Round(o.F1, 4),
+            tp = o.TruePositives, fp = o.FalsePositives, fn = o.FalseNegatives,
+            groups = ByGroup.ToDictionary(g => g.Key, g => Figures(g.Value)),
+            subjects = BySubject.ToDictionary(g => g.Key, g => Figures(g.Value)),
+            recordings = Recordings.Select(r => new
+            {
+                name = r.Name, group = r.Group, subject = r.Subject, label_offset_ms = r.LabelOffsetMs,
+                precision = Math.Round(r.Counts.Precision, 4), recall = Math.Round(r.Counts.Recall, 4), f1 = Math.Round(r.Counts.F1, 4),
+                tp = r.Counts.TruePositives, fp = r.Counts.FalsePositives, fn = r.Counts.FalseNegatives,
+                chosen = Describe(r.Options),
+            }),
+        };
+        return JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never });
+    }
+
+    /// <summary>Compact text of the settings a fold chose.</summary>
+    public static string Describe(BlinkDetectorOptions o) => string.Create(CultureInfo.InvariantCulture,
+        $"baseline={o.BaselineSeconds}s threshold={o.Threshold} release={o.ReleaseFraction}");
+}
+
+/// <summary>
+/// Leave-one-subject-out evaluation of <see cref="BlinkDetector"/> on labelled thermal-eye recordings:
+/// for each subject, the detector settings are chosen from <see cref="Grid"/> by pooled event F1 on the
+/// other subjects' recordings only, then applied to the held-out subject's recordings. Labels are placed
+/// on the frame clock by <see cref="LabelAlignment.ClockRule"/> (file-name clocks), never by an offset
+/// fitted to the held-out labels.
+/// </summary>
+public static class BlinkEvaluation
+{
+    /// <summary>The settings searched inside each fold.</summary>
+    public static IReadOnlyList<BlinkDetectorOptions> Grid { get; } =
+        (from baseline in new[] { 1.0, 2.0, 4.0 }
+         from threshold in new[] { 2.0, 3.0, 4.0, 5.0, 6.0, 8.0 }
+         from release in new[] { 0.3, 0.5 }
+         select new BlinkDetectorOptions { BaselineSeconds = baseline, Threshold = threshold, ReleaseFraction = release }).ToList();
+
+    /// <summary>Runs the evaluation; every recording needs labels. <paramref name="progress"/> gets one line per fold.</summary>
+    public static LosoResult LeaveOneSubjectOut(IReadOnlyList<ThermalEyeRecording> recordings, IReadOnlyList<BlinkDetectorOptions>? grid = null,
+        double toleranceMs = BlinkMatching.DefaultToleranceMs, TextWriter? progress = null)
+    {
+        grid ??= Grid;
+        if (recordings.Count == 0) throw new ArgumentException("no recordings to evaluate");
+        var subjects = recordings.Select(r => r.Subject).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (subjects.Count < 2) throw new ArgumentException($"leave-one-subject-out needs at least two subjects, got {subjects.Count}");
+        var labels = recordings.Select(LabelAlignment.LabelsOnFrameClock).ToList();
+
+        // Counts of every grid setting on every recording, computed once; folds only choose among them.
+        var counts = new EventCounts[grid.Count, recordings.Count];
+        Parallel.For(0, grid.Count * recordings.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount / 2) }, k =>
+        {
+            int g = k / recordings.Count, r = k % recordings.Count;
+            var detections = BlinkDetector.Detect(recordings[r].EyeFrames(), grid[g], recordings[r].Name);
+            counts[g, r] = BlinkMatching.Count(detections, labels[r], toleranceMs);
+        });
+
+        var results = new RecordingResult[recordings.Count];
+        foreach (var subject in subjects)
+        {
+            var best = 0;
+            var bestF1 = -1.0;
+            for (var g = 0; g < grid.Count; g++)
+            {
+                var pooled = default(EventCounts);
+                for (var r = 0; r < recordings.Count; r++)
+                    if (recordings[r].Subject != subject) pooled += counts[g, r];
+                if (pooled.F1 > bestF1) { bestF1 = pooled.F1; best = g; }
+            }
+            var fold = default(EventCounts);
+            for (var r = 0; r < recordings.Count; r++)
+            {
+                if (recordings[r].Subject != subject) continue;
+                results[r] = new RecordingResult(recordings[r].Name, recordings[r].Group, subject, LabelAlignment.ClockRule(recordings[r]), counts[best, r], grid[best]);
+                fold += counts[best, r];
+            }
+            progress?.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"fold {subject}: chose {LosoResult.Describe(grid[best])} (training F1 {bestF1:0.000}), held-out F1 {fold.F1:0.000}"));
+        }
+        return new LosoResult(results, toleranceMs, "label time + (label-file name time - recording name time)");
+    }
+}

@@ -1,0 +1,82 @@
+namespace Vigil.Infrared.Blinks;
+
+/// <summary>
+/// Where a recording's labels sit on its frame clock. The thermal-eye labels count from the label file's
+/// own start, not from the first frame; <see cref="ClockRule"/> is the offset the file-name clocks give
+/// (validated against the data in docs/infrared.md, ## Blinks), and <see cref="EstimateOffset"/> finds
+/// the offset that best fits the blink evidence — for studying the alignment, never for evaluation
+/// (it would read the held-out labels).
+/// </summary>
+public static class LabelAlignment
+{
+    /// <summary>The clock rule: label time + (label-file name time − recording name time) = frame time.</summary>
+    public static double ClockRule(ThermalEyeRecording recording)
+    {
+        ArgumentNullException.ThrowIfNull(recording);
+        if (recording.LabelNameTime is not { } label || recording.NameTime is not { } name)
+            throw new InvalidDataException($"{recording.Name}: the label file's or the recording's name carries no time, so the labels cannot be placed on the frame clock");
+        return (label - name).TotalMilliseconds;
+    }
+
+    /// <summary>Offset (label-file start − first frame) from <c>t0</c> in meta.txt: the other candidate rule.</summary>
+    public static double FirstFrameRule(ThermalEyeRecording recording)
+    {
+        ArgumentNullException.ThrowIfNull(recording);
+        if (recording.LabelNameTime is not { } label || recording.FirstFrameTime is not { } t0)
+            throw new InvalidDataException($"{recording.Name}: no label-file name time or t0");
+        return (label - t0).TotalMilliseconds;
+    }
+
+    /// <summary>Labels moved onto the frame clock by <see cref="ClockRule"/>.</summary>
+    public static IReadOnlyList<BlinkEvent> LabelsOnFrameClock(ThermalEyeRecording recording) =>
+        recording.Labels is { } labels
+            ? labels.Select(l => l.Shift(ClockRule(recording))).ToList()
+            : throw new InvalidDataException($"{recording.Name}: no blinks.csv label file");
+
+    /// <summary>
+    /// Agreement of a per-frame evidence trace with the labels shifted by each offset: the mean evidence
+    /// inside the shifted labelled intervals minus the mean outside. Returns the agreement per offset.
+    /// </summary>
+    public static double[] Agreement(IReadOnlyList<double> timesMs, IReadOnlyList<double> evidence, IReadOnlyList<BlinkEvent> labels, IReadOnlyList<double> offsetsMs)
+    {
+        var result = new double[offsetsMs.Count];
+        var sorted = labels.OrderBy(l => l.StartMs).ToArray();
+        for (var k = 0; k < offsetsMs.Count; k++)
+        {
+            double inSum = 0, outSum = 0;
+            int inN = 0, outN = 0, j = 0;
+            for (var i = 0; i < timesMs.Count; i++)
+            {
+                var e = evidence[i];
+                if (!double.IsFinite(e)) continue;
+                var t = timesMs[i] - offsetsMs[k];
+                while (j < sorted.Length && sorted[j].EndMs < t) j++;
+                if (j < sorted.Length && sorted[j].StartMs <= t) { inSum += e; inN++; } else { outSum += e; outN++; }
+            }
+            result[k] = inN == 0 || outN == 0 ? double.NaN : inSum / inN - outSum / outN;
+        }
+        return result;
+    }
+
+    /// <summary>The offset in [<paramref name="fromMs"/>, <paramref name="toMs"/>] (step <paramref name="stepMs"/>) with the best <see cref="Agreement"/>.</summary>
+    public static (double OffsetMs, double Agreement) EstimateOffset(IReadOnlyList<double> timesMs, IReadOnlyList<double> evidence, IReadOnlyList<BlinkEvent> labels,
+        double fromMs = -12000, double toMs = 3000, double stepMs = 10)
+    {
+        var offsets = new List<double>();
+        for (var o = fromMs; o <= toMs + 1e-9; o += stepMs) offsets.Add(o);
+        var agreement = Agreement(timesMs, evidence, labels, offsets);
+        var best = 0;
+        for (var k = 1; k < agreement.Length; k++) if (agreement[k] > agreement[best] || double.IsNaN(agreement[best])) best = k;
+        return (offsets[best], agreement[best]);
+    }
+
+    /// <summary>Per-frame blink score of a recording (<see cref="BlinkDetector.LastScore"/>), label-free.</summary>
+    public static double[] EvidenceTrace(ThermalEyeRecording recording, BlinkDetectorOptions? options = null)
+    {
+        var detector = new BlinkDetector(options, recording.Name);
+        var trace = new double[recording.Frames.Count];
+        var i = 0;
+        foreach (var f in recording.EyeFrames()) { detector.Push(f); trace[i++] = detector.LastScore; }
+        return trace;
+    }
+}
