@@ -8,7 +8,7 @@ namespace Vigil.Infrared.Blinks;
 /// <param name="Name">Recording name.</param>
 /// <param name="Group">normal, mild, severe or slow.</param>
 /// <param name="Subject">The held-out subject.</param>
-/// <param name="LabelOffsetMs">Offset that placed the labels on the frame clock (the clock rule).</param>
+/// <param name="LabelOffsetMs">Offset that placed the labels on the frame clock (the constant fitted on the other subjects).</param>
 /// <param name="Counts">Event counts.</param>
 /// <param name="Options">Detector settings chosen on the other subjects.</param>
 public sealed record RecordingResult(string Name, string Group, string Subject, double LabelOffsetMs, EventCounts Counts, BlinkDetectorOptions Options);
@@ -70,8 +70,8 @@ public sealed record LosoResult(IReadOnlyList<RecordingResult> Recordings, doubl
 /// Leave-one-subject-out evaluation of <see cref="BlinkDetector"/> on labelled thermal-eye recordings:
 /// for each subject, the detector settings are chosen from <see cref="Grid"/> by pooled event F1 on the
 /// other subjects' recordings only, then applied to the held-out subject's recordings. Labels are placed
-/// on the frame clock by <see cref="LabelAlignment.ClockRule"/> (file-name clocks), never by an offset
-/// fitted to the held-out labels.
+/// on the frame clock by one constant offset, the median of the offsets fitted on the other subjects'
+/// recordings (<see cref="LabelAlignment.ConstantOffset"/>), never by an offset fitted to held-out labels.
 /// </summary>
 public static class BlinkEvaluation
 {
@@ -90,7 +90,11 @@ public static class BlinkEvaluation
         if (recordings.Count == 0) throw new ArgumentException("no recordings to evaluate");
         var subjects = recordings.Select(r => r.Subject).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         if (subjects.Count < 2) throw new ArgumentException($"leave-one-subject-out needs at least two subjects, got {subjects.Count}");
-        var labels = recordings.Select(LabelAlignment.LabelsOnFrameClock).ToList();
+        // Label-free evidence against labels per recording; a fold uses only its training recordings' offsets.
+        var fitted = AlignmentStudy.Run(recordings).Select(a => a.FittedOffsetMs).ToArray();
+        var offsets = subjects.ToDictionary(s => s, s => LabelAlignment.ConstantOffset(
+            recordings.Select((r, i) => (r, i)).Where(x => x.r.Subject != s).Select(x => fitted[x.i])), StringComparer.Ordinal);
+        var labels = recordings.Select(r => LabelAlignment.LabelsOnFrameClock(r, offsets[r.Subject])).ToList();
 
         // Counts of every grid setting on every recording, computed once; folds only choose among them.
         var counts = new EventCounts[grid.Count, recordings.Count];
@@ -117,12 +121,12 @@ public static class BlinkEvaluation
             for (var r = 0; r < recordings.Count; r++)
             {
                 if (recordings[r].Subject != subject) continue;
-                results[r] = new RecordingResult(recordings[r].Name, recordings[r].Group, subject, LabelAlignment.ClockRule(recordings[r]), counts[best, r], grid[best]);
+                results[r] = new RecordingResult(recordings[r].Name, recordings[r].Group, subject, offsets[subject], counts[best, r], grid[best]);
                 fold += counts[best, r];
             }
             progress?.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"fold {subject}: chose {LosoResult.Describe(grid[best])} (training F1 {bestF1:0.000}), held-out F1 {fold.F1:0.000}"));
+                $"fold {subject}: label offset {offsets[subject]:0} ms, chose {LosoResult.Describe(grid[best])} (training F1 {bestF1:0.000}), held-out F1 {fold.F1:0.000}"));
         }
-        return new LosoResult(results, toleranceMs, "label time + (label-file name time - recording name time)");
+        return new LosoResult(results, toleranceMs, "frame time = label time + one constant offset (median of the offsets fitted on the training subjects)");
     }
 }
