@@ -6,8 +6,9 @@ namespace Vigil.Infrared.Blinks;
 /// baseline and returns. Per pixel a baseline follows the temperature with time constant
 /// <see cref="BlinkDetectorOptions.BaselineSeconds"/> (frozen during a departure, so a long closure is
 /// not absorbed); the evidence is the RMS departure over the frame, averaged over a few frames, in units
-/// of its own running noise deviation. Hysteresis on that score gives events; short ones are noise, very
-/// long ones are a changed scene (the baseline restarts), close ones are merged.
+/// of its own running noise deviation. Hysteresis on that score gives candidate departures; short ones are
+/// noise, very long ones are a changed scene (the baseline restarts), close ones are merged. A small learned
+/// classifier (<see cref="BlinkClassifier"/>) then keeps the candidates that look like this eye's blinks.
 /// Output delay: an event is reported <see cref="BlinkDetectorOptions.MergeGapMs"/> after it ends.
 /// Not thread-safe: one detector per stream.
 /// </summary>
@@ -27,14 +28,42 @@ public sealed class BlinkDetector
     private double _activeStart;         // onset of the current departure
     private double _activePeak;
     private double _lastCalmMs = double.NaN;  // last frame whose score was below the release level
-    private BlinkEvent? _pending;        // ended, waiting MergeGapMs for a continuation
+    private Pending? _pending;           // ended, waiting MergeGapMs for a continuation
+    private float[]? _residual;          // departure map of the current frame
+    private float[]? _peakMap;           // departure map at the current departure's peak
+    private readonly BlinkClassifier? _classifier; // null: every candidate is kept (candidate mode)
+    private readonly Queue<double> _recentPeaks = new(); // peaks of the last candidates, for the relative-strength feature
+    private double[]? _template;         // running spatial pattern of departures, weighted by strength
+
+    private const int RecentPeaks = 10;
+    private const double TemplateMemory = 0.8;
+
+    private sealed record Pending(double Start, double End, double Peak, float[] Map);
 
     /// <summary>Creates a detector; <paramref name="source"/> names the stream in error messages.</summary>
-    public BlinkDetector(BlinkDetectorOptions? options = null, string source = "thermal stream")
+    /// <param name="options">Settings; defaults when null.</param>
+    /// <param name="source">Names the stream in error messages.</param>
+    /// <param name="classifier">Second stage; <see cref="BlinkClassifier.Default"/> when null.</param>
+    public BlinkDetector(BlinkDetectorOptions? options = null, string source = "thermal stream", BlinkClassifier? classifier = null)
+        : this(options, source, classifier ?? BlinkClassifier.Default, keepAll: false) { }
+
+    private BlinkDetector(BlinkDetectorOptions? options, string source, BlinkClassifier? classifier, bool keepAll)
     {
         _options = (options ?? new BlinkDetectorOptions()).Validate();
         _source = source;
+        _classifier = keepAll ? null : classifier;
     }
+
+    /// <summary>Every candidate departure of a recording with its features, before the classifier (for training).</summary>
+    public static IReadOnlyList<BlinkCandidate> Candidates(IEnumerable<EyeFrame> frames, BlinkDetectorOptions? options = null, string source = "thermal stream")
+    {
+        var detector = new BlinkDetector(options, source, null, keepAll: true);
+        foreach (var f in frames) detector.PushCore(f);
+        detector.CompleteCore();
+        return detector._candidates;
+    }
+
+    private readonly List<BlinkCandidate> _candidates = [];
 
     /// <summary>The latest blink score (evidence in noise deviations above the noise level); NaN while warming up.</summary>
     public double LastScore { get; private set; } = double.NaN;
@@ -42,6 +71,21 @@ public sealed class BlinkDetector
     /// <summary>Feeds one frame; returns the blinks that became final with it (usually none).</summary>
     /// <exception cref="InvalidDataException">The frame is malformed (wrong size, non-finite value, time going backwards).</exception>
     public IReadOnlyList<BlinkEvent> Push(EyeFrame frame)
+    {
+        _candidates.Clear();
+        PushCore(frame);
+        return Accepted();
+    }
+
+    private IReadOnlyList<BlinkEvent> Accepted()
+    {
+        if (_candidates.Count == 0) return [];
+        var kept = _candidates.Where(c => _classifier is null || _classifier.Accepts(c.Features)).Select(c => c.Event).ToList();
+        _candidates.Clear();
+        return kept;
+    }
+
+    private void PushCore(EyeFrame frame)
     {
         ArgumentNullException.ThrowIfNull(frame);
         var px = frame.Celsius;
@@ -59,12 +103,17 @@ public sealed class BlinkDetector
         _lastMs = t;
         if (double.IsNaN(_firstMs)) _firstMs = t;
         _frames++;
-        var output = new List<BlinkEvent>(1);
-        if (_baseline is null) { _baseline = (float[])px.Clone(); return output; }
+        if (_baseline is null)
+        {
+            _baseline = (float[])px.Clone();
+            _residual = new float[px.Length];
+            _peakMap = new float[px.Length];
+            return;
+        }
 
         // Evidence: RMS departure from the baseline.
         double sum = 0;
-        for (var p = 0; p < px.Length; p++) { var d = px[p] - _baseline[p]; sum += d * d; }
+        for (var p = 0; p < px.Length; p++) { var d = px[p] - _baseline[p]; _residual![p] = d; sum += d * d; }
         var raw = Math.Sqrt(sum / px.Length);
         _recent.Enqueue(raw); _recentSum += raw;
         if (_recent.Count > _options.SmoothFrames) _recentSum -= _recent.Dequeue();
@@ -78,11 +127,11 @@ public sealed class BlinkDetector
 
         if (_active)
         {
-            _activePeak = Math.Max(_activePeak, score);
+            if (score > _activePeak) { _activePeak = score; Array.Copy(_residual!, _peakMap!, px.Length); }
             if (score < release)
             {
                 _active = false;
-                if (t - _activeStart >= _options.MinDurationMs) Close(new BlinkEvent(_activeStart, t, _activePeak), output);
+                if (t - _activeStart >= _options.MinDurationMs) Close(new Pending(_activeStart, t, _activePeak, (float[])_peakMap!.Clone()));
             }
             else if (t - _activeStart > _options.MaxDurationMs)
             {
@@ -97,6 +146,7 @@ public sealed class BlinkDetector
             _active = true;
             _activeStart = double.IsNaN(_lastCalmMs) ? t : _lastCalmMs;
             _activePeak = score;
+            Array.Copy(_residual!, _peakMap!, px.Length);
         }
 
         if (!_active)
@@ -111,42 +161,74 @@ public sealed class BlinkDetector
             if (score < release) _lastCalmMs = t;
         }
 
-        if (_pending is { } pending && !_active && t - pending.EndMs > _options.MergeGapMs)
+        if (_pending is { } pending && !_active && t - pending.End > _options.MergeGapMs)
         {
-            output.Add(pending);
+            Finalise(pending);
             _pending = null;
         }
-        return output;
     }
 
     /// <summary>Ends the stream: returns the blink still waiting for a continuation, if any (a departure still open is dropped).</summary>
     public IReadOnlyList<BlinkEvent> Complete()
     {
-        var output = new List<BlinkEvent>(1);
-        if (_pending is { } p) output.Add(p);
+        _candidates.Clear();
+        CompleteCore();
+        return Accepted();
+    }
+
+    private void CompleteCore()
+    {
+        if (_pending is { } p) Finalise(p);
         _pending = null;
         _active = false;
-        return output;
     }
 
     /// <summary>Runs a whole recording through a fresh detector.</summary>
-    public static IReadOnlyList<BlinkEvent> Detect(IEnumerable<EyeFrame> frames, BlinkDetectorOptions? options = null, string source = "thermal stream")
+    public static IReadOnlyList<BlinkEvent> Detect(IEnumerable<EyeFrame> frames, BlinkDetectorOptions? options = null, string source = "thermal stream",
+        BlinkClassifier? classifier = null)
     {
-        var detector = new BlinkDetector(options, source);
+        var detector = new BlinkDetector(options, source, classifier);
         var all = new List<BlinkEvent>();
         foreach (var f in frames) all.AddRange(detector.Push(f));
         all.AddRange(detector.Complete());
         return all;
     }
 
-    private void Close(BlinkEvent e, List<BlinkEvent> output)
+    private void Close(Pending e)
     {
-        if (_pending is { } p && e.StartMs - p.EndMs <= _options.MergeGapMs)
+        if (_pending is { } p && e.Start - p.End <= _options.MergeGapMs)
         {
-            _pending = new BlinkEvent(p.StartMs, e.EndMs, Math.Max(p.Strength, e.Strength));
+            _pending = e.Peak > p.Peak ? e with { Start = p.Start } : p with { End = e.End };
             return;
         }
-        if (_pending is { } old) output.Add(old);
+        if (_pending is { } old) Finalise(old);
         _pending = e;
+    }
+
+    // Features from this eye's own history only (label-free), then the history learns the candidate.
+    private void Finalise(Pending c)
+    {
+        var peak = Math.Max(c.Peak, 1e-3);
+        var sorted = _recentPeaks.Order().ToArray();
+        var reference = sorted.Length == 0 ? peak : sorted[sorted.Length / 2];
+        // The first departure of a stream is its own template (cosine 1): nothing to disagree with yet.
+        double cosine = 1;
+        if (_template is not null)
+        {
+            double dot = 0, a = 0, b = 0;
+            for (var p = 0; p < c.Map.Length; p++) { dot += c.Map[p] * _template[p]; a += c.Map[p] * (double)c.Map[p]; b += _template[p] * _template[p]; }
+            cosine = a > 0 && b > 0 ? dot / Math.Sqrt(a * b) : 0;
+        }
+        var features = new[] { Math.Log(peak), Math.Log(peak / Math.Max(reference, 1e-3)), Math.Log(Math.Max(c.End - c.Start, 1) / 300), cosine };
+        _candidates.Add(new BlinkCandidate(new BlinkEvent(c.Start, c.End, c.Peak), features));
+
+        _recentPeaks.Enqueue(peak);
+        if (_recentPeaks.Count > RecentPeaks) _recentPeaks.Dequeue();
+        _template ??= new double[c.Map.Length];
+        double norm = 0;
+        foreach (var v in c.Map) norm += v * (double)v;
+        norm = Math.Sqrt(norm);
+        if (norm > 0)
+            for (var p = 0; p < c.Map.Length; p++) _template[p] = TemplateMemory * _template[p] + (1 - TemplateMemory) * peak * c.Map[p] / norm;
     }
 }

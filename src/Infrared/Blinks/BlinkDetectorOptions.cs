@@ -1,16 +1,17 @@
 namespace Vigil.Infrared.Blinks;
 
 /// <summary>
-/// Settings of <see cref="BlinkDetector"/>. The defaults are what leave-one-subject-out selection on the
-/// thermal-eye recordings chose most often (docs/infrared.md, ## Blinks); <see cref="Validate"/> rejects nonsense.
+/// Settings of <see cref="BlinkDetector"/>'s candidate stage. The defaults are what leave-one-subject-out
+/// selection on the thermal-eye recordings chose in three of four folds (docs/infrared.md, ## Blinks): a low
+/// threshold finds nearly every blink and the classifier drops the rest. <see cref="Validate"/> rejects nonsense.
 /// </summary>
 public sealed record BlinkDetectorOptions
 {
     /// <summary>Time constant (s) of each pixel's slow baseline; a blink is a departure from it.</summary>
-    public double BaselineSeconds { get; init; } = 2.0;
+    public double BaselineSeconds { get; init; } = 1.0;
 
     /// <summary>Onset threshold: evidence above the noise level by this many noise deviations starts a blink.</summary>
-    public double Threshold { get; init; } = 4.0;
+    public double Threshold { get; init; } = 2.0;
 
     /// <summary>A blink ends when the evidence falls below <c>ReleaseFraction × Threshold</c> deviations (hysteresis).</summary>
     public double ReleaseFraction { get; init; } = 0.5;

@@ -11,7 +11,8 @@ namespace Vigil.Infrared.Blinks;
 /// <param name="LabelOffsetMs">Offset that placed the labels on the frame clock (the constant fitted on the other subjects).</param>
 /// <param name="Counts">Event counts.</param>
 /// <param name="Options">Detector settings chosen on the other subjects.</param>
-public sealed record RecordingResult(string Name, string Group, string Subject, double LabelOffsetMs, EventCounts Counts, BlinkDetectorOptions Options);
+/// <param name="Classifier">Second stage fitted on the other subjects.</param>
+public sealed record RecordingResult(string Name, string Group, string Subject, double LabelOffsetMs, EventCounts Counts, BlinkDetectorOptions Options, BlinkClassifier Classifier);
 
 /// <summary>The outcome of <see cref="BlinkEvaluation.LeaveOneSubjectOut"/>.</summary>
 /// <param name="Recordings">Per recording, in name order.</param>
@@ -55,32 +56,33 @@ public sealed record LosoResult(IReadOnlyList<RecordingResult> Recordings, doubl
                 name = r.Name, group = r.Group, subject = r.Subject, label_offset_ms = r.LabelOffsetMs,
                 precision = Math.Round(r.Counts.Precision, 4), recall = Math.Round(r.Counts.Recall, 4), f1 = Math.Round(r.Counts.F1, 4),
                 tp = r.Counts.TruePositives, fp = r.Counts.FalsePositives, fn = r.Counts.FalseNegatives,
-                chosen = Describe(r.Options),
+                chosen = Describe(r.Options, r.Classifier),
             }),
         };
         return JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never });
     }
 
     /// <summary>Compact text of the settings a fold chose.</summary>
-    public static string Describe(BlinkDetectorOptions o) => string.Create(CultureInfo.InvariantCulture,
-        $"baseline={o.BaselineSeconds}s threshold={o.Threshold} release={o.ReleaseFraction}");
+    public static string Describe(BlinkDetectorOptions o, BlinkClassifier? c = null) => string.Create(CultureInfo.InvariantCulture,
+        $"baseline={o.BaselineSeconds}s threshold={o.Threshold} release={o.ReleaseFraction}")
+        + (c is null ? "" : string.Create(CultureInfo.InvariantCulture, $" classifier w=[{string.Join(", ", c.Weights.Select(w => w.ToString("0.000", CultureInfo.InvariantCulture)))}] b={c.Bias:0.000} p>={c.Threshold}"));
 }
 
 /// <summary>
 /// Leave-one-subject-out evaluation of <see cref="BlinkDetector"/> on labelled thermal-eye recordings:
-/// for each subject, the detector settings are chosen from <see cref="Grid"/> by pooled event F1 on the
-/// other subjects' recordings only, then applied to the held-out subject's recordings. Labels are placed
-/// on the frame clock by one constant offset, the median of the offsets fitted on the other subjects'
-/// recordings (<see cref="LabelAlignment.ConstantOffset"/>), never by an offset fitted to held-out labels.
+/// for each subject, the candidate settings (from <see cref="Grid"/>) and the blink classifier
+/// (<see cref="BlinkTraining.Fit"/>) are chosen and fitted on the other subjects' recordings only, by pooled
+/// event F1, then applied to the held-out subject's recordings. Labels are placed on the frame clock by one
+/// constant offset, the median of the offsets fitted on the other subjects' recordings
+/// (<see cref="LabelAlignment.ConstantOffset"/>), never by an offset fitted to held-out labels.
 /// </summary>
 public static class BlinkEvaluation
 {
-    /// <summary>The settings searched inside each fold.</summary>
+    /// <summary>The candidate settings searched inside each fold.</summary>
     public static IReadOnlyList<BlinkDetectorOptions> Grid { get; } =
-        (from baseline in new[] { 1.0, 2.0, 4.0 }
-         from threshold in new[] { 2.0, 3.0, 4.0, 5.0, 6.0, 8.0 }
-         from release in new[] { 0.3, 0.5 }
-         select new BlinkDetectorOptions { BaselineSeconds = baseline, Threshold = threshold, ReleaseFraction = release }).ToList();
+        (from baseline in new[] { 1.0, 2.0 }
+         from threshold in new[] { 2.0, 2.5, 3.0 }
+         select new BlinkDetectorOptions { BaselineSeconds = baseline, Threshold = threshold }).ToList();
 
     /// <summary>Runs the evaluation; every recording needs labels. <paramref name="progress"/> gets one line per fold.</summary>
     public static LosoResult LeaveOneSubjectOut(IReadOnlyList<ThermalEyeRecording> recordings, IReadOnlyList<BlinkDetectorOptions>? grid = null,
@@ -90,43 +92,58 @@ public static class BlinkEvaluation
         if (recordings.Count == 0) throw new ArgumentException("no recordings to evaluate");
         var subjects = recordings.Select(r => r.Subject).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         if (subjects.Count < 2) throw new ArgumentException($"leave-one-subject-out needs at least two subjects, got {subjects.Count}");
+
         // Label-free evidence against labels per recording; a fold uses only its training recordings' offsets.
         var fitted = AlignmentStudy.Run(recordings).Select(a => a.FittedOffsetMs).ToArray();
         var offsets = subjects.ToDictionary(s => s, s => LabelAlignment.ConstantOffset(
             recordings.Select((r, i) => (r, i)).Where(x => x.r.Subject != s).Select(x => fitted[x.i])), StringComparer.Ordinal);
-        var labels = recordings.Select(r => LabelAlignment.LabelsOnFrameClock(r, offsets[r.Subject])).ToList();
 
-        // Counts of every grid setting on every recording, computed once; folds only choose among them.
-        var counts = new EventCounts[grid.Count, recordings.Count];
+        // Candidates of every grid setting on every recording, computed once (they do not depend on labels).
+        var candidates = new IReadOnlyList<BlinkCandidate>[grid.Count, recordings.Count];
         Parallel.For(0, grid.Count * recordings.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount / 2) }, k =>
         {
             int g = k / recordings.Count, r = k % recordings.Count;
-            var detections = BlinkDetector.Detect(recordings[r].EyeFrames(), grid[g], recordings[r].Name);
-            counts[g, r] = BlinkMatching.Count(detections, labels[r], toleranceMs);
+            candidates[g, r] = BlinkDetector.Candidates(recordings[r].EyeFrames(), grid[g], recordings[r].Name);
         });
 
         var results = new RecordingResult[recordings.Count];
         foreach (var subject in subjects)
         {
-            var best = 0;
-            var bestF1 = -1.0;
+            var labels = recordings.Select(r => LabelAlignment.LabelsOnFrameClock(r, offsets[subject])).ToList();
+            var train = Enumerable.Range(0, recordings.Count).Where(r => recordings[r].Subject != subject).ToList();
+            var (best, bestClassifier, bestF1) = (0, (BlinkClassifier?)null, -1.0);
             for (var g = 0; g < grid.Count; g++)
             {
-                var pooled = default(EventCounts);
-                for (var r = 0; r < recordings.Count; r++)
-                    if (recordings[r].Subject != subject) pooled += counts[g, r];
-                if (pooled.F1 > bestF1) { bestF1 = pooled.F1; best = g; }
+                var classifier = BlinkTraining.Fit(train.Select(r => new BlinkTraining.Example(candidates[g, r], labels[r])).ToList(), toleranceMs);
+                var pooled = train.Aggregate(default(EventCounts), (sum, r) => sum + BlinkMatching.Count(Keep(candidates[g, r], classifier), labels[r], toleranceMs));
+                if (pooled.F1 > bestF1) (best, bestClassifier, bestF1) = (g, classifier, pooled.F1);
             }
             var fold = default(EventCounts);
             for (var r = 0; r < recordings.Count; r++)
             {
                 if (recordings[r].Subject != subject) continue;
-                results[r] = new RecordingResult(recordings[r].Name, recordings[r].Group, subject, offsets[subject], counts[best, r], grid[best]);
-                fold += counts[best, r];
+                var counts = BlinkMatching.Count(Keep(candidates[best, r], bestClassifier!), labels[r], toleranceMs);
+                results[r] = new RecordingResult(recordings[r].Name, recordings[r].Group, subject, offsets[subject], counts, grid[best], bestClassifier!);
+                fold += counts;
             }
             progress?.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"fold {subject}: label offset {offsets[subject]:0} ms, chose {LosoResult.Describe(grid[best])} (training F1 {bestF1:0.000}), held-out F1 {fold.F1:0.000}"));
+                $"fold {subject}: label offset {offsets[subject]:0} ms, chose {LosoResult.Describe(grid[best], bestClassifier)} (training F1 {bestF1:0.000}), held-out F1 {fold.F1:0.000}"));
         }
         return new LosoResult(results, toleranceMs, "frame time = label time + one constant offset (median of the offsets fitted on the training subjects)");
     }
+
+    /// <summary>Fits the shipped classifier on all recordings (after the LOSO figures, for <see cref="BlinkClassifier.Default"/>).</summary>
+    public static (BlinkDetectorOptions Options, BlinkClassifier Classifier, EventCounts TrainingCounts) FitAll(IReadOnlyList<ThermalEyeRecording> recordings,
+        BlinkDetectorOptions options, double toleranceMs = BlinkMatching.DefaultToleranceMs)
+    {
+        var fitted = AlignmentStudy.Run(recordings).Select(a => a.FittedOffsetMs);
+        var offset = LabelAlignment.ConstantOffset(fitted);
+        var examples = recordings.Select(r => new BlinkTraining.Example(BlinkDetector.Candidates(r.EyeFrames(), options, r.Name), LabelAlignment.LabelsOnFrameClock(r, offset))).ToList();
+        var classifier = BlinkTraining.Fit(examples, toleranceMs);
+        var counts = examples.Aggregate(default(EventCounts), (s, e) => s + BlinkMatching.Count(Keep(e.Candidates, classifier), e.Labels, toleranceMs));
+        return (options, classifier, counts);
+    }
+
+    private static List<BlinkEvent> Keep(IReadOnlyList<BlinkCandidate> candidates, BlinkClassifier classifier) =>
+        candidates.Where(c => classifier.Accepts(c.Features)).Select(c => c.Event).ToList();
 }

@@ -33,6 +33,13 @@ public static class BlinkMatching
     /// <summary>Counts true positives, false positives and false negatives (both lists on the same clock).</summary>
     public static EventCounts Count(IReadOnlyList<BlinkEvent> detections, IReadOnlyList<BlinkEvent> labels, double toleranceMs = DefaultToleranceMs)
     {
+        var tp = Matched(detections, labels, toleranceMs).Count(m => m);
+        return new EventCounts(tp, detections.Count - tp, labels.Count - tp);
+    }
+
+    /// <summary>For each detection, whether the one-to-one matching pairs it with a labelled blink.</summary>
+    public static bool[] Matched(IReadOnlyList<BlinkEvent> detections, IReadOnlyList<BlinkEvent> labels, double toleranceMs = DefaultToleranceMs)
+    {
         // Candidate pairs sorted by how far apart they are (gap between intervals, then onset difference),
         // matched greedily: the closest pairs first, each event at most once.
         var pairs = new List<(double Gap, double Onset, int D, int L)>();
@@ -45,13 +52,11 @@ public static class BlinkMatching
         pairs.Sort((a, b) => a.Gap != b.Gap ? a.Gap.CompareTo(b.Gap) : a.Onset.CompareTo(b.Onset));
         var usedD = new bool[detections.Count];
         var usedL = new bool[labels.Count];
-        var tp = 0;
         foreach (var (_, _, d, l) in pairs)
         {
             if (usedD[d] || usedL[l]) continue;
             usedD[d] = usedL[l] = true;
-            tp++;
         }
-        return new EventCounts(tp, detections.Count - tp, labels.Count - tp);
+        return usedD;
     }
 }
