@@ -36,6 +36,12 @@ internal static class IrBlinksCommand
             if (recordings.FirstOrDefault(r => r.Labels is null) is { } unlabelled)
                 throw new CommandLineException($"--eval: {unlabelled.Name} has no .blinks.csv label file");
             var result = BlinkEvaluation.LeaveOneSubjectOut(recordings, progress: json ? null : Console.Error);
+            if (!json)
+            {
+                // The shipped classifier (BlinkClassifier.Default) is this all-data fit; the LOSO figures above never see it.
+                var fit = BlinkEvaluation.FitAll(recordings, new BlinkDetectorOptions());
+                Console.Error.WriteLine($"all-data fit (for BlinkClassifier.Default): {LosoResult.Describe(fit.Options, fit.Classifier)}, training F1 {fit.TrainingCounts.F1:0.000}");
+            }
             if (json) Console.WriteLine(result.ToJson());
             else
             {
@@ -46,6 +52,7 @@ internal static class IrBlinksCommand
                 Console.WriteLine($"overall (LOSO, ±{result.ToleranceMs} ms): P {o.Precision:0.000} R {o.Recall:0.000} F1 {o.F1:0.000}");
             }
         }
+        if (output is not null || eval) Console.Error.WriteLine("NOT FOR CLINICAL USE: research blink detector (thermal-eye recordings, 4 subjects).");
         return Task.FromResult(0);
     }
 }

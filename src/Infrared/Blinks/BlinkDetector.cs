@@ -32,10 +32,8 @@ public sealed class BlinkDetector
     private float[]? _residual;          // departure map of the current frame
     private float[]? _peakMap;           // departure map at the current departure's peak
     private readonly BlinkClassifier? _classifier; // null: every candidate is kept (candidate mode)
-    private readonly Queue<double> _recentPeaks = new(); // peaks of the last candidates, for the relative-strength feature
     private double[]? _template;         // running spatial pattern of departures, weighted by strength
 
-    private const int RecentPeaks = 10;
     private const double TemplateMemory = 0.8;
 
     private sealed record Pending(double Start, double End, double Peak, float[] Map);
@@ -209,8 +207,6 @@ public sealed class BlinkDetector
     private void Finalise(Pending c)
     {
         var peak = Math.Max(c.Peak, 1e-3);
-        var sorted = _recentPeaks.Order().ToArray();
-        var reference = sorted.Length == 0 ? peak : sorted[sorted.Length / 2];
         // The first departure of a stream is its own template (cosine 1): nothing to disagree with yet.
         double cosine = 1;
         if (_template is not null)
@@ -219,11 +215,9 @@ public sealed class BlinkDetector
             for (var p = 0; p < c.Map.Length; p++) { dot += c.Map[p] * _template[p]; a += c.Map[p] * (double)c.Map[p]; b += _template[p] * _template[p]; }
             cosine = a > 0 && b > 0 ? dot / Math.Sqrt(a * b) : 0;
         }
-        var features = new[] { Math.Log(peak), Math.Log(peak / Math.Max(reference, 1e-3)), Math.Log(Math.Max(c.End - c.Start, 1) / 300), cosine };
+        var features = new[] { Math.Log(peak), Math.Log(Math.Max(c.End - c.Start, 1) / 300), cosine };
         _candidates.Add(new BlinkCandidate(new BlinkEvent(c.Start, c.End, c.Peak), features));
 
-        _recentPeaks.Enqueue(peak);
-        if (_recentPeaks.Count > RecentPeaks) _recentPeaks.Dequeue();
         _template ??= new double[c.Map.Length];
         double norm = 0;
         foreach (var v in c.Map) norm += v * (double)v;

@@ -32,4 +32,15 @@ public sealed class ThermalEyeSharedDataTests
         Assert.True(rows.Count(r => Math.Abs(r.FittedOffsetMs - r.NameRuleMs) <= 150) <= 3);
         Assert.True(rows.Count(r => Math.Abs(r.FittedOffsetMs - r.FirstFrameRuleMs) <= 300) == 0);
     }
+
+    [Fact]
+    public void LeaveOneSubjectOut_SharedFolder_EventF1MeetsTheFloor()
+    {
+        var result = BlinkEvaluation.LeaveOneSubjectOut(Recordings.Value);
+
+        Assert.True(result.Overall.F1 >= 0.8, $"LOSO event F1 {result.Overall.F1:0.000} < 0.8");
+        Assert.Equal(32, result.Recordings.Count);
+        // Every fold placed labels with a constant from its training subjects only, near the study's -120 ms.
+        Assert.All(result.Recordings, r => Assert.InRange(r.LabelOffsetMs, -300, 300));
+    }
 }
