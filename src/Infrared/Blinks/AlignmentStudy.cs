@@ -22,9 +22,16 @@ public sealed record AlignmentRow(string Name, double FittedOffsetMs, double Nam
 /// </summary>
 public static class AlignmentStudy
 {
-    /// <summary>Runs the study over labelled recordings.</summary>
+    /// <summary>
+    /// The blink score the study reads: the detector's first settings (2 s baseline, onset at 4 noise deviations),
+    /// fixed before any alignment or evaluation figure was seen, so the study does not move with the detector's tuning.
+    /// </summary>
+    public static BlinkDetectorOptions StudyOptions { get; } = new() { BaselineSeconds = 2, Threshold = 4 };
+
+    /// <summary>Runs the study over labelled recordings (score from <see cref="StudyOptions"/> unless given).</summary>
     public static IReadOnlyList<AlignmentRow> Run(IReadOnlyList<ThermalEyeRecording> recordings, BlinkDetectorOptions? options = null)
     {
+        options ??= StudyOptions;
         var rows = new AlignmentRow[recordings.Count];
         Parallel.For(0, recordings.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount / 2) }, i =>
         {

