@@ -33,6 +33,7 @@ public sealed class BlinkDetector
     private float[]? _peakMap;           // departure map at the current departure's peak
     private readonly BlinkClassifier? _classifier; // null: every candidate is kept (candidate mode)
     private double[]? _template;         // running spatial pattern of departures, weighted by strength
+    private readonly List<BlinkCandidate> _candidates = []; // finalised since the last Push/Complete
 
     private const double TemplateMemory = 0.8;
 
@@ -60,8 +61,6 @@ public sealed class BlinkDetector
         detector.CompleteCore();
         return detector._candidates;
     }
-
-    private readonly List<BlinkCandidate> _candidates = [];
 
     /// <summary>The latest blink score (evidence in noise deviations above the noise level); NaN while warming up.</summary>
     public double LastScore { get; private set; } = double.NaN;
