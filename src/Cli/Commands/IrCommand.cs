@@ -8,6 +8,7 @@ internal static class IrCommand
 {
     private static readonly Dictionary<string, (string Usage, Func<string[], Task<int>> Run)> Subcommands = new()
     {
+        ["faces"] = (IrFacesCommand.Usage, IrFacesCommand.RunAsync),
     };
 
     public static async Task<int> RunAsync(string[] args)
