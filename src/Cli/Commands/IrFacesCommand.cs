@@ -65,7 +65,7 @@ internal static class IrFacesCommand
             BatchSize = a.GetInt("batch", 16),
             LearningRate = a.GetDouble("lr", 3e-3),
             Limit = a.GetInt("limit", 0),
-            Command = "vigil ir " + string.Join(' ', raw),
+            Command = "vigil ir faces " + string.Join(' ', raw),
         };
         var json = a.Flag("json");
         a.RejectUnknown();
