@@ -9,6 +9,7 @@ internal static class IrCommand
     private static readonly Dictionary<string, (string Usage, Func<string[], Task<int>> Run)> Subcommands = new()
     {
         ["blinks"] = (IrBlinksCommand.Usage, IrBlinksCommand.RunAsync),
+        ["faces"] = (IrFacesCommand.Usage, IrFacesCommand.RunAsync),
     };
 
     public static async Task<int> RunAsync(string[] args)
