@@ -44,7 +44,7 @@ public static class BreathingFlows
         if (region is null) return new RegionSample(frame.Timestamp, double.NaN, face, refusal);
         var mean = frame.MeanCelsius(region.Value);
         return double.IsFinite(mean)
-            ? new RegionSample(frame.Timestamp, mean, face, null)
+            ? new RegionSample(frame.Timestamp, mean, face, null, frame.MeanCelsius(NostrilRegionRule.MouthRegionFor(face.Value)))
             : new RegionSample(frame.Timestamp, double.NaN, face, "non-finite temperature in the region");
     }
 }

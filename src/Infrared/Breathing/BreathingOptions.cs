@@ -33,8 +33,11 @@ public sealed record BreathingOptions
     /// <summary>Withhold when the power above the band exceeds this multiple of the band's power (talking, motion).</summary>
     public double MaxHighFrequencyRatio { get; init; } = 0.15;
 
-    /// <summary>Withhold when the longest pause exceeds this multiple of the median breath interval (and 10 s): the rate would not be representative.</summary>
-    public double MaxPauseToIntervalRatio { get; init; } = 2.5;
+    /// <summary>Withhold when the longest pause exceeds this multiple of the median breath interval: the rate would not be representative.</summary>
+    public double MaxPauseToIntervalRatio { get; init; } = 2.0;
+
+    /// <summary>Withhold when the mouth region's frame-to-frame change (RMS) exceeds this, °C (talking).</summary>
+    public double MaxMouthActivityCelsius { get; init; } = 0.08;
 
     /// <summary>Withhold when the face centre's standard deviation over the window exceeds this share of the face width (head motion).</summary>
     public double MaxFaceMotion { get; init; } = 0.08;

@@ -91,6 +91,10 @@ public sealed class BreathingRateTracker
         if (motion > o.MaxFaceMotion)
             return Result(BreathingStatus.Withheld, double.NaN, $"head motion: face centre moved by {motion:0.00} face widths (> {o.MaxFaceMotion})", amplitude, cv: cv, pause: pause, breaths: breaths);
 
+        var mouth = MouthActivity(valid, _frameInterval);
+        if (mouth > o.MaxMouthActivityCelsius)
+            return Result(BreathingStatus.Withheld, double.NaN, $"talking: the mouth region changes by {mouth:0.000} °C between frames (> {o.MaxMouthActivityCelsius} °C)", amplitude, cv: cv, pause: pause, breaths: breaths);
+
         var band = new double[_bandHz.Length];
         LombScargle.Power(times, values, _bandHz, band);
         var nyquistBpm = 60 / (2 * _frameInterval);
@@ -122,7 +126,7 @@ public sealed class BreathingRateTracker
         if (hfRatio > o.MaxHighFrequencyRatio)
             return Result(BreathingStatus.Withheld, double.NaN, $"talking or motion artefact: power above {o.MaxBpm:0} /min is {hfRatio:0.00} of the breathing band's (> {o.MaxHighFrequencyRatio})",
                 amplitude, share, hfRatio, cv, pause, breaths);
-        if (pause > Math.Max(10, o.MaxPauseToIntervalRatio * medianInterval))
+        if (pause > o.MaxPauseToIntervalRatio * medianInterval)
             return Result(BreathingStatus.Withheld, double.NaN, $"no breath for {pause:0} s of the window: a rate would not be representative (possible apnoea)",
                 amplitude, share, hfRatio, cv, pause, breaths);
         if (share < o.MinPeakShare)
@@ -173,6 +177,22 @@ public sealed class BreathingRateTracker
             cv = Math.Sqrt(intervals.Select(v => (v - mean) * (v - mean)).Average()) / mean;
         }
         return (cv, pause, events.Count, double.IsNaN(median) ? end - start : median);
+    }
+
+    // RMS of the mouth temperature's change between consecutive frames (gaps over 1.5 frame intervals skipped).
+    private static double MouthActivity(List<RegionSample> samples, double frameInterval)
+    {
+        double sum = 0;
+        var n = 0;
+        for (var i = 1; i < samples.Count; i++)
+        {
+            double a = samples[i - 1].MouthCelsius, b = samples[i].MouthCelsius;
+            if (!double.IsFinite(a) || !double.IsFinite(b)) continue;
+            if ((samples[i].Timestamp - samples[i - 1].Timestamp).TotalSeconds > 1.5 * frameInterval) continue;
+            sum += (b - a) * (b - a);
+            n++;
+        }
+        return n == 0 ? 0 : Math.Sqrt(sum / n);
     }
 
     private static double FaceMotion(List<RegionSample> samples)

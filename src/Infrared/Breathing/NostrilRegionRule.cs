@@ -8,7 +8,8 @@ namespace Vigil.Infrared.Breathing;
 /// face box): columns 0.38–0.62 (between the nasal alae), rows 0.62–0.76 (below the nose tip, above the
 /// mouth) for a frontal face whose box runs from the hairline to the chin. A face box that touches the
 /// frame's border, or whose height/width ratio is outside 0.9–2.2, is refused (the region would be cut off
-/// or misplaced): the sample counts as region lost.
+/// or misplaced): the sample counts as region lost. The mouth region (columns 0.30–0.70, rows 0.78–0.92)
+/// is read beside it: fast changes there mean talking, which breaks the breathing rhythm.
 /// </summary>
 /// <param name="Left">Left edge as a fraction of the face width.</param>
 /// <param name="Right">Right edge as a fraction of the face width.</param>
@@ -17,6 +18,16 @@ namespace Vigil.Infrared.Breathing;
 /// <param name="BorderMarginPixels">A face box closer than this to the frame's edge is refused.</param>
 public sealed record NostrilRegionRule(double Left = 0.38, double Right = 0.62, double Top = 0.62, double Bottom = 0.76, int BorderMarginPixels = 1)
 {
+    /// <summary>The mouth region for <paramref name="face"/> (columns 0.30–0.70, rows 0.78–0.92 of the face box).</summary>
+    public static PixelRegion MouthRegionFor(FaceBox face)
+    {
+        var x0 = (int)Math.Round(face.X + 0.30 * face.Width);
+        var x1 = (int)Math.Round(face.X + 0.70 * face.Width);
+        var y0 = (int)Math.Round(face.Y + 0.78 * face.Height);
+        var y1 = (int)Math.Round(face.Y + 0.92 * face.Height);
+        return new PixelRegion(x0, y0, Math.Max(1, x1 - x0), Math.Max(1, y1 - y0));
+    }
+
     /// <summary>The region for <paramref name="face"/> on a <paramref name="width"/> × <paramref name="height"/> frame, or a reason why there is none.</summary>
     public (PixelRegion? Region, string? Refusal) RegionFor(FaceBox face, int width, int height)
     {
