@@ -23,7 +23,7 @@ public sealed class BreathingRateTests(ITestOutputHelper output) : TestKit(AkkaT
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
-    public void Tuning_seeds_report(int seed)
+    public void Tuning_seeds_meet_the_floor(int seed)
     {
         var sequence = new ThermalFaceSequence(ThermalFaceScenario.Random(seed));
         var windows = Run(sequence, new WarmRegionFaceDetector());
