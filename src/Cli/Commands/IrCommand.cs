@@ -8,6 +8,8 @@ internal static class IrCommand
 {
     private static readonly Dictionary<string, (string Usage, Func<string[], Task<int>> Run)> Subcommands = new()
     {
+        ["breathing"] = (IrBreathingCommand.Usage, IrBreathingCommand.RunAsync),
+        ["bench"] = (IrBenchCommand.Usage, IrBenchCommand.RunAsync),
     };
 
     public static async Task<int> RunAsync(string[] args)
