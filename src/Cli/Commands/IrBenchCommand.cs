@@ -20,7 +20,7 @@ internal static class IrBenchCommand
         var height = a.GetInt("height", 120);
         var json = a.Flag("json");
         a.RejectUnknown();
-        using var system = ActorSystem.Create("vigil-ir-bench", "akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING");
+        using var system = ActorSystem.Create("vigil-ir-bench", "akka.loglevel = OFF\nakka.stdout-loglevel = OFF");
         IReadOnlyList<BreathingBenchmark.ChainResult> results;
         try
         {

@@ -61,7 +61,7 @@ internal static class IrBreathingCommand
             ? sequence?.KnownGeometry ?? throw new CommandLineException("--detector known-geometry needs --generate (only a generated sequence knows its face geometry)")
             : new WarmRegionFaceDetector();
 
-        using var system = ActorSystem.Create("vigil-ir-breathing", "akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING");
+        using var system = ActorSystem.Create("vigil-ir-breathing", "akka.loglevel = OFF\nakka.stdout-loglevel = OFF");
         IReadOnlyList<BreathingWindow> windows;
         try
         {
