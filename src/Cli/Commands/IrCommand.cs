@@ -10,6 +10,8 @@ internal static class IrCommand
     {
         ["blinks"] = (IrBlinksCommand.Usage, IrBlinksCommand.RunAsync),
         ["faces"] = (IrFacesCommand.Usage, IrFacesCommand.RunAsync),
+        ["breathing"] = (IrBreathingCommand.Usage, IrBreathingCommand.RunAsync),
+        ["bench"] = (IrBenchCommand.Usage, IrBenchCommand.RunAsync),
     };
 
     public static async Task<int> RunAsync(string[] args)
