@@ -193,6 +193,10 @@ public static class ClusterBench
             if (!await results.WaitForAsync(o.Patients * 3, TimeSpan.FromSeconds(180)).ConfigureAwait(false))
                 throw new InvalidOperationException($"recovery bench: only {results.Results.Count} of {o.Patients * 3} results after the kill");
             double recovery = sw.Elapsed.TotalSeconds;
+            // When the moved patients' window 2 results arrived: the spread after the shards moved
+            // (allocation, entity recovery from the database, snapshot commits) versus the wait before it.
+            var movedServed = results.Results.Values.Where(r => r.Seq == 1 && r.Node == victim.Name)
+                .Select(r => (results.ReceivedAt[(r.PatientId, 2)] - killedAt).TotalSeconds).Order().ToList();
             for (long s = 3; s < windows; s++) await publisher.PublishAllAsync(Window(s), perMessage: 10).ConfigureAwait(false);
             bool all = await results.WaitForAsync(o.Patients * windows, TimeSpan.FromSeconds(120)).ConfigureAwait(false);
             // Every window's output must equal an undisturbed run's (count and digest over the whole history).
@@ -216,12 +220,21 @@ public static class ClusterBench
                 ["patients"] = o.Patients,
                 ["patients_on_killed_node"] = moved,
                 ["windows_per_patient"] = windows,
-                ["sbr"] = "keep-majority, stable-after 5s, down-removal-margin 1s, acceptable-heartbeat-pause 3s; ask-timeout 1s",
+                ["settings"] = FailoverSettings() + "; ask-timeout 1s",
                 ["recovery_s"] = Math.Round(recovery, 2),
                 // Where the time went, from the survivors' own log lines (Akka's timestamps).
                 ["unreachable_after_s"] = SecondsAfter(killedAt, nodes.Take(2), "Marking node(s) as UNREACHABLE"),
                 ["sbr_downed_after_s"] = SecondsAfter(killedAt, nodes.Take(2), "SBR took decision"),
                 ["removed_after_s"] = SecondsAfter(killedAt, nodes.Take(2), "patientCoordinator] Member removed"),
+                ["moved_patients_served_after_s"] = movedServed.Count == 0 ? null : new JsonObject
+                {
+                    ["first"] = Math.Round(movedServed[0], 2),
+                    ["p50"] = Math.Round(Percentile(movedServed, 0.5), 2),
+                    ["last"] = Math.Round(movedServed[^1], 2),
+                },
+                ["removed_to_served_s"] = SecondsAfter(killedAt, nodes.Take(2), "patientCoordinator] Member removed") is double removed ? Math.Round(recovery - removed, 2) : null,
+                // A survivor downed by mistake (its heartbeats late beyond the detector's tolerance on an overloaded machine).
+                ["false_downs"] = nodes.Take(2).Count(n => n.Output.Contains("Node has been marked as DOWN", StringComparison.Ordinal)),
                 ["lost"] = o.Patients * windows - results.Results.Count,
                 ["duplicated"] = results.Conflicts,
                 ["identical_republications_dropped"] = results.Redelivered,
@@ -234,6 +247,17 @@ public static class ClusterBench
             await DeleteQueuesAsync(broker).ConfigureAwait(false);
             await DropDatabaseAsync(o.PostgresAdmin, db).ConfigureAwait(false);
         }
+    }
+
+    // The failover settings every node runs with (Vigil's defaults; the bench's nodes do not override them).
+    private static string FailoverSettings()
+    {
+        var c = Akka.Configuration.ConfigurationFactory.ParseString(AkkaConfigBuilder.ResilienceDefaults).GetConfig("akka.cluster");
+        string S(string key) => c.GetString(key);
+        return $"SBR {S("split-brain-resolver.active-strategy")}, stable-after {S("split-brain-resolver.stable-after")}, " +
+            $"down-removal-margin {S("down-removal-margin")}; failure detector heartbeat-interval {S("failure-detector.heartbeat-interval")}, " +
+            $"acceptable-heartbeat-pause {S("failure-detector.acceptable-heartbeat-pause")}; unreachable-nodes-reaper-interval " +
+            $"{S("unreachable-nodes-reaper-interval")}, leader-actions-interval {S("leader-actions-interval")}, gossip-interval {S("gossip-interval")}";
     }
 
     // The first survivor log line containing <paramref name="marker"/> after the kill, in seconds after it.
@@ -254,9 +278,14 @@ public static class ClusterBench
 
     // ---- (3) the broker edge ----
 
+    // Two phases on one node, each from its own pre-filled queue, so that neither boundary is
+    // blurred by work in flight: (a) start-up: the first second of every patient (entity created,
+    // remembered, recovered, first snapshot committed, acknowledged); (b) steady: the rest of the
+    // backlog, drained by the same node whose patients all exist.
     private static async Task<JsonObject> EdgeAsync(ClusterBenchOptions o, TextWriter log, bool sqliteWal)
     {
         var broker = new BrokerSettings { ReadingsQueue = $"bench.{Guid.NewGuid():N}.readings", ResultsQueue = $"bench.{Guid.NewGuid():N}.results" };
+        var firstSeconds = broker with { ReadingsQueue = broker.ReadingsQueue + ".first" };
         string file = Path.Combine(Path.GetTempPath(), $"vigil-bench-edge-{Guid.NewGuid():N}.db");
         string? db = o.EdgeBackend == "postgresql" ? await CreateDatabaseAsync(o.PostgresAdmin).ConfigureAwait(false) : null;
         string persistence = db is null
@@ -267,7 +296,7 @@ public static class ClusterBench
         var config = ClusterConfigLoader.Parse($$"""
             vigil {
               node { name = edge, port = {{port}}, roles = [ingest] }
-              broker { readings-queue = "{{broker.ReadingsQueue}}", results-queue = "{{broker.ResultsQueue}}", prefetch = {{prefetch}}, confirm-window = 64, frame-max-results = 256 }
+              broker { readings-queue = "{{firstSeconds.ReadingsQueue}}", results-queue = "{{broker.ResultsQueue}}", prefetch = {{prefetch}}, confirm-window = 64, frame-max-results = 256 }
               {{persistence}}
               patients { shards = 20, parallelism = {{prefetch}}, ask-timeout = 30s }
             }
@@ -277,47 +306,88 @@ public static class ClusterBench
         byte[] Message(int patient, long s) => PpgShardFunction.Encode(new PpgSampleBatch($"e{patient}",
             second.Select(i => s + i / 125.0).ToArray(), [second.Select(i => (float)Math.Sin(i * 0.1 + patient)).ToArray()],
             new float[125], new float[125], Enumerable.Repeat(1f, 125).ToArray()));
-        int perPatient = Math.Max(1, o.EdgeMessages / o.EdgePatients);
-        var readings = new List<Reading>(perPatient * o.EdgePatients);
+        int perPatient = Math.Max(2, o.EdgeMessages / o.EdgePatients);
+        var first = new List<Reading>(o.EdgePatients);
+        var rest = new List<Reading>((perPatient - 1) * o.EdgePatients);
         for (long s = 0; s < perPatient; s++)
-            for (int p = 0; p < o.EdgePatients; p++) readings.Add(new Reading($"e{p:D5}", s, Message(p, s)));
+            for (int p = 0; p < o.EdgePatients; p++) (s == 0 ? first : rest).Add(new Reading($"e{p:D5}", s, Message(p, s)));
+        int total = first.Count + rest.Count;
         try
         {
-            log.WriteLine($"bench cluster: edge — publishing {readings.Count} patient-seconds ({readings[0].Payload.Length} B each, one per message)");
+            log.WriteLine($"bench cluster: edge — publishing {total} patient-seconds ({first[0].Payload.Length} B each, one per message)");
             var pubWatch = Stopwatch.StartNew();
+            await using (var publisher = await ReadingPublisher.ConnectAsync(firstSeconds, confirmWindow: 256).ConfigureAwait(false))
+                await publisher.PublishAllAsync(first, perMessage: 1, parallel: 256).ConfigureAwait(false);
             await using (var publisher = await ReadingPublisher.ConnectAsync(broker, confirmWindow: 256).ConfigureAwait(false))
-                await publisher.PublishAllAsync(readings, perMessage: 1, parallel: 256).ConfigureAwait(false);
-            double publishRate = readings.Count / pubWatch.Elapsed.TotalSeconds;
+                await publisher.PublishAllAsync(rest, perMessage: 1, parallel: 256).ConfigureAwait(false);
+            double publishRate = total / pubWatch.Elapsed.TotalSeconds;
             log.WriteLine($"bench cluster: edge — consuming with one node ({o.EdgeBackend})");
-            var node = await VigilNode.StartAsync(config, log).ConfigureAwait(false);
-            var sw = Stopwatch.StartNew();
+            var startWatch = Stopwatch.StartNew();
+            var node = await VigilNode.StartAsync(config, log, startEdge: false).ConfigureAwait(false);
+            double joined = startWatch.Elapsed.TotalSeconds;
             try
             {
-                // Once every patient saved a snapshot, every patient entity exists (created,
-                // remembered, recovered): that start-up cost is reported apart from the steady rate.
                 var until = DateTime.UtcNow + TimeSpan.FromSeconds(600);
-                while (node.PatientCounters.SnapshotsSaved < o.EdgePatients && DateTime.UtcNow < until) await Task.Delay(20).ConfigureAwait(false);
-                double warm = sw.Elapsed.TotalSeconds;
-                long warmAcked = node.Edge!.MessagesAcknowledged;
-                while (node.Edge.MessagesAcknowledged < readings.Count && DateTime.UtcNow < until) await Task.Delay(20).ConfigureAwait(false);
-                double seconds = sw.Elapsed.TotalSeconds - warm;
-                long acked = node.Edge.MessagesAcknowledged - warmAcked;
+                // (a) Start-up: the first second of every patient.
+                double startup, firstAck;
+                var edge = await IngestEdge.StartAsync(node.System, config, node.Patients, log).ConfigureAwait(false);
+                try
+                {
+                    double? seen = null;
+                    while (edge.MessagesAcknowledged < first.Count && DateTime.UtcNow < until)
+                    {
+                        if (seen is null && edge.MessagesAcknowledged > 0) seen = startWatch.Elapsed.TotalSeconds;
+                        await Task.Delay(10).ConfigureAwait(false);
+                    }
+                    startup = startWatch.Elapsed.TotalSeconds;
+                    firstAck = seen ?? startup;
+                    if (edge.MessagesAcknowledged < first.Count) throw new InvalidOperationException($"edge bench: only {edge.MessagesAcknowledged} of {first.Count} first seconds acknowledged");
+                }
+                finally { await edge.DrainAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false); }
+                long startupSnapshots = node.PatientCounters.SnapshotsSaved;
+                // (b) Steady: every other second of every patient, already waiting in the queue.
+                var sw = Stopwatch.StartNew();
+                long acked;
+                await using (var steady = await IngestEdge.StartAsync(node.System, config with { Broker = config.Broker with { ReadingsQueue = broker.ReadingsQueue } }, node.Patients, log).ConfigureAwait(false))
+                {
+                    while (steady.MessagesAcknowledged < rest.Count && DateTime.UtcNow < until) await Task.Delay(10).ConfigureAwait(false);
+                    acked = steady.MessagesAcknowledged;
+                }
+                double seconds = sw.Elapsed.TotalSeconds;
+                double steadyRate = acked / seconds, overallRate = (first.Count + acked) / (startup + seconds);
+                const int floor = 5000;
                 return new JsonObject
                 {
                     ["backend"] = o.EdgeBackend == "sqlite" ? (sqliteWal ? "sqlite (write-ahead log)" : "sqlite (rollback journal)") : o.EdgeBackend,
                     ["patients"] = o.EdgePatients,
-                    ["patient_seconds"] = readings.Count,
-                    ["message_bytes"] = readings[0].Payload.Length,
+                    ["patient_seconds"] = total,
+                    ["message_bytes"] = first[0].Payload.Length,
                     ["function"] = "sequence (order + digest); PPG tracker cost is measured by vigil bench ppg",
-                    ["acknowledged"] = node.Edge.MessagesAcknowledged,
-                    ["first_second_of_every_patient_s"] = Math.Round(warm, 2),
+                    ["pacing"] = "backlog: the queue is filled first, so each snapshot covers many windows of its patient (not real-time pacing; docs/cluster.md, snapshot policy)",
+                    ["acknowledged"] = first.Count + acked,
+                    // The headline, to which the floor applies (docs/cluster.md, "Edge figures").
+                    ["headline"] = new JsonObject
+                    {
+                        ["figure"] = "patient_seconds_per_s",
+                        ["definition"] = "steady: patient-seconds acknowledged once persisted, per second, by a node whose patients all exist (phase b: every second after each patient's first, drained from a pre-filled queue)",
+                        ["value"] = Math.Round(steadyRate),
+                        ["floor"] = floor,
+                        ["meets_floor"] = steadyRate >= floor,
+                    },
+                    ["patient_seconds_per_s"] = Math.Round(steadyRate),
                     ["steady_patient_seconds"] = acked,
-                    ["overall_seconds"] = Math.Round(sw.Elapsed.TotalSeconds, 2),
-                    ["overall_patient_seconds_per_s"] = Math.Round(node.Edge.MessagesAcknowledged / sw.Elapsed.TotalSeconds),
-                    ["snapshots_saved"] = node.PatientCounters.SnapshotsSaved,
-                    ["windows_per_snapshot"] = Math.Round((double)node.PatientCounters.WindowsFolded / Math.Max(1, node.PatientCounters.SnapshotsSaved), 1),
                     ["steady_seconds"] = Math.Round(seconds, 2),
-                    ["patient_seconds_per_s"] = Math.Round(acked / seconds),
+                    ["steady_snapshots_per_s"] = Math.Round((node.PatientCounters.SnapshotsSaved - startupSnapshots) / seconds),
+                    ["steady_windows_per_snapshot"] = Math.Round(acked / (double)Math.Max(1, node.PatientCounters.SnapshotsSaved - startupSnapshots), 1),
+                    // Phase a: node start (join) until the first second of every patient is acknowledged.
+                    ["node_joined_s"] = Math.Round(joined, 2),
+                    ["first_acknowledged_after_s"] = Math.Round(firstAck, 2),
+                    ["first_second_of_every_patient_s"] = Math.Round(startup, 2),
+                    ["startup_patients_per_s"] = Math.Round(first.Count / (startup - joined)),
+                    ["overall_definition"] = "every patient-second over both phases: (patients + steady patient-seconds) / (start-up + steady seconds); depends on seconds per patient (--edge-messages / --edge-patients)",
+                    ["overall_patient_seconds_per_s"] = Math.Round(overallRate),
+                    ["startup_share_of_overall_time"] = Math.Round(startup / (startup + seconds), 2),
+                    ["snapshots_saved"] = node.PatientCounters.SnapshotsSaved,
                     ["publish_patient_seconds_per_s"] = Math.Round(publishRate),
                 };
             }
@@ -326,6 +396,7 @@ public static class ClusterBench
         finally
         {
             await DeleteQueuesAsync(broker).ConfigureAwait(false);
+            await DeleteQueuesAsync(firstSeconds).ConfigureAwait(false);
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             File.Delete(file);
             if (db is not null) await DropDatabaseAsync(o.PostgresAdmin, db).ConfigureAwait(false);

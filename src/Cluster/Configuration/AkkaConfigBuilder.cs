@@ -25,6 +25,11 @@ public static class AkkaConfigBuilder
           }
           down-removal-margin = 1s
           failure-detector { heartbeat-interval = 1s, acceptable-heartbeat-pause = 3s }
+          # How often the detector's verdict is checked and the leader moves Down to Removed (Akka: 1 s each).
+          unreachable-nodes-reaper-interval = 250ms
+          leader-actions-interval = 250ms
+          # Spreads the Down decision (convergence) sooner; cheap for a cluster of a few nodes.
+          gossip-interval = 500ms
         }
         """;
 
@@ -63,7 +68,12 @@ public static class AkkaConfigBuilder
                   role = "ingest"
                   remember-entities = on
                   remember-entities-store = eventsourced
-                  state-store-mode = persistence
+                  # The coordinator's shard homes in Distributed Data (replicated in memory, majority
+                  # writes), not a journal write per allocation: after a crash the dead node's shards
+                  # are allocated without a database round trip each. Which shards and entities exist
+                  # stays in the journal (remember-entities-store = eventsourced), so a restart of the
+                  # whole cluster still brings every patient back; no LMDB durable store is needed.
+                  state-store-mode = ddata
                   journal-plugin-id = "akka.persistence.journal.sql"
                   snapshot-plugin-id = "akka.persistence.snapshot-store.sql"
                   passivation.strategy = none

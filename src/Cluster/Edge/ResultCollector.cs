@@ -17,6 +17,7 @@ public sealed class ResultCollector : IAsyncDisposable
     private readonly IConnection _connection;
     private readonly IChannel _channel;
     private readonly ConcurrentDictionary<(string Patient, long Seq), WindowResult> _results = new();
+    private readonly ConcurrentDictionary<(string Patient, long Seq), DateTime> _receivedAt = new();
     private long _redelivered, _conflicts;
 
     private ResultCollector(IConnection connection, IChannel channel)
@@ -26,6 +27,8 @@ public sealed class ResultCollector : IAsyncDisposable
 
     /// <summary>Distinct results received, by (patient, window).</summary>
     public IReadOnlyDictionary<(string Patient, long Seq), WindowResult> Results => _results;
+    /// <summary>When each distinct result first arrived (UTC), by (patient, window).</summary>
+    public IReadOnlyDictionary<(string Patient, long Seq), DateTime> ReceivedAt => _receivedAt;
     /// <summary>Results received again with identical bytes (dropped).</summary>
     public long Redelivered => Interlocked.Read(ref _redelivered);
     /// <summary>Results received again with different bytes.</summary>
@@ -51,7 +54,11 @@ public sealed class ResultCollector : IAsyncDisposable
 
     private void Add(WindowResult r)
     {
-        if (_results.TryAdd((r.PatientId, r.Seq), r)) return;
+        if (_results.TryAdd((r.PatientId, r.Seq), r))
+        {
+            _receivedAt[(r.PatientId, r.Seq)] = DateTime.UtcNow;
+            return;
+        }
         var first = _results[(r.PatientId, r.Seq)];
         if (first.Output.AsSpan().SequenceEqual(r.Output)) Interlocked.Increment(ref _redelivered);
         else Interlocked.Increment(ref _conflicts);
