@@ -8,7 +8,7 @@ namespace Vigil.Ppg;
 public static class PpgProvenance
 {
     /// <summary>Tracker name and version.</summary>
-    public const string TrackerId = "vigil.ppg.wiener-hmm/2.0";
+    public const string TrackerId = "vigil.ppg.wiener-hmm/2.1";
 
     /// <summary>First 12 hex digits of the SHA-256 of the options and tracker constants.</summary>
     public static string ConfigurationHash(PpgTrackerOptions options)

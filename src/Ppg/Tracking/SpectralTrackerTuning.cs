@@ -20,9 +20,11 @@ internal sealed record SpectralTrackerTuning
 
     /// <summary>
     /// How far (BPM) from the posterior mode the final estimate may move to the nearest PPG
-    /// spectral peak: the filtered mode lags a rising rate, the peak does not.
+    /// spectral peak: the filtered mode lags a rising rate, the peak does not. One spectral
+    /// resolution cell of the 8 s window (60 / 8 s = 7.5 BPM): a heart rate a few BPM from the
+    /// cadence has its peak top masked, and the mode sits on that same lobe's flank up to a cell away.
     /// </summary>
-    public double RefineReachBpm { get; init; } = 5;
+    public double RefineReachBpm { get; init; } = 7.5;
 
     /// <summary>Likelihood of a frequency whose PPG power is explained by motion, as a multiple of the window's mean likelihood (neutral: neither supports nor rules out the rate).</summary>
     public double MaskedLikelihood { get; init; } = 4;

@@ -120,7 +120,7 @@ public static class RefinementTraining
         var card = new ModelCard
         {
             Id = id,
-            Version = "1.1.0",
+            Version = "1.2.0",
             Task = "ppg-heart-rate-confidence",
             Description = "Learned refinement of Vigil's spectral PPG heart-rate tracker: an MLP " +
                           $"({RefinementFeatures.Count}-{string.Join("-", options.HiddenLayers)}-1, ReLU, sigmoid) from the tracker's evidence " +
