@@ -18,7 +18,7 @@ internal sealed class HeatVideo : IDisposable
         _height = Math.Min(360, frameHeight) & ~1;
         var width = (int)Math.Round(frameWidth * (double)_height / frameHeight) & ~1;
         _size = new OpenCvSharp.Size(width, _height);
-        _writer = new VideoWriter(path, FourCC.MP4V, Math.Max(1, fps), _size);
+        _writer = new VideoWriter(path, FourCC.FromFourChars('m', 'p', '4', 'v'), Math.Max(1, fps), _size);
         if (!_writer.IsOpened())
         {
             _writer.Dispose();
