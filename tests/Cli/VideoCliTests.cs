@@ -108,4 +108,13 @@ public sealed class VideoCliTests : IDisposable
         while (video.Read(frame) && !frame.Empty()) frames++;
         Assert.InRange(frames, 40, 46);
     }
+
+    [Fact]
+    public void OutputName_TwoVideosWithOneName_GetTheirExtensionsSoNeitherOverwritesTheOther()
+    {
+        string[] inputs = ["/v/test.avi", "/v/test.mp4", "/v/fall.mp4"];
+        Assert.Equal("test-avi", Commands.VideoRunCommand.OutputName(inputs[0], inputs));
+        Assert.Equal("test-mp4", Commands.VideoRunCommand.OutputName(inputs[1], inputs));
+        Assert.Equal("fall", Commands.VideoRunCommand.OutputName(inputs[2], inputs));
+    }
 }

@@ -45,7 +45,7 @@ internal static class VideoRunCommand
         {
             foreach (var file in inputs)
             {
-                var target = inputs.Count == 1 && !Directory.Exists(input) ? outDir : Path.Combine(outDir, Path.GetFileNameWithoutExtension(file));
+                var target = inputs.Count == 1 && !Directory.Exists(input) ? outDir : Path.Combine(outDir, OutputName(file, inputs));
                 try
                 {
                     var report = await VideoAnalysis.RunAsync(file, backbone, adapter, identity, fps, target, system.Materializer(), overlayVideo: overlay);
@@ -66,6 +66,15 @@ internal static class VideoRunCommand
         }
         if (identity?.NotForClinicalUse ?? true) Console.WriteLine("NOT FOR CLINICAL USE: demonstration adapter trained on generated clips.");
         return failures == 0 ? 0 : 2;
+    }
+
+    // The video's folder under --out: its name without extension, unless another input shares that
+    // name (test.avi and test.mp4), then with the extension too (test-avi, test-mp4).
+    internal static string OutputName(string file, IReadOnlyList<string> inputs)
+    {
+        var stem = Path.GetFileNameWithoutExtension(file);
+        var shared = inputs.Count(f => string.Equals(Path.GetFileNameWithoutExtension(f), stem, StringComparison.Ordinal)) > 1;
+        return shared ? $"{stem}-{Path.GetExtension(file).TrimStart('.').ToLowerInvariant()}" : stem;
     }
 
     public static async Task<int> BenchAsync(CommandArguments a)
