@@ -31,6 +31,8 @@ public static class VideoTraining
             {
                 Kind = t.Kind, WindowFrames = t.WindowFrames, Stride = t.Stride, Hidden = t.Hidden, FramesPerSecond = t.FramesPerSecond,
                 Epochs = t.Epochs, Seed = t.Seed, LearningRate = t.LearningRate, Labels = labels,
+                // Mirror augmentation on this backbone's grid (VitTrack 16×16, ResNet18 14×14).
+                MirrorGridColumns = backbone.Spec.Grid.Columns, MirrorGridCells = backbone.Spec.Grid.Patches,
             };
             var lastEpoch = 0;
             var progress = new Progress<Models.Training.TrainingProgress>(p =>
