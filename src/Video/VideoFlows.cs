@@ -18,7 +18,7 @@ public static class VideoFlows
     /// Frames → attention maps: the backbone runs on up to <paramref name="parallelism"/> frames at
     /// once on the thread pool, results in frame order; each frame's pixels are released after its run.
     /// </summary>
-    public static Flow<SampledFrame, FrameAttention, NotUsed> Attention(VitBackbone backbone, int parallelism = 1) =>
+    public static Flow<SampledFrame, FrameAttention, NotUsed> Attention(IFrameBackbone backbone, int parallelism = 1) =>
         Flow.Create<SampledFrame>().SelectAsync(parallelism, frame => Task.Run(() =>
         {
             using (frame) return backbone.Run(frame.Image, frame.Index, frame.Position);
@@ -42,7 +42,7 @@ public static class VideoFlows
             .Select(window => (window.First().Index, adapter.Score(window.Select(f => f.Values).ToList())));
 
     /// <summary>Every sampled frame's features of the video at <paramref name="path"/>, in order.</summary>
-    public static async Task<IReadOnlyList<FrameFeatures>> ExtractAsync(string path, double framesPerSecond, VitBackbone backbone, IMaterializer materializer, CancellationToken cancellation = default)
+    public static async Task<IReadOnlyList<FrameFeatures>> ExtractAsync(string path, double framesPerSecond, IFrameBackbone backbone, IMaterializer materializer, CancellationToken cancellation = default)
     {
         var result = await VideoSources.File(path, framesPerSecond)
             .Via(Attention(backbone))

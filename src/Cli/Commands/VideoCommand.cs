@@ -1,4 +1,5 @@
 using System.Globalization;
+using Vigil.Video.Backbone;
 using Vigil.Video.Synthetic;
 using Vigil.Video.Training;
 
@@ -14,14 +15,22 @@ internal static class VideoCommand
 
     internal static string DefaultCache => Path.Combine(RepositoryPaths.Root, ".build", "video-cache");
 
+    /// <summary>The backbone for a name (vittrack, resnet18, an adapter config's backbone name) or path; null: VitTrack.</summary>
+    internal static IFrameBackbone OpenBackbone(string? nameOrPath) =>
+        Backbones.Load(Backbones.Resolve(string.IsNullOrEmpty(nameOrPath) ? Backbones.VitTrack : nameOrPath, DefaultBackbone), DefaultCache);
+
+    /// <summary>The backbone file for a name or path; null: VitTrack.</summary>
+    internal static string BackbonePath(string? nameOrPath) =>
+        Backbones.Resolve(string.IsNullOrEmpty(nameOrPath) ? Backbones.VitTrack : nameOrPath, DefaultBackbone);
+
     public static async Task<int> RunAsync(string[] args)
     {
         if (args.Length == 0 || args[0] is "-h" or "--help")
         {
             Console.Error.WriteLine("usage: vigil video generate --out DIR [--clips N] [--seed S]");
-            Console.Error.WriteLine("       vigil video train --clips DIR [--labels CSV] --adapter transformer|tcn|lstm --out CARD [--seed N] [--epochs N] [--eval DIR] [--backbone ONNX]");
-            Console.Error.WriteLine("       vigil video eval --clips DIR [--labels CSV] --model CARD [--json]");
-            Console.Error.WriteLine("       vigil video run --input FILE|DIR [--model CARD] --out DIR [--fps F]");
+            Console.Error.WriteLine("       vigil video train --clips DIR [--labels CSV] --adapter transformer|tcn|lstm --out CARD [--seed N] [--epochs N] [--eval DIR] [--backbone vittrack|resnet18|ONNX]");
+            Console.Error.WriteLine("       vigil video eval --clips DIR [--labels CSV] --model CARD [--backbone vittrack|resnet18|ONNX] [--json]");
+            Console.Error.WriteLine("       vigil video run --input FILE|DIR [--model CARD] --out DIR [--fps F] [--backbone vittrack|resnet18|ONNX] [--overlay png|mp4]");
             Console.Error.WriteLine("       vigil video bench [--seconds S] [--json]");
             return args.Length == 0 ? 2 : 0;
         }
@@ -33,7 +42,7 @@ internal static class VideoCommand
             "eval" => await EvalAsync(new CommandArguments(rest, "json")),
             "run" => await VideoRunCommand.RunAsync(new CommandArguments(rest)),
             "bench" => await VideoRunCommand.BenchAsync(new CommandArguments(rest, "json")),
-            _ => throw new CommandLineException($"unknown subcommand '{args[0]}' (generate, train, run, bench)"),
+            _ => throw new CommandLineException($"unknown subcommand '{args[0]}' (generate, train, eval, run, bench)"),
         };
     }
 
@@ -54,9 +63,11 @@ internal static class VideoCommand
         var clips = a.Require("clips");
         var labels = a.Get("labels") ?? Path.Combine(clips, "labels.csv");
         var card = a.Require("model");
-        var backbone = a.Get("backbone") ?? DefaultBackbone;
+        var backboneName = a.Get("backbone");
         var json = a.Flag("json");
         a.RejectUnknown();
+        // Without --backbone, the backbone the card's adapter was trained on.
+        var backbone = BackbonePath(backboneName ?? VideoTraining.CardBackbone(card));
         var e = await VideoTraining.EvaluateAsync(card, clips, labels, backbone, DefaultCache, Console.Error);
         Console.WriteLine(json
             ? System.Text.Json.JsonSerializer.Serialize(new { card = Path.GetFileName(card), clips = e.Clips, frames = e.Frames, frame_accuracy = Math.Round(e.FrameAccuracy, 4), segment_frame_accuracy = Math.Round(e.SegmentFrameAccuracy, 4), segment_f1_iou50 = Math.Round(e.SegmentF1, 4), matched = e.TruePositives, predicted = e.Predicted, actual = e.Actual })
@@ -84,7 +95,7 @@ internal static class VideoCommand
             EvalClips = a.Get("eval"),
             EvalLabels = a.Get("eval-labels"),
             OutCard = a.Require("out"),
-            Backbone = a.Get("backbone") ?? DefaultBackbone,
+            Backbone = BackbonePath(a.Get("backbone")),
             Cache = a.Get("cache") ?? DefaultCache,
             Training = new AdapterTrainingOptions
             {

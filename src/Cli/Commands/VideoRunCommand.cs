@@ -19,8 +19,15 @@ internal static class VideoRunCommand
         var outDir = a.Require("out");
         var model = a.Get("model");
         var fps = a.GetDouble("fps", 8);
-        var backbonePath = a.Get("backbone") ?? VideoCommand.DefaultBackbone;
+        var backboneName = a.Get("backbone");
+        var overlay = a.Get("overlay") switch
+        {
+            null or "png" => false,
+            "mp4" => true,
+            var other => throw new CommandLineException($"--overlay must be png or mp4, got '{other}'"),
+        };
         a.RejectUnknown();
+        if (fps <= 0 || !double.IsFinite(fps)) throw new CommandLineException($"--fps must be a positive number, got {fps}");
         var inputs = Directory.Exists(input)
             ? Directory.GetFiles(input).Where(f => VideoExtensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal).ToList()
             : File.Exists(input) ? [input] : throw new CommandLineException($"--input {input}: no such file or folder");
@@ -30,17 +37,18 @@ internal static class VideoRunCommand
         var identity = adapter?.Card is { } c
             ? new AdapterIdentity(c.Id, c.Version, c.Sha256, string.Join(", ", (c.Training?.Metrics ?? new Dictionary<string, double>()).Where(m => m.Key.StartsWith("eval_", StringComparison.Ordinal)).Select(m => FormattableString.Invariant($"{m.Key}={m.Value}"))), adapter.Config.BackboneSha256, c.NotForClinicalUse)
             : null;
-        using var backbone = VitBackbone.Load(backbonePath, BackboneSpec.VitTrack, VideoCommand.DefaultCache);
+        // The backbone: --backbone (vittrack, resnet18 or a path), else the one the adapter card was trained on.
+        using var backbone = VideoCommand.OpenBackbone(backboneName ?? adapter?.Config.Backbone);
         using var system = ActorSystem.Create("vigil-video-run", "akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING");
         var failures = 0;
         try
         {
             foreach (var file in inputs)
             {
-                var target = inputs.Count == 1 && !Directory.Exists(input) ? outDir : Path.Combine(outDir, Path.GetFileNameWithoutExtension(file));
+                var target = inputs.Count == 1 && !Directory.Exists(input) ? outDir : Path.Combine(outDir, OutputName(file, inputs));
                 try
                 {
-                    var report = await VideoAnalysis.RunAsync(file, backbone, adapter, identity, fps, target, system.Materializer());
+                    var report = await VideoAnalysis.RunAsync(file, backbone, adapter, identity, fps, target, system.Materializer(), overlayVideo: overlay);
                     var what = report.WithheldReason is { } why ? $"segments withheld: {why}" : $"{report.Segments.Count} segments ({string.Join(", ", report.Segments.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Label} {s.StartSeconds:0.0}-{s.EndSeconds:0.0} s")))})";
                     Console.WriteLine($"{Path.GetFileName(file)}: {report.Frames} frames, {what} -> {target}");
                 }
@@ -58,6 +66,15 @@ internal static class VideoRunCommand
         }
         if (identity?.NotForClinicalUse ?? true) Console.WriteLine("NOT FOR CLINICAL USE: demonstration adapter trained on generated clips.");
         return failures == 0 ? 0 : 2;
+    }
+
+    // The video's folder under --out: its name without extension, unless another input shares that
+    // name (test.avi and test.mp4), then with the extension too (test-avi, test-mp4).
+    internal static string OutputName(string file, IReadOnlyList<string> inputs)
+    {
+        var stem = Path.GetFileNameWithoutExtension(file);
+        var shared = inputs.Count(f => string.Equals(Path.GetFileNameWithoutExtension(f), stem, StringComparison.Ordinal)) > 1;
+        return shared ? $"{stem}-{Path.GetExtension(file).TrimStart('.').ToLowerInvariant()}" : stem;
     }
 
     public static async Task<int> BenchAsync(CommandArguments a)

@@ -67,10 +67,50 @@ public static class AttentionTap
                 ? $"no Softmax node matches the attention blocks {string.Join(", ", blocks)}"
                 : "the model has no Softmax node (not a transformer with attention?)");
 
-        using var newGraph = new MemoryStream(graph.Length + taps.Count * 64);
+        var edited = AppendOutputs(model, modelFields, graphField, graph, (exposeLogits ? taps.Concat(logits) : taps).Where(t => !existing.Contains(t)));
+        return (edited, taps, exposeLogits ? logits : []);
+    }
+
+    /// <summary>
+    /// Adds intermediate values to the graph's outputs by the same edit (e.g. a CNN's spatial feature
+    /// map, whose energy stands in for attention): every name must be the output of a node.
+    /// </summary>
+    /// <param name="model">The ONNX model's bytes.</param>
+    /// <param name="values">Names of node outputs to expose.</param>
+    /// <exception cref="InvalidDataException">The bytes are not an ONNX model, or no node produces one of the names.</exception>
+    public static byte[] ExposeValues(ReadOnlyMemory<byte> model, IReadOnlyList<string> values)
+    {
+        if (values.Count == 0) throw new ArgumentException("no values to expose", nameof(values));
+        var modelFields = ProtoReader.Fields(model.Span);
+        var graphField = modelFields.LastOrDefault(f => f.Number == ModelGraph && f.WireType == 2);
+        if (graphField == default) throw new InvalidDataException("not an ONNX model: no graph");
+        var graph = graphField.Payload(model);
+        var graphFields = ProtoReader.Fields(graph.Span);
+        var existing = new HashSet<string>();
+        foreach (var f in graphFields.Where(f => f.Number == GraphOutput))
+            existing.UnionWith(ProtoReader.Strings(f.Payload(graph), ValueInfoName));
+        var produced = new HashSet<string>();
+        foreach (var f in graphFields.Where(f => f.Number == GraphNode && f.WireType == 2))
+            produced.UnionWith(ProtoReader.Strings(f.Payload(graph), NodeOutput));
+        var missing = values.Where(v => !produced.Contains(v)).ToList();
+        if (missing.Count > 0) throw new InvalidDataException($"no node produces {string.Join(", ", missing)}");
+        return AppendOutputs(model, modelFields, graphField, graph, values.Where(v => !existing.Contains(v)));
+    }
+
+    /// <summary>
+    /// The model at <paramref name="modelPath"/> with <paramref name="values"/> exposed as outputs, from
+    /// <paramref name="cacheDirectory"/> when an edit of the same bytes (by sha256) is there, else edited and stored there.
+    /// </summary>
+    public static TappedModel LoadOrExpose(string modelPath, string cacheDirectory, IReadOnlyList<string> values) =>
+        Cached(modelPath, cacheDirectory, "values-" + Key(values), bytes => (ExposeValues(bytes, values), values));
+
+    private static byte[] AppendOutputs(ReadOnlyMemory<byte> model, IReadOnlyList<ProtoField> modelFields, ProtoField graphField, ReadOnlyMemory<byte> graph,
+        IEnumerable<string> outputs)
+    {
+        using var newGraph = new MemoryStream(graph.Length + 1024);
         newGraph.Write(graph.Span);
-        foreach (var tap in (exposeLogits ? taps.Concat(logits) : taps).Where(t => !existing.Contains(t)))
-            ProtoOutput.WriteBytes(newGraph, GraphOutput, FloatValueInfo(tap));
+        foreach (var output in outputs)
+            ProtoOutput.WriteBytes(newGraph, GraphOutput, FloatValueInfo(output));
 
         using var result = new MemoryStream(model.Length + (int)newGraph.Length - graph.Length + 16);
         foreach (var f in modelFields)
@@ -78,19 +118,27 @@ public static class AttentionTap
             if (f == graphField) ProtoOutput.WriteBytes(result, ModelGraph, newGraph.GetBuffer().AsSpan(0, (int)newGraph.Length));
             else result.Write(model.Span[f.Start..f.End]);
         }
-        return (result.ToArray(), taps, exposeLogits ? logits : []);
+        return result.ToArray();
     }
 
     /// <summary>
     /// The tapped model for the file at <paramref name="modelPath"/>, from <paramref name="cacheDirectory"/>
     /// when an edit of the same bytes (by sha256) is there, else edited and stored there.
     /// </summary>
-    public static TappedModel LoadOrEdit(string modelPath, string cacheDirectory, IReadOnlyList<string>? blocks = null)
+    public static TappedModel LoadOrEdit(string modelPath, string cacheDirectory, IReadOnlyList<string>? blocks = null) =>
+        Cached(modelPath, cacheDirectory, blocks is { Count: > 0 } ? Key(blocks) : "all", bytes =>
+        {
+            var (edited, taps, _) = Edit(bytes, blocks);
+            return (edited, taps);
+        });
+
+    private static string Key(IReadOnlyList<string> names) => ModelFileHash.Sha256Of(Encoding.UTF8.GetBytes(string.Join("\n", names)))[..8];
+
+    private static TappedModel Cached(string modelPath, string cacheDirectory, string key, Func<byte[], (byte[] Model, IReadOnlyList<string> Outputs)> edit)
     {
         if (!File.Exists(modelPath)) throw new FileNotFoundException($"{Path.GetFileName(modelPath)}: backbone model not found ({modelPath})", modelPath);
         var bytes = File.ReadAllBytes(modelPath);
         var sha = ModelFileHash.Sha256Of(bytes);
-        var key = blocks is { Count: > 0 } ? ModelFileHash.Sha256Of(Encoding.UTF8.GetBytes(string.Join("\n", blocks)))[..8] : "all";
         var cached = Path.Combine(cacheDirectory, $"{sha}-{key}.attention.onnx");
         var names = cached + ".outputs";
         if (File.Exists(cached) && File.Exists(names))
@@ -99,7 +147,7 @@ public static class AttentionTap
         IReadOnlyList<string> taps;
         try
         {
-            (edited, taps, _) = Edit(bytes, blocks);
+            (edited, taps) = edit(bytes);
         }
         catch (InvalidDataException e)
         {
@@ -109,8 +157,8 @@ public static class AttentionTap
         // Write beside and rename, so a reader never sees half a model.
         var temp = cached + $".{Environment.ProcessId}.tmp";
         File.WriteAllBytes(temp, edited);
-        File.WriteAllLines(names + ".tmp", taps);
-        File.Move(names + ".tmp", names, overwrite: true);
+        File.WriteAllLines(names + $".{Environment.ProcessId}.tmp", taps);
+        File.Move(names + $".{Environment.ProcessId}.tmp", names, overwrite: true);
         File.Move(temp, cached, overwrite: true);
         return new TappedModel(modelPath, sha, cached, taps, FromCache: false);
     }

@@ -10,7 +10,7 @@ namespace Vigil.Video.Backbone;
 public static class FeatureCache
 {
     /// <summary>The clip's features at <paramref name="framesPerSecond"/>, from the cache or computed and stored.</summary>
-    public static async Task<float[][]> GetOrComputeAsync(string clipPath, double framesPerSecond, VitBackbone backbone, string cacheDirectory, IMaterializer materializer, CancellationToken cancellation = default)
+    public static async Task<float[][]> GetOrComputeAsync(string clipPath, double framesPerSecond, IFrameBackbone backbone, string cacheDirectory, IMaterializer materializer, CancellationToken cancellation = default)
     {
         var key = $"{ModelFileHash.Sha256OfFile(clipPath)}-{backbone.Model.SourceSha256[..16]}-{framesPerSecond:0.###}.features";
         var path = Path.Combine(cacheDirectory, key);

@@ -8,7 +8,7 @@ namespace Vigil.Video.Backbone;
 /// A frozen ViT run by ONNX Runtime with its attention tapped (<see cref="AttentionTap"/>): one
 /// frame in, its attention map and patch heat map out. Thread-safe (ORT sessions are).
 /// </summary>
-public sealed class VitBackbone : IDisposable
+public sealed class VitBackbone : IFrameBackbone
 {
     private readonly OnnxSession _session;
     private readonly string _attentionOutput;
@@ -35,7 +35,7 @@ public sealed class VitBackbone : IDisposable
     /// <summary>Loads <paramref name="modelPath"/>, tapping its attention (edit cached in <paramref name="cacheDirectory"/> by sha256).</summary>
     public static VitBackbone Load(string modelPath, BackboneSpec spec, string cacheDirectory, int intraOpThreads = 1)
     {
-        var tapped = AttentionTap.LoadOrEdit(modelPath, cacheDirectory);
+        var tapped = AttentionTap.LoadOrEdit(modelPath, cacheDirectory, spec.AttentionBlocks);
         var session = OnnxSession.Load(tapped.TappedPath, new OnnxSessionOptions { ModelId = spec.Name, IntraOpThreads = intraOpThreads });
         return new VitBackbone(session, tapped, spec);
     }
@@ -66,23 +66,10 @@ public sealed class VitBackbone : IDisposable
         return new FrameAttention(index, position, attention, heat);
     }
 
-    /// <summary>The frame as the backbone's input tensor [1,3,size,size]: RGB, [0,1], mean/std normalised.</summary>
+    /// <summary>The frame as the backbone's input tensor [1,3,size,size] (<see cref="BackboneSpec.Preprocess"/>).</summary>
     internal DenseTensor<float> Preprocess(Mat bgr, int size)
     {
-        if (bgr.Empty() || bgr.Type() != MatType.CV_8UC3) throw new ArgumentException($"{Spec.Name}: frames must be 8-bit BGR, got {bgr.Type()}");
-        using var resized = new Mat();
-        Cv2.Resize(bgr, resized, new OpenCvSharp.Size(size, size), 0, 0, InterpolationFlags.Area);
-        var data = new float[3 * size * size];
-        var plane = size * size;
-        var pixels = new byte[plane * 3];
-        System.Runtime.InteropServices.Marshal.Copy(resized.Data, pixels, 0, pixels.Length);
-        for (var o = 0; o < plane; o++)
-        {
-            data[o] = (pixels[3 * o + 2] / 255f - Spec.Mean[0]) / Spec.Std[0];
-            data[plane + o] = (pixels[3 * o + 1] / 255f - Spec.Mean[1]) / Spec.Std[1];
-            data[2 * plane + o] = (pixels[3 * o] / 255f - Spec.Mean[2]) / Spec.Std[2];
-        }
-        return DenseTensor<float>.Wrap(data, 1, 3, size, size);
+        return Spec.Preprocess(bgr, size);
     }
 
     /// <summary>Releases the session.</summary>

@@ -27,7 +27,8 @@ public static class HeatStrip
         }
     }
 
-    private static Mat Overlay(Mat frame, float[] heat, int rows, int columns, int height)
+    // The frame at height px with the heat map (normalised per frame) laid over it in JET colours.
+    internal static Mat Overlay(Mat frame, float[] heat, int rows, int columns, int height)
     {
         var width = (int)Math.Round(frame.Width * (double)height / frame.Height);
         var tile = new Mat();

@@ -12,8 +12,8 @@ namespace Vigil.Video.Reporting;
 /// <summary>
 /// One untrimmed video to action segments: frames sampled, attention tapped from the frozen
 /// backbone, AM-flow features, adapter windows, hysteresis segments. Writes <c>segments.csv</c>
-/// (<c>label,start_s,end_s,confidence</c>), <c>events.json</c> (one event per segment with provenance,
-/// ready to become FHIR Observations) and heat-map strips: <c>heatmap.png</c> over the whole video and
+/// (<c>label,start_s,end_s,confidence</c>), <c>events.json</c> (one event per segment with provenance),
+/// <c>observations.json</c> (a FHIR R4 Bundle of one Observation per segment) and heat-map strips: <c>heatmap.png</c> over the whole video and
 /// <c>segment-N-LABEL.png</c> per segment.
 /// </summary>
 public static class VideoAnalysis
@@ -21,9 +21,9 @@ public static class VideoAnalysis
     /// <summary>Frames per heat-map strip.</summary>
     public const int StripFrames = 8;
 
-    /// <summary>Analyses <paramref name="input"/> into <paramref name="outDirectory"/>.</summary>
-    public static async Task<VideoReport> RunAsync(string input, VitBackbone backbone, IActionAdapter? adapter, AdapterIdentity? identity,
-        double framesPerSecond, string outDirectory, IMaterializer materializer, CancellationToken cancellation = default)
+    /// <summary>Analyses <paramref name="input"/> into <paramref name="outDirectory"/>; with <paramref name="overlayVideo"/> also <c>heatmap.mp4</c>.</summary>
+    public static async Task<VideoReport> RunAsync(string input, IFrameBackbone backbone, IActionAdapter? adapter, AdapterIdentity? identity,
+        double framesPerSecond, string outDirectory, IMaterializer materializer, CancellationToken cancellation = default, bool overlayVideo = false)
     {
         var sha = ModelFileHash.Sha256OfFile(input);
         var features = await VideoFlows.ExtractAsync(input, framesPerSecond, backbone, materializer, cancellation);
@@ -48,6 +48,9 @@ public static class VideoAnalysis
         var events = Path.Combine(outDirectory, "events.json");
         WriteEvents(events, input, sha, segments, withheld, identity, backbone);
         files.Add(events);
+        var observations = Path.Combine(outDirectory, "observations.json");
+        File.WriteAllText(observations, FhirActionObservations.ToJson(FhirActionObservations.BuildBundle(segments, input, sha, backbone, identity, DateTimeOffset.UtcNow)));
+        files.Add(observations);
 
         // Heat maps: the whole video, then each segment.
         var wanted = new Dictionary<string, int[]> { ["heatmap.png"] = Spread(0, features.Count, StripFrames) };
@@ -59,30 +62,52 @@ public static class VideoAnalysis
             wanted[$"segment-{i + 1:D2}-{s.Label}.png"] = Spread(from, to, StripFrames);
         }
         var needed = wanted.Values.SelectMany(v => v).ToHashSet();
-        var images = await VideoSources.File(input, framesPerSecond)
-            .Where(f =>
-            {
-                if (needed.Contains(f.Index)) return true;
-                f.Dispose();
-                return false;
-            })
-            .RunWith(Sink.Seq<SampledFrame>(), materializer).WaitAsync(cancellation);
+        var grid = backbone.Spec.Grid;
+        var images = new Dictionary<int, Mat>();
+        var overlayPath = Path.Combine(outDirectory, "heatmap.mp4");
+        HeatVideo? video = null;
         try
         {
-            var byIndex = images.ToDictionary(f => f.Index);
-            var grid = backbone.Spec.Grid;
+            // One more decoding pass: the strip frames are kept, every frame goes to the overlay video when asked.
+            await VideoSources.File(input, framesPerSecond).RunForeach(f =>
+            {
+                using (f)
+                {
+                    if (overlayVideo && f.Index < features.Count)
+                    {
+                        video ??= new HeatVideo(overlayPath, fps, f.Image.Width, f.Image.Height);
+                        video.Write(f.Image, features[f.Index].Heat, grid.Rows, grid.Columns);
+                    }
+                    if (needed.Contains(f.Index)) images[f.Index] = f.Image.Clone();
+                }
+            }, materializer).WaitAsync(cancellation);
+            if (video is not null)
+            {
+                video.Dispose();
+                video = null;
+                files.Add(overlayPath);
+            }
             foreach (var (name, indices) in wanted)
             {
-                var tiles = indices.Where(byIndex.ContainsKey).Select(i => (byIndex[i].Image, features[i].Heat)).ToList();
+                var tiles = indices.Where(images.ContainsKey).Select(i => (images[i], features[i].Heat)).ToList();
                 if (tiles.Count == 0) continue;
                 var path = Path.Combine(outDirectory, name);
                 HeatStrip.Write(path, tiles, grid.Rows, grid.Columns);
                 files.Add(path);
             }
+            // What the adapter sees besides the heat: where the attention relations changed (AM flow − 1; the first frame has none).
+            var flowTiles = wanted["heatmap.png"].Where(i => i > 0 && images.ContainsKey(i)).Select(i => (images[i], features[i].Values[..grid.Patches])).ToList();
+            if (flowTiles.Count > 0)
+            {
+                var path = Path.Combine(outDirectory, "amflow.png");
+                HeatStrip.Write(path, flowTiles, grid.Rows, grid.Columns);
+                files.Add(path);
+            }
         }
         finally
         {
-            foreach (var f in images) f.Dispose();
+            video?.Dispose();
+            foreach (var m in images.Values) m.Dispose();
         }
         return new VideoReport(input, sha, features.Count, segments, withheld, files);
     }
@@ -101,7 +126,7 @@ public static class VideoAnalysis
         return Enumerable.Range(0, count).Select(i => from + (int)Math.Round(i * (n - 1) / (double)(count - 1))).Distinct().ToArray();
     }
 
-    private static void WriteEvents(string path, string input, string sha, IReadOnlyList<ActionSegment> segments, string? withheld, AdapterIdentity? identity, VitBackbone backbone)
+    private static void WriteEvents(string path, string input, string sha, IReadOnlyList<ActionSegment> segments, string? withheld, AdapterIdentity? identity, IFrameBackbone backbone)
     {
         var document = new
         {

@@ -18,7 +18,7 @@ public static class VideoTraining
     public static async Task<ClipEvaluation?> TrainAsync(VideoTrainOptions o, TextWriter log, CancellationToken cancellation = default)
     {
         var t = o.Training;
-        using var backbone = VitBackbone.Load(o.Backbone, BackboneSpec.VitTrack, o.Cache);
+        using var backbone = Backbones.Load(o.Backbone, o.Cache);
         using var system = ActorSystem.Create("vigil-video-train", "akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING");
         try
         {
@@ -31,6 +31,8 @@ public static class VideoTraining
             {
                 Kind = t.Kind, WindowFrames = t.WindowFrames, Stride = t.Stride, Hidden = t.Hidden, FramesPerSecond = t.FramesPerSecond,
                 Epochs = t.Epochs, Seed = t.Seed, LearningRate = t.LearningRate, Labels = labels,
+                // Mirror augmentation on this backbone's grid (VitTrack 16×16, ResNet18 14×14).
+                MirrorGridColumns = backbone.Spec.Grid.Columns, MirrorGridCells = backbone.Spec.Grid.Patches,
             };
             var lastEpoch = 0;
             var progress = new Progress<Models.Training.TrainingProgress>(p =>
@@ -88,11 +90,18 @@ public static class VideoTraining
         }
     }
 
+    /// <summary>The backbone name the card's adapter was trained on (its adapter config's <c>backbone</c>).</summary>
+    public static string CardBackbone(string cardPath)
+    {
+        using var adapter = TorchActionAdapter.Load(cardPath);
+        return adapter.Config.Backbone;
+    }
+
     /// <summary>Evaluates an adapter card on labelled clips (features from the cache when present).</summary>
     public static async Task<ClipEvaluation> EvaluateAsync(string cardPath, string clipsDirectory, string labelsPath, string backbonePath, string cache, TextWriter log, CancellationToken cancellation = default)
     {
         using var adapter = TorchActionAdapter.Load(cardPath);
-        using var backbone = VitBackbone.Load(backbonePath, BackboneSpec.VitTrack, cache);
+        using var backbone = Backbones.Load(backbonePath, cache);
         if (!string.Equals(adapter.Config.BackboneSha256, backbone.Model.SourceSha256, StringComparison.OrdinalIgnoreCase))
             throw new InvalidDataException($"{Path.GetFileName(cardPath)}: trained on backbone sha256 {adapter.Config.BackboneSha256}, not {backbone.Model.SourceSha256}");
         using var system = ActorSystem.Create("vigil-video-eval", "akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING");
@@ -110,7 +119,7 @@ public static class VideoTraining
 
     private sealed record LabelledClip(string Name, string Sha256, float[][] Features, List<ActionSegment> Truth);
 
-    private static async Task<List<LabelledClip>> LoadAsync(string directory, string labelsPath, double fps, VitBackbone backbone, string cache,
+    private static async Task<List<LabelledClip>> LoadAsync(string directory, string labelsPath, double fps, IFrameBackbone backbone, string cache,
         IMaterializer materializer, TextWriter log, CancellationToken cancellation)
     {
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"{directory}: clip folder not found");
