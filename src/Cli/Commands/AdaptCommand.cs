@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Vigil.Infrared.Training.ActionUnits;
 using Vigil.Models.Training.Adaptation;
 
 namespace Vigil.Cli.Commands;
@@ -17,10 +18,16 @@ internal static class AdaptCommand
         {
             Console.Error.WriteLine("usage: vigil adapt digits [--data DIR] [--seeds N] [--seed FIRST] [--steps N] [--source-steps N] [--json]");
             Console.Error.WriteLine("       vigil adapt --source DIR --target DIR --out CARD [--size PX] [--seed N] [--steps N] [--source-steps N]");
+            Console.Error.WriteLine("       vigil adapt au [--out CARD] [--size PX] [--seed N] [--steps N] [--source-steps N] [--json]");
             Console.Error.WriteLine("  DIR for --source: one subfolder per class (its name is the label) holding images; --target: images in any subfolders (no labels).");
             return Task.FromResult(args.Length == 0 ? 2 : 0);
         }
-        return Task.FromResult(args[0] == "digits" ? Digits(new CommandArguments(args[1..], "json")) : Generic(new CommandArguments(args), args));
+        return Task.FromResult(args[0] switch
+        {
+            "digits" => Digits(new CommandArguments(args[1..], "json")),
+            "au" => ActionUnits(new CommandArguments(args[1..], "json"), args),
+            _ => Generic(new CommandArguments(args), args),
+        });
     }
 
     private static AddaOptions Options(CommandArguments a, int defaultSourceSteps) => new()
@@ -55,8 +62,8 @@ internal static class AdaptCommand
         double Mean(Func<DigitsSeedResult, double> f) => Math.Round(results.Average(f), 4);
         var summary = new
         {
-            benchmark = "mnist->usps",
-            protocol = $"{DigitsBenchmark.SourceImages} MNIST (labelled) -> {DigitsBenchmark.TargetImages} USPS train (unlabelled), LeNet, accuracy on {digits.UspsTestCount} USPS test images",
+            benchmark = "mnist to usps",
+            protocol = $"{DigitsBenchmark.SourceImages} MNIST (labelled) to {DigitsBenchmark.TargetImages} USPS train (unlabelled), LeNet, accuracy on {digits.UspsTestCount} USPS test images",
             source_steps = options.SourceSteps,
             adversarial_steps = options.AdversarialSteps,
             batch = options.BatchSize,
@@ -98,6 +105,55 @@ internal static class AdaptCommand
         var result = FolderAdaptation.Run(run, new Progress(p => Console.Error.WriteLine(p.ToString())));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"adapted {result.Classes.Count} classes ({result.SourceImages} labelled source, {result.TargetImages} unlabelled target images); source accuracy through the source encoder {result.SourceAccuracy:0.000}; card {result.Card.CardPath}"));
+        return 0;
+    }
+
+    private static int ActionUnits(CommandArguments a, string[] all)
+    {
+        var options = new AuStudentOptions
+        {
+            Shared = RepositoryPaths.Shared,
+            LandmarkerCard = Path.Combine(RepositoryPaths.Root, "models", "face", "mediapipe-face-landmarker.card.json"),
+            Mapping = Path.Combine(RepositoryPaths.Root, "models", "action-units", "blendshapes-to-facs.json"),
+            OutCard = a.Get("out"),
+            ImageSize = a.GetInt("size", 32),
+            Adda = new AddaOptions
+            {
+                Seed = a.GetInt("seed", 1), BatchSize = a.GetInt("batch", 32),
+                SourceSteps = a.GetInt("source-steps", 400), AdversarialSteps = a.GetInt("steps", 600), ReportEvery = 100,
+            },
+            Command = "vigil adapt " + string.Join(' ', all),
+        };
+        var json = a.Flag("json");
+        a.RejectUnknown();
+        if (a.Positional.Count > 0) throw new CommandLineException($"unexpected argument '{a.Positional[0]}'");
+        TorchSharp.torch.set_num_threads(1);
+        var r = AuStudentTraining.Run(options, Console.Error);
+        static double? R(double v) => double.IsFinite(v) ? Math.Round(v, 4) : null;
+        object Table(IReadOnlyList<AuAgreement> t) => new
+        {
+            mean_mae = R(t.Average(x => x.Mae)),
+            mean_pearson = R(t.Where(x => double.IsFinite(x.Pearson)).Select(x => x.Pearson).DefaultIfEmpty(double.NaN).Average()),
+            per_au = t.Select(x => new { au = x.Au, mae = R(x.Mae), pearson = R(x.Pearson), teacher_mean = R(x.TeacherMean), teacher_std = R(x.TeacherStd) }),
+        };
+        var summary = new
+        {
+            not_for_clinical_use = true,
+            source_images = r.SourceImages,
+            target_images = r.TargetImages,
+            pairs = r.Pairs,
+            skipped_pairs = r.SkippedPairs,
+            constant_mae = R(r.ConstantMae),
+            source_only_on_visible = Table(r.SourceOnlyVisible),
+            source_only_on_thermal = Table(r.SourceOnlyThermal),
+            adda_on_thermal = Table(r.AddaThermal),
+            final_discriminator_accuracy = R(r.FinalDiscriminatorAccuracy),
+            card = r.Card?.CardPath,
+        };
+        Console.WriteLine(json
+            ? JsonSerializer.Serialize(summary)
+            : string.Create(CultureInfo.InvariantCulture,
+                $"AU student on {r.Pairs} thermal/visible pairs (NOT FOR CLINICAL USE): mean MAE vs teacher: constant {r.ConstantMae:0.000}, source-only {r.SourceOnlyThermal.Average(x => x.Mae):0.000}, ADDA {r.AddaThermal.Average(x => x.Mae):0.000} (source-only on the visible crop {r.SourceOnlyVisible.Average(x => x.Mae):0.000})"));
         return 0;
     }
 
