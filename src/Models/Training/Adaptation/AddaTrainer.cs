@@ -127,50 +127,57 @@ public sealed class AddaTrainer : IDisposable
         var targetSampler = new BatchSampler((int)targetX.shape[0], o.BatchSize, _random);
         target.train();
         Discriminator.train();
-        var clock = Stopwatch.StartNew();
-        double dSum = 0, tSum = 0, accSum = 0;
-        var n = 0;
-        for (var step = 1; step <= o.AdversarialSteps; step++)
+        try
         {
-            cancellation.ThrowIfCancellationRequested();
-            using (NewDisposeScope())
+            var clock = Stopwatch.StartNew();
+            double dSum = 0, tSum = 0, accSum = 0;
+            var n = 0;
+            for (var step = 1; step <= o.AdversarialSteps; step++)
             {
-                var xs = sourceX.index_select(0, tensor(sourceSampler.Next()));
-                var xt = targetX.index_select(0, tensor(targetSampler.Next()));
-                Tensor fs;
-                using (no_grad()) fs = SourceEncoder.forward(xs);
-                var ft = target.forward(xt);
+                cancellation.ThrowIfCancellationRequested();
+                using (NewDisposeScope())
+                {
+                    var xs = sourceX.index_select(0, tensor(sourceSampler.Next()));
+                    var xt = targetX.index_select(0, tensor(targetSampler.Next()));
+                    Tensor fs;
+                    using (no_grad()) fs = SourceEncoder.forward(xs);
+                    var ft = target.forward(xt);
 
-                // Discriminator: tell source features (label Source) from target features (label Target).
-                dOptimizer.zero_grad();
-                var features = cat([fs, ft.detach()], 0);
-                var domains = cat([full(fs.shape[0], DomainDiscriminator.Source, ScalarType.Int64), full(ft.shape[0], DomainDiscriminator.Target, ScalarType.Int64)], 0);
-                var logits = Discriminator.forward(features);
-                var dLoss = nn.functional.cross_entropy(logits, domains);
-                dLoss.backward();
-                dOptimizer.step();
-                var accuracy = logits.argmax(1).eq(domains).to_type(ScalarType.Float32).mean().item<float>();
+                    // Discriminator: tell source features (label Source) from target features (label Target).
+                    dOptimizer.zero_grad();
+                    var features = cat([fs, ft.detach()], 0);
+                    var domains = cat([full(fs.shape[0], DomainDiscriminator.Source, ScalarType.Int64), full(ft.shape[0], DomainDiscriminator.Target, ScalarType.Int64)], 0);
+                    var logits = Discriminator.forward(features);
+                    var dLoss = nn.functional.cross_entropy(logits, domains);
+                    dLoss.backward();
+                    dOptimizer.step();
+                    var accuracy = logits.argmax(1).eq(domains).to_type(ScalarType.Float32).mean().item<float>();
 
-                // Target encoder: make the discriminator call target features source (inverted labels).
-                tOptimizer.zero_grad();
-                dOptimizer.zero_grad();
-                var tLoss = nn.functional.cross_entropy(Discriminator.forward(ft), full(ft.shape[0], DomainDiscriminator.Source, ScalarType.Int64));
-                tLoss.backward();
-                tOptimizer.step();
+                    // Target encoder: make the discriminator call target features source (inverted labels).
+                    tOptimizer.zero_grad();
+                    dOptimizer.zero_grad();
+                    var tLoss = nn.functional.cross_entropy(Discriminator.forward(ft), full(ft.shape[0], DomainDiscriminator.Source, ScalarType.Int64));
+                    tLoss.backward();
+                    tOptimizer.step();
 
-                dSum += Finite(dLoss.item<float>(), "discriminator loss", step);
-                tSum += Finite(tLoss.item<float>(), "target-encoder loss", step);
-                accSum += accuracy;
-                n++;
-            }
-            if (step % o.ReportEvery == 0 || step == o.AdversarialSteps)
-            {
-                Report(progress, new AddaProgress(AddaStage.Adversarial, step, o.AdversarialSteps, double.NaN, dSum / n, tSum / n, accSum / n, clock.Elapsed));
-                dSum = tSum = accSum = 0;
-                n = 0;
+                    dSum += Finite(dLoss.item<float>(), "discriminator loss", step);
+                    tSum += Finite(tLoss.item<float>(), "target-encoder loss", step);
+                    accSum += accuracy;
+                    n++;
+                }
+                if (step % o.ReportEvery == 0 || step == o.AdversarialSteps)
+                {
+                    Report(progress, new AddaProgress(AddaStage.Adversarial, step, o.AdversarialSteps, double.NaN, dSum / n, tSum / n, accSum / n, clock.Elapsed));
+                    dSum = tSum = accSum = 0;
+                    n = 0;
+                }
             }
         }
-        foreach (var p in SourceEncoder.parameters()) p.requires_grad = true;
+        finally
+        {
+            // The source encoder is frozen only for this stage, also when it is cancelled or diverges.
+            foreach (var p in SourceEncoder.parameters()) p.requires_grad = true;
+        }
         target.eval();
     }
 
