@@ -16,6 +16,7 @@ internal static class Program
         ["models"] = ("model catalog: models list|check CARD", ModelsCommand.RunAsync),
         ["boneage"] = ("bone-age batch scorer: boneage score|bench", BoneAgeCommand.RunAsync),
         ["video"] = ("clinical video actions: video generate|train|run|bench", VideoCommand.RunAsync),
+        ["adapt"] = ("domain adaptation (ADDA): adapt digits [--json] | adapt --source DIR --target DIR --out CARD", AdaptCommand.RunAsync),
         ["ir"] = ("infrared faces: ir faces|blinks|bench", IrCommand.RunAsync),
         ["node"] = ("start a cluster node: node --config cluster.conf", NodeCommand.RunAsync),
         ["cluster"] = ("cluster status|leave NODE", ClusterCommand.RunAsync),
