@@ -17,6 +17,7 @@ internal static class Program
         ["boneage"] = ("bone-age batch scorer: boneage score|bench", BoneAgeCommand.RunAsync),
         ["video"] = ("clinical video actions: video generate|train|run|bench", VideoCommand.RunAsync),
         ["ir"] = ("infrared faces: ir faces|blinks|bench", IrCommand.RunAsync),
+        ["serve"] = ("ward console: serve [--port 8080] [--ward-simulation N]", ServeCommand.RunAsync),
         ["node"] = ("start a cluster node: node --config cluster.conf", NodeCommand.RunAsync),
         ["cluster"] = ("cluster status|leave NODE", ClusterCommand.RunAsync),
     };
