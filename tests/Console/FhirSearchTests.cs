@@ -4,6 +4,7 @@ using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
 using Vigil.Ppg;
 using Vigil.WardConsole.Fhir;
+using Task = System.Threading.Tasks.Task;
 
 namespace Vigil.WardConsole.Tests;
 

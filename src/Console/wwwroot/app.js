@@ -3,6 +3,8 @@
 "use strict";
 const state = { key: sessionStorage.getItem("vigil.key") || "", patients: new Map(), alerts: new Map(), source: null, role: null };
 const TRACE_SECONDS = 300;
+// Diagnostics: how long after its window closed each live value reached the screen (shown, and read by the browser tests).
+window.vigil = { live: [] };
 
 function api(path, init) {
   const headers = Object.assign({ "X-Api-Key": state.key }, (init && init.headers) || {});
@@ -118,7 +120,15 @@ async function connect() {
   state.source = es;
   es.onopen = () => { document.getElementById("conn").textContent = "live"; };
   es.onerror = () => { document.getElementById("conn").textContent = "reconnecting"; };
-  es.addEventListener("hr", e => addPoint(JSON.parse(e.data)));
+  es.addEventListener("hr", e => {
+    const pt = JSON.parse(e.data);
+    addPoint(pt);
+    const lagMs = Date.now() - Date.parse(pt.end);
+    window.vigil.live.push({ patient: pt.patientId, window: pt.windowIndex, lagMs });
+    if (window.vigil.live.length > 10000) window.vigil.live.splice(0, 5000);
+    const card = state.patients.get(pt.patientId);
+    if (card) card.el.querySelector("[data-role=meta]").textContent += ` · on screen ${(lagMs / 1000).toFixed(1)} s after close`;
+  });
   es.addEventListener("alert", e => renderAlert(JSON.parse(e.data)));
   es.addEventListener("ack", e => renderAlert(JSON.parse(e.data)));
   es.addEventListener("dropped", e => { document.getElementById("conn").textContent = `live (${JSON.parse(e.data).dropped} events dropped)`; });
