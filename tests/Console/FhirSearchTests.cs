@@ -28,14 +28,14 @@ public sealed class FhirSearchTests
         var json = await client.GetStringAsync($"/fhir/Observation?patient=bed-01&date=ge{start.AddSeconds(-1):yyyy-MM-ddTHH:mm:ssZ}");
         var bundle = JsonSerializer.Deserialize<Bundle>(json, Fhir)!;
         Assert.Equal(Bundle.BundleType.Searchset, bundle.Type);
-        var obs = bundle.Entry.Select(e => (Observation)e.Resource).ToList();
+        var obs = bundle.Entry.Select(e => (Observation)e.Resource!).ToList();
         Assert.Equal(3, obs.Count); // two heart-rate windows and the alert; nothing of bed-02
-        Assert.All(obs, o => Assert.Equal("bed-01", o.Subject.Identifier.Value));
-        var hr = obs.Where(o => o.Code.Coding[0].Code == "8867-4").ToList();
-        Assert.Equal(72.4m, ((Quantity)hr[0].Value).Value);
+        Assert.All(obs, o => Assert.Equal("bed-01", o.Subject!.Identifier!.Value));
+        var hr = obs.Where(o => o.Code!.Coding[0].Code == "8867-4").ToList();
+        Assert.Equal(72.4m, ((Quantity)hr[0].Value!).Value);
         Assert.Null(hr[1].Value);
         Assert.NotNull(hr[1].DataAbsentReason);
-        Assert.Contains(obs, o => o.Code.Coding[0].System == ObservationSearch.AlertSystem && o.Note.Any(n => n.Text.Value.Contains("150 bpm")));
+        Assert.Contains(obs, o => o.Code!.Coding[0].System == ObservationSearch.AlertSystem && o.Note.Any(n => n.Text!.Contains("150 bpm")));
 
         // A date bound after every window leaves only what is later (the alert was raised now).
         var later = JsonSerializer.Deserialize<Bundle>(await client.GetStringAsync($"/fhir/Observation?patient=bed-01&code=8867-4&date=gt{DateTimeOffset.UtcNow.AddMinutes(1):yyyy-MM-ddTHH:mm:ssZ}"), Fhir)!;
