@@ -77,16 +77,30 @@ public sealed class LiveStreamTests
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         Assert.Equal(": connected", await reader.ReadLineAsync());
 
+        // One window at a time (8 s, then 2 s per window), reading each from the HTTP client before the next:
+        // that client keeps up, the stalled one fills its 4 slots and then loses every further event.
         var rec = SyntheticPpg.Generate(seconds: 30, sampleRateHz: 64, seed: 2).Recording;
-        for (var s = 0; s < 30; s++) await f.Feed.PostAsync(rec.Slice("bed-09", s * 64, 64));
         var graph = await f.Feed.Graph;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var seen = 0;
-        while (seen < 12)
+        var windows = new List<long>();
+        var posted = 0;
+        while (posted < 30)
         {
-            var line = await reader.ReadLineAsync(timeout.Token) ?? throw new InvalidOperationException("stream ended");
-            if (line == "event: hr") seen++;
+            var upTo = posted == 0 ? 8 : posted + 2;
+            for (; posted < upTo; posted++) await f.Feed.PostAsync(rec.Slice("bed-09", posted * 64, 64));
+            string? type = null;
+            while (true)
+            {
+                var line = await reader.ReadLineAsync(timeout.Token) ?? throw new InvalidOperationException("stream ended");
+                if (line.StartsWith("event: ", StringComparison.Ordinal)) type = line[7..];
+                else if (line.StartsWith("data: ", StringComparison.Ordinal) && type == "hr")
+                {
+                    windows.Add(JsonDocument.Parse(line[6..]).RootElement.GetProperty("windowIndex").GetInt64());
+                    break;
+                }
+            }
         }
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => (long)i), windows);
         Assert.Equal(12, f.Ward.History("bed-09").Count);     // the graph produced every window
         Assert.Equal(12 - 4, stalled.Dropped);                 // the stalled client lost all but its buffer
         Assert.True(graph.ResultsEmitted >= 12);
