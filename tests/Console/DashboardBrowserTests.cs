@@ -53,6 +53,8 @@ public sealed class DashboardBrowserTests
             var lags = JsonSerializer.Deserialize<double[]>(await page.EvaluateAsync<string>("() => JSON.stringify(window.vigil.live.map(x => x.lagMs))"))!;
             var patients = await page.EvaluateAsync<int>("() => new Set(window.vigil.live.map(x => x.patient)).size");
             Assert.Equal(20, patients);
+            // Negative would mean the console's wall-clock axis runs ahead of the samples.
+            Assert.True(lags.Min() > -100, $"a window was shown {-lags.Min():0} ms before its end: the wall-clock axis is wrong");
             Assert.True(lags.Max() < 2000, $"a heart rate reached the screen {lags.Max():0} ms after its window closed (limit 2000 ms)");
 
             // An alert appears with its evidence.

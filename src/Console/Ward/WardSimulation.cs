@@ -28,13 +28,14 @@ internal sealed class WardSimulation(WardFeed feed, WardState ward, int patients
         var second = 0L;
         try
         {
-            do
+            // Second k's samples are sent when that second has passed (at start + k + 1), as a watch would,
+            // so a window is posted complete at the wall time its end stands for.
+            while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 for (var p = 0; p < patients; p++)
                     await feed.PostAsync(Slice(Id(p + 1), recordings[p], second), stoppingToken);
                 second++;
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) { /* stopping */ }
     }
