@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 using Vigil.WardConsole;
 using Vigil.WardConsole.Security;
 
@@ -37,7 +38,7 @@ internal static class ConsoleBenchmark
             o.WardSimulation = patients;
             o.AuditDatabase = Path.Combine(dir, "audit.db");
             o.ApiKeys = [new ApiKeyEntry { Name = "bench", Role = WardRole.Admin, Sha256 = ApiKeyStore.Hash(key) }];
-        });
+        }, b => b.Logging.SetMinimumLevel(LogLevel.Warning)); // stdout carries the JSON
         await app.StartAsync();
         try
         {
