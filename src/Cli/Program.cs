@@ -18,6 +18,7 @@ internal static class Program
         ["video"] = ("clinical video actions: video generate|train|run|bench", VideoCommand.RunAsync),
         ["adapt"] = ("domain adaptation (ADDA): adapt digits [--json] | adapt --source DIR --target DIR --out CARD", AdaptCommand.RunAsync),
         ["ir"] = ("infrared faces: ir faces|blinks|bench", IrCommand.RunAsync),
+        ["serve"] = ("ward console: serve [--port 8080] [--ward-simulation N]", ServeCommand.RunAsync),
         ["node"] = ("start a cluster node: node --config cluster.conf", NodeCommand.RunAsync),
         ["cluster"] = ("cluster status|leave NODE", ClusterCommand.RunAsync),
     };

@@ -19,6 +19,7 @@ internal static class BenchCommand
             "models" => ModelsBenchmark.RunAsync(rest),
             "gpu" => GpuCheckBenchmark.RunAsync(rest),
             "cluster" => ClusterBenchmark.RunAsync(rest),
+            "console" => ConsoleBenchmark.RunAsync(rest),
             _ => throw new CommandLineException($"unknown benchmark '{args[0]}' (expected streams, models, cluster or gpu)"),
         };
     }

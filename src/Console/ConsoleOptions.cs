@@ -1,0 +1,49 @@
+using Vigil.WardConsole.Security;
+
+namespace Vigil.WardConsole;
+
+/// <summary>
+/// Settings of the ward console, bound from the configuration section <c>"Console"</c>
+/// (appsettings.json, environment variables such as <c>Console__Port</c>, command line).
+/// </summary>
+public sealed class ConsoleOptions
+{
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "Console";
+
+    /// <summary>Loopback TCP port Kestrel listens on; 0 picks a free one. Default 8080.</summary>
+    public int Port { get; set; } = 8080;
+
+    /// <summary>Address Kestrel binds. Default <c>127.0.0.1</c> (loopback only).</summary>
+    public string BindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Simulated patients whose generated wrist signals run through the PPG graph. Default 0 (none).</summary>
+    public int WardSimulation { get; set; }
+
+    /// <summary>API keys (stored as SHA-256 hashes) and their roles.</summary>
+    public List<ApiKeyEntry> ApiKeys { get; set; } = [];
+
+    /// <summary>SQLite file of the audit log. Default <c>vigil-audit.db</c> in the working directory.</summary>
+    public string AuditDatabase { get; set; } = "vigil-audit.db";
+
+    /// <summary>Events a live (SSE) client may have queued before further events to it are dropped (and counted). Default 256.</summary>
+    public int LiveClientBuffer { get; set; } = 256;
+
+    /// <summary>Heart-rate windows kept per patient for history and FHIR search. Default 1800 (an hour at a 2 s hop).</summary>
+    public int HistoryPerPatient { get; set; } = 1800;
+
+    /// <summary>Folder of model cards listed by <c>/api/models</c>; null lists none.</summary>
+    public string? ModelsFolder { get; set; }
+
+    /// <summary>A bone-age <c>report.csv</c> (from <c>vigil boneage score</c>) served as reports; null serves none.</summary>
+    public string? BoneAgeReports { get; set; }
+
+    /// <summary>OTLP endpoint for metrics (e.g. <c>http://localhost:4317</c>); null exports only to <c>/metrics</c>.</summary>
+    public string? OtlpEndpoint { get; set; }
+
+    /// <summary>Heart rate (BPM) above which the demonstration alert rule fires. Default 130.</summary>
+    public double TachycardiaBpm { get; set; } = 130;
+
+    /// <summary>Consecutive shown windows above <see cref="TachycardiaBpm"/> before the rule fires. Default 3.</summary>
+    public int TachycardiaWindows { get; set; } = 3;
+}

@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Text;
+using Vigil.BoneAge.Reporting;
+
+namespace Vigil.WardConsole.Reports;
+
+/// <summary>
+/// Bone-age reports served by the console, read from a <c>report.csv</c> written by
+/// <c>vigil boneage score</c>. A study is filed under the patient named by its image's file name
+/// without extension (the scorer knows images, not patients; a PACS link would supply the mapping).
+/// </summary>
+public sealed class BoneAgeReports
+{
+    private readonly IReadOnlyList<(string PatientId, ReportRow Row)> _rows;
+
+    /// <summary>Reports held in memory (tests, or a host that scores itself).</summary>
+    public BoneAgeReports(IEnumerable<(string PatientId, ReportRow Row)> rows) => _rows = rows.ToArray();
+
+    /// <summary>Every report.</summary>
+    public IReadOnlyList<(string PatientId, ReportRow Row)> All => _rows;
+
+    /// <summary>Reports of <paramref name="patientId"/>.</summary>
+    public IEnumerable<ReportRow> For(string patientId) => _rows.Where(r => r.PatientId == patientId).Select(r => r.Row);
+
+    /// <summary>Reads <paramref name="path"/>; throws <see cref="InvalidDataException"/> naming the file and line when it is not a bone-age report.</summary>
+    public static BoneAgeReports Load(string? path)
+    {
+        if (path is null) return new BoneAgeReports([]);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: bone-age report not found", path);
+        var lines = File.ReadAllLines(path);
+        if (lines.Length == 0) return new BoneAgeReports([]);
+        var header = Split(lines[0]);
+        int Col(string name) => header.IndexOf(name);
+        if (Col("image") < 0 || Col("status") < 0 || Col("bone_age_months") < 0)
+            throw new InvalidDataException($"{path}: not a bone-age report (needs image, status and bone_age_months columns)");
+        var rows = new List<(string, ReportRow)>();
+        for (var i = 1; i < lines.Length; i++)
+        {
+            if (lines[i].Length == 0) continue;
+            var f = Split(lines[i]);
+            string S(string name) => Col(name) is var c && c >= 0 && c < f.Count ? f[c] : "";
+            double? D(string name)
+            {
+                var s = S(name);
+                if (s.Length == 0) return null;
+                return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
+                    : throw new InvalidDataException($"{path}:{i + 1}: {name} '{s}' is not a number");
+            }
+            var row = new ReportRow
+            {
+                Image = S("image"), Sha256 = S("sha256"), Status = S("status"), Reason = S("reason"), Sex = S("sex"),
+                ChronologicalAgeMonths = D("chronological_age_months"), AgeSource = S("age_source"), BoneAgeMonths = D("bone_age_months"),
+                DifferenceMonths = D("difference_months"), ReferenceSdMonths = D("reference_sd_months"), ZScore = D("z_score"), Flag = S("flag"),
+                ModelId = S("model_id"), ModelVersion = S("model_version"), ModelSha256 = S("model_sha256"), ClinicalUse = S("clinical_use"),
+                SopInstanceUid = S("sop_instance_uid"), Format = S("format"), Crop = S("crop"),
+                BoneAgeLowMonths = D("bone_age_low_months"), BoneAgeHighMonths = D("bone_age_high_months"), Validation = S("validation"),
+            };
+            rows.Add((Path.GetFileNameWithoutExtension(row.Image), row));
+        }
+        return new BoneAgeReports(rows);
+    }
+
+    // RFC 4180 fields: quoted fields may hold commas and doubled quotes.
+    private static List<string> Split(string line)
+    {
+        var fields = new List<string>();
+        var sb = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"') { sb.Append('"'); i++; }
+                else if (c == '"') quoted = false;
+                else sb.Append(c);
+            }
+            else if (c == '"') quoted = true;
+            else if (c == ',') { fields.Add(sb.ToString()); sb.Clear(); }
+            else sb.Append(c);
+        }
+        fields.Add(sb.ToString());
+        return fields;
+    }
+}
