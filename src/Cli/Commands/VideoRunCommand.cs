@@ -84,7 +84,7 @@ internal static class VideoRunCommand
             a.Get("model") ?? (File.Exists(VideoCommand.DefaultCard) ? VideoCommand.DefaultCard : null),
             a.Get("backbone") ?? VideoCommand.DefaultBackbone,
             a.GetInt("streams", Environment.ProcessorCount),
-            a.GetInt("repeats", 2));
+            a.GetInt("repeats", 7));
         var json = a.Flag("json");
         a.RejectUnknown();
         var result = await VideoBenchmark.RunAsync(options, VideoCommand.DefaultCache, Console.Error);
