@@ -51,6 +51,9 @@ public sealed class TorchActionAdapter : IActionAdapter, IDisposable
             throw new ModelCardException(card.CardPath, "provenance.notes", $"does not record the adapter config's sha256 {actual}.");
         var config = AdapterConfig.Parse(File.ReadAllText(configPath), Path.GetFileName(configPath));
         TorchSharpNative.EnsureLoaded();
+        // Serving runs the adapter on one thread: its work per window is small, and libtorch's
+        // OpenMP pool would otherwise spin on the cores the backbone's ONNX Runtime needs.
+        set_num_threads(1);
         var module = new AdapterModule(config);
         TrainedModelCard.LoadWeights(card, module);
         return new TorchActionAdapter(module, config, card);
