@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Vigil.BoneAge.Reporting;
 
 namespace Vigil.WardConsole.Reports;
@@ -29,7 +28,7 @@ public sealed class BoneAgeReports
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: bone-age report not found", path);
         var lines = File.ReadAllLines(path);
         if (lines.Length == 0) return new BoneAgeReports([]);
-        var header = Split(lines[0]);
+        var header = Csv.Split(lines[0]);
         int Col(string name) => header.IndexOf(name);
         if (Col("image") < 0 || Col("status") < 0 || Col("bone_age_months") < 0)
             throw new InvalidDataException($"{path}: not a bone-age report (needs image, status and bone_age_months columns)");
@@ -37,7 +36,7 @@ public sealed class BoneAgeReports
         for (var i = 1; i < lines.Length; i++)
         {
             if (lines[i].Length == 0) continue;
-            var f = Split(lines[i]);
+            var f = Csv.Split(lines[i]);
             string S(string name) => Col(name) is var c && c >= 0 && c < f.Count ? f[c] : "";
             double? D(string name)
             {
@@ -58,28 +57,5 @@ public sealed class BoneAgeReports
             rows.Add((Path.GetFileNameWithoutExtension(row.Image), row));
         }
         return new BoneAgeReports(rows);
-    }
-
-    // RFC 4180 fields: quoted fields may hold commas and doubled quotes.
-    private static List<string> Split(string line)
-    {
-        var fields = new List<string>();
-        var sb = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            var c = line[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"') { sb.Append('"'); i++; }
-                else if (c == '"') quoted = false;
-                else sb.Append(c);
-            }
-            else if (c == '"') quoted = true;
-            else if (c == ',') { fields.Add(sb.ToString()); sb.Clear(); }
-            else sb.Append(c);
-        }
-        fields.Add(sb.ToString());
-        return fields;
     }
 }
