@@ -39,15 +39,7 @@ public static class AttentionTap
     /// <exception cref="InvalidDataException">The bytes are not an ONNX model, or it has no matching Softmax.</exception>
     public static (byte[] Model, IReadOnlyList<string> Outputs, IReadOnlyList<string> Logits) Edit(ReadOnlyMemory<byte> model, IReadOnlyList<string>? blocks = null, bool exposeLogits = false)
     {
-        var modelFields = ProtoReader.Fields(model.Span);
-        var graphField = modelFields.LastOrDefault(f => f.Number == ModelGraph && f.WireType == 2);
-        if (graphField == default) throw new InvalidDataException("not an ONNX model: no graph");
-        var graph = graphField.Payload(model);
-        var graphFields = ProtoReader.Fields(graph.Span);
-
-        var existing = new HashSet<string>();
-        foreach (var f in graphFields.Where(f => f.Number == GraphOutput))
-            existing.UnionWith(ProtoReader.Strings(f.Payload(graph), ValueInfoName));
+        var (modelFields, graphField, graph, graphFields, existing) = ReadGraph(model);
 
         var taps = new List<string>();
         var logits = new List<string>();
@@ -71,6 +63,21 @@ public static class AttentionTap
         return (edited, taps, exposeLogits ? logits : []);
     }
 
+    // The model's fields, its graph field and payload, the graph's fields, and the names already output.
+    private static (List<ProtoField> ModelFields, ProtoField GraphField, ReadOnlyMemory<byte> Graph, List<ProtoField> GraphFields, HashSet<string> Outputs)
+        ReadGraph(ReadOnlyMemory<byte> model)
+    {
+        var modelFields = ProtoReader.Fields(model.Span);
+        var graphField = modelFields.LastOrDefault(f => f.Number == ModelGraph && f.WireType == 2);
+        if (graphField == default) throw new InvalidDataException("not an ONNX model: no graph");
+        var graph = graphField.Payload(model);
+        var graphFields = ProtoReader.Fields(graph.Span);
+        var outputs = new HashSet<string>();
+        foreach (var f in graphFields.Where(f => f.Number == GraphOutput))
+            outputs.UnionWith(ProtoReader.Strings(f.Payload(graph), ValueInfoName));
+        return (modelFields, graphField, graph, graphFields, outputs);
+    }
+
     /// <summary>
     /// Adds intermediate values to the graph's outputs by the same edit (e.g. a CNN's spatial feature
     /// map, whose energy stands in for attention): every name must be the output of a node.
@@ -81,14 +88,7 @@ public static class AttentionTap
     public static byte[] ExposeValues(ReadOnlyMemory<byte> model, IReadOnlyList<string> values)
     {
         if (values.Count == 0) throw new ArgumentException("no values to expose", nameof(values));
-        var modelFields = ProtoReader.Fields(model.Span);
-        var graphField = modelFields.LastOrDefault(f => f.Number == ModelGraph && f.WireType == 2);
-        if (graphField == default) throw new InvalidDataException("not an ONNX model: no graph");
-        var graph = graphField.Payload(model);
-        var graphFields = ProtoReader.Fields(graph.Span);
-        var existing = new HashSet<string>();
-        foreach (var f in graphFields.Where(f => f.Number == GraphOutput))
-            existing.UnionWith(ProtoReader.Strings(f.Payload(graph), ValueInfoName));
+        var (modelFields, graphField, graph, graphFields, existing) = ReadGraph(model);
         var produced = new HashSet<string>();
         foreach (var f in graphFields.Where(f => f.Number == GraphNode && f.WireType == 2))
             produced.UnionWith(ProtoReader.Strings(f.Payload(graph), NodeOutput));
