@@ -13,12 +13,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using Vigil.Hosting;
 using Vigil.WardConsole.Api;
 using Vigil.WardConsole.Fhir;
 using Vigil.WardConsole.Live;
 using Vigil.WardConsole.Reports;
 using Vigil.WardConsole.Security;
+using Vigil.WardConsole.Storage;
 using Vigil.WardConsole.Telemetry;
 using Vigil.WardConsole.Ward;
 
@@ -37,7 +39,8 @@ public static class ConsoleApp
     /// <summary>
     /// Creates the application. Options come from the <c>"Console"</c> configuration section, then
     /// <paramref name="configureOptions"/>; <paramref name="customize"/> may change the builder first
-    /// (configuration sources, a test server). Throws when the key configuration is invalid.
+    /// (configuration sources, a test server). Throws when the key configuration is invalid, and
+    /// <see cref="WardStoreException"/> (one line) when the store cannot be opened.
     /// </summary>
     public static WebApplication Create(Action<ConsoleOptions>? configureOptions = null, Action<WebApplicationBuilder>? customize = null, string[]? args = null)
     {
@@ -51,6 +54,8 @@ public static class ConsoleApp
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         ConfigureServices(builder.Services, options);
         var app = builder.Build();
+        // Opened now, so a bad store stops start-up with its one line before anything listens.
+        _ = app.Services.GetRequiredService<IWardStore>();
         MapEndpoints(app);
         return app;
     }
@@ -59,16 +64,27 @@ public static class ConsoleApp
     {
         services.AddSingleton(options);
         services.AddSingleton(new ApiKeyStore(options.ApiKeys));
-        services.AddSingleton(_ => new AuditLog(options.AuditDatabase));
+        services.AddSingleton(sp =>
+        {
+            var store = WardStores.Open(options.Storage, options.AuditDatabase, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Vigil.WardConsole.Storage"));
+            var metrics = sp.GetRequiredService<ConsoleMetrics>();
+            metrics.ObserveQueue("store.writes", () => store.QueueDepth);
+            metrics.StoreLost = () => store.Lost;
+            return store;
+        });
+        services.AddSingleton(sp => new AuditLog(sp.GetRequiredService<IWardStore>()));
         services.AddSingleton<ConsoleMetrics>();
         services.AddSingleton(sp =>
         {
             var metrics = sp.GetRequiredService<ConsoleMetrics>();
             var hub = new LiveHub(options.LiveClientBuffer, metrics);
             metrics.LiveClients = () => hub.ClientCount;
+            metrics.ObserveQueue("live.client.max", () => hub.LongestQueue);
             return hub;
         });
-        services.AddSingleton(sp => new WardState(sp.GetRequiredService<LiveHub>(), options.HistoryPerPatient));
+        services.AddSingleton(sp => new WardState(sp.GetRequiredService<LiveHub>(), options.HistoryPerPatient, store: sp.GetRequiredService<IWardStore>()));
+        // Before the alert pump and the graphs: the ward holds what the store kept before anything new arrives.
+        services.AddHostedService<WardRestore>();
         services.AddSingleton<WardFeed>();
         services.AddSingleton(_ => BoneAgeReports.Load(options.BoneAgeReports));
         services.AddSingleton(sp =>
@@ -87,6 +103,10 @@ public static class ConsoleApp
         {
             m.AddMeter(ConsoleMetrics.MeterName).AddPrometheusExporter();
             if (options.OtlpEndpoint is { Length: > 0 } otlp) m.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
+        }).WithTracing(t =>
+        {
+            t.AddSource(ConsoleTracing.SourceName).AddAspNetCoreInstrumentation(ConsoleTelemetry.ConfigureRequestSpans);
+            if (options.OtlpEndpoint is { Length: > 0 } otlp) t.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
         });
     }
 
@@ -124,13 +144,19 @@ public static class ConsoleApp
         {
             context.Items["vigil.action"] = "acknowledge";
             var who = (WardPrincipal)context.Items[ApiKeyMiddleware.PrincipalItem]!;
-            return ward.Acknowledge(id, who.Name) ? Results.Ok(ward.Alert(id)) : Results.NotFound(new { error = "unknown alert" });
+            using var span = ConsoleTracing.Source.StartActivity("alert.acknowledge");
+            var known = ward.Acknowledge(id, who.Name);
+            span?.SetTag("vigil.alert.kind", ward.Alert(id)?.Kind);
+            span?.SetTag("vigil.role", who.Role.ToString());
+            return known ? Results.Ok(ward.Alert(id)) : Results.NotFound(new { error = "unknown alert" });
         }).WithMetadata(new RequiresRole(WardRole.Clinician));
         api.MapGet("/boneage", (BoneAgeReports reports) => reports.All.Select(r => new { patientId = r.PatientId, report = r.Row }));
         api.MapGet("/models", (ConsoleOptions o) => ModelCards.Read(o.ModelsFolder));
-        api.MapGet("/cluster", (ActorSystem system, LiveHub hub, WardState ward, WardFeed feed) => new
+        api.MapGet("/cluster", (ActorSystem system, LiveHub hub, WardState ward, WardFeed feed, IWardStore store) => new
         {
             system = system.Name,
+            cluster = ClusterView.Describe(system),
+            store = new { provider = store.Provider, queued = store.QueueDepth, lost = store.Lost },
             address = ((ExtendedActorSystem)system).Provider.DefaultAddress.ToString(),
             uptimeSeconds = Math.Round(system.Uptime.TotalSeconds, 1),
             patients = ward.PatientIds.Count,

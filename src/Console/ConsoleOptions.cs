@@ -1,4 +1,5 @@
 using Vigil.WardConsole.Security;
+using Vigil.WardConsole.Storage;
 
 namespace Vigil.WardConsole;
 
@@ -23,7 +24,7 @@ public sealed class ConsoleOptions
     /// <summary>API keys (stored as SHA-256 hashes) and their roles.</summary>
     public List<ApiKeyEntry> ApiKeys { get; set; } = [];
 
-    /// <summary>SQLite file of the audit log. Default <c>vigil-audit.db</c> in the working directory.</summary>
+    /// <summary>SQLite file of the console's store (audit log, alerts, result history) when <see cref="Storage"/> names no connection string. Default <c>vigil-audit.db</c> in the working directory.</summary>
     public string AuditDatabase { get; set; } = "vigil-audit.db";
 
     /// <summary>Events a live (SSE) client may have queued before further events to it are dropped (and counted). Default 256.</summary>
@@ -38,7 +39,7 @@ public sealed class ConsoleOptions
     /// <summary>A bone-age <c>report.csv</c> (from <c>vigil boneage score</c>) served as reports; null serves none.</summary>
     public string? BoneAgeReports { get; set; }
 
-    /// <summary>OTLP endpoint for metrics (e.g. <c>http://localhost:4317</c>); null exports only to <c>/metrics</c>.</summary>
+    /// <summary>OTLP endpoint for metrics and traces (e.g. <c>http://localhost:4317</c>); null: metrics only at <c>/metrics</c>, spans not exported.</summary>
     public string? OtlpEndpoint { get; set; }
 
     /// <summary>Heart rate (BPM) above which the demonstration alert rule fires. Default 130.</summary>
@@ -46,4 +47,20 @@ public sealed class ConsoleOptions
 
     /// <summary>Consecutive shown windows above <see cref="TachycardiaBpm"/> before the rule fires. Default 3.</summary>
     public int TachycardiaWindows { get; set; } = 3;
+
+    /// <summary>The store: SQLite (default) or PostgreSQL (section <c>Console:Storage</c>).</summary>
+    public StorageOptions Storage { get; set; } = new();
+
+    /// <summary>
+    /// Whether <c>/metrics</c> needs a key (any role). Null (default): only when <see cref="BindAddress"/>
+    /// is not a loopback address, so a console reachable from the network never serves it anonymously.
+    /// </summary>
+    public bool? MetricsRequireKey { get; set; }
+
+    /// <summary>Whether <c>/metrics</c> needs a key under these options (see <see cref="MetricsRequireKey"/>).</summary>
+    public bool MetricsNeedKey => MetricsRequireKey ?? !IsLoopback(BindAddress);
+
+    private static bool IsLoopback(string address) =>
+        string.Equals(address, "localhost", StringComparison.OrdinalIgnoreCase)
+        || (System.Net.IPAddress.TryParse(address, out var ip) && System.Net.IPAddress.IsLoopback(ip));
 }

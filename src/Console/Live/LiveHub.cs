@@ -30,6 +30,9 @@ public sealed class LiveHub
     /// <summary>Connected clients.</summary>
     public int ClientCount => _clients.Count;
 
+    /// <summary>Events waiting for the slowest connected client.</summary>
+    public int LongestQueue => _clients.Values.Select(c => c.Queue.Reader.Count).DefaultIfEmpty().Max();
+
     /// <summary>Events published so far.</summary>
     public long Published => Interlocked.Read(ref _sequence);
 
@@ -58,14 +61,24 @@ public sealed class LiveHub
         };
         var evt = new LiveEvent(seq, type, patient, JsonSerializer.Serialize(payload, Json));
         _metrics.EventsPublished.Add(1);
+        using var span = ConsoleTracing.Source.StartActivity("live.fanout");
+        int offered = 0, dropped = 0;
         foreach (var c in _clients.Values)
         {
             if (c.PatientId is not null && c.PatientId != patient) continue;
+            offered++;
             if (!c.Queue.Writer.TryWrite(evt))
             {
+                dropped++;
                 c.CountDrop();
                 _metrics.LiveDrops.Add(1);
             }
+        }
+        if (span is not null)
+        {
+            span.SetTag("vigil.event", type);
+            span.SetTag("vigil.live.offered", offered);
+            span.SetTag("vigil.live.dropped", dropped);
         }
     }
 

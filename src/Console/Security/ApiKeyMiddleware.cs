@@ -3,13 +3,13 @@ using Microsoft.AspNetCore.Http;
 namespace Vigil.WardConsole.Security;
 
 /// <summary>
-/// Guards <c>/api/</c> and <c>/fhir/</c>: a request needs a configured key (header <c>X-Api-Key</c>,
+/// Guards <c>/api/</c> and <c>/fhir/</c> (and <c>/metrics</c> when <see cref="ConsoleOptions.MetricsNeedKey"/>): a request needs a configured key (header <c>X-Api-Key</c>,
 /// <c>Authorization: Bearer KEY</c>, or, for the live stream only, the query <c>access_key</c>, since
 /// a browser's EventSource cannot send headers): 401 without a valid key, 403 when the key's role is
 /// below the route's <see cref="RequiresRole"/>. Every guarded request is audited with its outcome.
 /// Runs after routing, so the route's metadata is known.
 /// </summary>
-internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyStore keys, AuditLog audit)
+internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyStore keys, AuditLog audit, ConsoleOptions options)
 {
     /// <summary>The key holder of the current request (set for guarded routes).</summary>
     public const string PrincipalItem = "vigil.principal";
@@ -17,7 +17,7 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyStore keys, A
     public async Task InvokeAsync(HttpContext context)
     {
         var path = context.Request.Path;
-        if (!path.StartsWithSegments("/api") && !path.StartsWithSegments("/fhir"))
+        if (!path.StartsWithSegments("/api") && !path.StartsWithSegments("/fhir") && !(options.MetricsNeedKey && path.StartsWithSegments("/metrics")))
         {
             await next(context);
             return;

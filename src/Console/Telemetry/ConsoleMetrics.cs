@@ -1,11 +1,12 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
 namespace Vigil.WardConsole.Telemetry;
 
 /// <summary>
 /// The console's instruments on the meter <see cref="MeterName"/>, exported by OpenTelemetry to
-/// <c>/metrics</c> (Prometheus) and, when configured, OTLP: per-stage throughput, live-client count
-/// and drops, API latency.
+/// <c>/metrics</c> (Prometheus) and, when configured, OTLP: per-stage throughput, queue depths,
+/// live-client count and drops, API latency, store losses.
 /// </summary>
 public sealed class ConsoleMetrics : IDisposable
 {
@@ -13,6 +14,8 @@ public sealed class ConsoleMetrics : IDisposable
     public const string MeterName = "Vigil.Console";
 
     private readonly Meter _meter = new(MeterName, "1.0");
+    // Queue name → reads its depth when scraped.
+    private readonly ConcurrentDictionary<string, Func<long>> _queues = new(StringComparer.Ordinal);
 
     /// <summary>Creates the instruments; <paramref name="liveClients"/> reads the live-client count when scraped.</summary>
     public ConsoleMetrics(Func<int>? liveClients = null)
@@ -23,7 +26,16 @@ public sealed class ConsoleMetrics : IDisposable
         ApiDuration = _meter.CreateHistogram<double>("vigil.api.duration", "ms", "time to answer an API or FHIR request (tag route)");
         _meter.CreateObservableGauge("vigil.live.clients", () => LiveClients?.Invoke() ?? 0, "{client}", "connected live (SSE) clients");
         LiveClients = liveClients;
+        _meter.CreateObservableGauge("vigil.queue.depth", () => _queues.Select(q => new Measurement<long>(q.Value(), new KeyValuePair<string, object?>("queue", q.Key))),
+            "{item}", "items waiting in a queue (tag queue: ppg.ingest, store.writes, live.client.max)");
+        _meter.CreateObservableCounter("vigil.store.lost", () => StoreLost?.Invoke() ?? 0, "{write}", "store writes given up (queue full or the store failing)");
     }
+
+    /// <summary>Reports the depth of queue <paramref name="name"/> (read by <paramref name="depth"/> when scraped) under <c>vigil.queue.depth</c>.</summary>
+    public void ObserveQueue(string name, Func<long> depth) => _queues[name] = depth;
+
+    /// <summary>Reads the count of store writes given up (set once the store is open).</summary>
+    public Func<long>? StoreLost { get; set; }
 
     /// <summary>Reads the live-client count (set once the hub exists).</summary>
     public Func<int>? LiveClients { get; set; }

@@ -23,6 +23,8 @@ public sealed class TachycardiaAlertSource : IAlertSource
     // Bounded: a reader that stops reading loses alerts rather than holding the graph's callback.
     private readonly Channel<WardAlert> _alerts = Channel.CreateBounded<WardAlert>(new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropOldest });
     private long _sequence;
+    // Alert ids must stay unique across restarts (stored alerts are reloaded): a random run prefix.
+    private readonly string _run = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4));
 
     /// <summary>Creates the rule: <paramref name="windows"/> consecutive shown windows above <paramref name="thresholdBpm"/>.</summary>
     public TachycardiaAlertSource(WardState ward, double thresholdBpm, int windows)
@@ -48,7 +50,7 @@ public sealed class TachycardiaAlertSource : IAlertSource
             var evidence = run.TakeLast(_windows).ToArray();
             run.Clear();
             if (_ward.HasOpenAlert(point.PatientId, "tachycardia")) return;
-            var id = "alert-" + Interlocked.Increment(ref _sequence).ToString(CultureInfo.InvariantCulture);
+            var id = "alert-" + _run + "-" + Interlocked.Increment(ref _sequence).ToString(CultureInfo.InvariantCulture);
             _alerts.Writer.TryWrite(new WardAlert
             {
                 Id = id,

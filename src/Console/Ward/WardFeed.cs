@@ -15,12 +15,15 @@ public sealed class WardFeed
     private readonly WardState _ward;
     private readonly ConsoleMetrics _metrics;
     private readonly TaskCompletionSource<PpgStreamGraph> _graph = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Batches the graph accepted (its ingest queue holds those not yet processed).
+    private long _posted;
 
     /// <summary>Creates the feed (the graph starts with <see cref="RunAsync"/>).</summary>
     public WardFeed(WardState ward, ConsoleMetrics metrics)
     {
         _ward = ward;
         _metrics = metrics;
+        metrics.ObserveQueue("ppg.ingest", () => _graph.Task.IsCompletedSuccessfully ? Math.Max(0, Interlocked.Read(ref _posted) - _graph.Task.Result.BatchesProcessed) : 0);
     }
 
     /// <summary>The graph's ingest, once running.</summary>
@@ -31,6 +34,7 @@ public sealed class WardFeed
     {
         var graph = await _graph.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         await graph.PostAsync(batch, cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _posted);
         _metrics.StageItems.Add(1, new KeyValuePair<string, object?>("stage", "ppg.ingest"));
     }
 

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Vigil.WardConsole.Ward;
+
+namespace Vigil.WardConsole.Storage;
+
+/// <summary>
+/// At start, before the graphs run (it is registered before them), puts back what the store kept:
+/// every alert with its acknowledgement and the recent heart-rate history, so a restart loses
+/// nothing the console had accepted.
+/// </summary>
+internal sealed class WardRestore(IWardStore store, WardState ward, ConsoleOptions options, ILogger<WardRestore> log, TimeProvider? time = null) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var since = (time ?? TimeProvider.System).GetUtcNow().AddHours(-options.Storage.ReloadHours);
+        var alerts = await store.LoadAlertsAsync(cancellationToken).ConfigureAwait(false);
+        var history = await store.LoadResultsAsync(WardState.HeartRateKind, since, options.HistoryPerPatient, cancellationToken).ConfigureAwait(false);
+        ward.Restore(alerts, history);
+        log.LogInformation(new EventId(1721, "WardRestored"), "Restored {Alerts} alerts and {Windows} heart-rate windows from the {Provider} store",
+            alerts.Count, history.Count, store.Provider);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
