@@ -23,7 +23,7 @@ internal static class CliErrors
             DirectoryNotFoundException or FileNotFoundException or UnauthorizedAccessException or IOException => e.Message,
             CommandLineException or FormatException or InvalidDataException or ModelCardException or OnnxRuntimeException
                 or PpgInputException or ImageFormatException or DicomFormatException
-                or Vigil.Cluster.Configuration.ClusterConfigException => e.Message,
+                or Vigil.Cluster.Configuration.ClusterConfigException or Vigil.WardConsole.Storage.WardStoreException => e.Message,
             // Options a library refuses (e.g. a benchmark's stream count): its message, without the parameter name.
             ArgumentException arg => arg.ParamName is { } param ? arg.Message.Replace($" (Parameter '{param}')", "", StringComparison.Ordinal) : arg.Message,
             JsonException j => $"malformed JSON{(j.Path is { } p ? $" at {p}" : "")}: {j.Message}",

@@ -19,7 +19,7 @@ internal static class Program
         ["adapt"] = ("domain adaptation (ADDA): adapt digits [--json] | adapt --source DIR --target DIR --out CARD", AdaptCommand.RunAsync),
         ["ir"] = ("infrared faces: ir faces|blinks|bench", IrCommand.RunAsync),
         ["serve"] = ("ward console: serve [--port 8080] [--ward-simulation N]", ServeCommand.RunAsync),
-        ["node"] = ("start a cluster node: node --config cluster.conf", NodeCommand.RunAsync),
+        ["node"] = ("start a cluster node: node --config cluster.conf [--console-port 8080]", NodeCommand.RunAsync),
         ["cluster"] = ("cluster status|leave NODE", ClusterCommand.RunAsync),
     };
 

@@ -41,23 +41,35 @@ internal static class ServeCommand
             if (audit is not null) o.AuditDatabase = audit;
             if (bind is not null) o.BindAddress = bind;
             if (otlp is not null) o.OtlpEndpoint = otlp;
-            if (o.ApiKeys.Count == 0)
-                foreach (var role in new[] { WardRole.Viewer, WardRole.Clinician, WardRole.Admin })
-                {
-                    var key = ApiKeyStore.NewKey();
-                    var name = "demo-" + role.ToString().ToLowerInvariant();
-                    generated.Add((name, key));
-                    o.ApiKeys.Add(new ApiKeyEntry { Name = name, Role = role, Sha256 = ApiKeyStore.Hash(key) });
-                }
+            generated = EnsureKeys(o);
         }, b => { if (config is not null) b.Configuration.AddJsonFile(Path.GetFullPath(config), optional: false); });
         await app.StartAsync();
         Console.WriteLine($"vigil serve: ward console on {string.Join(", ", app.Urls)} ({simulation} simulated patients)");
-        if (generated.Count > 0)
-        {
-            Console.WriteLine("no API keys configured (Console:ApiKeys); keys for this run only:");
-            foreach (var (name, key) in generated) Console.WriteLine($"  {name,-16} {key}");
-        }
+        PrintKeys(generated);
         await app.WaitForShutdownAsync();
         return 0;
+    }
+
+    /// <summary>Without configured keys, adds three random ones (viewer, clinician, admin) for this run and returns them.</summary>
+    internal static List<(string Name, string Key)> EnsureKeys(ConsoleOptions o)
+    {
+        List<(string Name, string Key)> generated = [];
+        if (o.ApiKeys.Count > 0) return generated;
+        foreach (var role in new[] { WardRole.Viewer, WardRole.Clinician, WardRole.Admin })
+        {
+            var key = ApiKeyStore.NewKey();
+            var name = "demo-" + role.ToString().ToLowerInvariant();
+            generated.Add((name, key));
+            o.ApiKeys.Add(new ApiKeyEntry { Name = name, Role = role, Sha256 = ApiKeyStore.Hash(key) });
+        }
+        return generated;
+    }
+
+    /// <summary>Prints generated keys once on standard output (never to the log).</summary>
+    internal static void PrintKeys(List<(string Name, string Key)> generated)
+    {
+        if (generated.Count == 0) return;
+        Console.WriteLine("no API keys configured (Console:ApiKeys); keys for this run only:");
+        foreach (var (name, key) in generated) Console.WriteLine($"  {name,-16} {key}");
     }
 }
