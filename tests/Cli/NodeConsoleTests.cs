@@ -51,7 +51,14 @@ public sealed class NodeConsoleTests
             Assert.Empty(cluster.GetProperty("unreachable").EnumerateArray());
             // The console's own graph runs on the node's system and is ready.
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/ready")).StatusCode);
-            Assert.Contains("queue=\"inference.serving\"", await http.GetStringAsync("/metrics"));
+            // The node's model server: three requests to the echo model, then its batches on /metrics.
+            for (var i = 0; i < 3; i++)
+                Assert.Equal(Vigil.Cluster.Wire.InferenceStatus.Ok, (await node.Inference.InferAsync(new Vigil.Cluster.Wire.InferenceRequest(Guid.NewGuid(), "echo", "1",
+                    [Vigil.Cluster.Wire.WireTensor.FromFloats("x", [1, 2], [1f, 2f])], DateTimeOffset.UtcNow.AddSeconds(30)))).Status);
+            var metrics = await http.GetStringAsync("/metrics");
+            Assert.Contains("queue=\"inference.serving\"", metrics);
+            Assert.True(MetricValue(metrics, "vigil_inference_batched_requests") >= 3, metrics);
+            Assert.InRange(MetricValue(metrics, "vigil_inference_batches"), 1, 3);
         }
         finally
         {
@@ -59,6 +66,10 @@ public sealed class NodeConsoleTests
             try { Directory.Delete(dir, true); } catch (IOException) { }
         }
     }
+
+    private static double MetricValue(string text, string name) =>
+        text.Split('\n').Where(l => l.StartsWith(name, StringComparison.Ordinal) && !l.StartsWith('#'))
+            .Select(l => double.Parse(l.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture)).Sum();
 
     private static int FreePort()
     {

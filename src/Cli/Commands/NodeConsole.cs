@@ -36,6 +36,7 @@ internal sealed class NodeConsole : IAsyncDisposable
         var metrics = app.Services.GetRequiredService<ConsoleMetrics>();
         metrics.ObserveQueue("inference.serving", () => node.InferenceCounters.ServingInFlight);
         metrics.ObserveQueue("inference.requested", () => node.InferenceCounters.RequestedInFlight);
+        metrics.InferenceBatches = (() => node.InferenceCounters.Batches, () => node.InferenceCounters.BatchedRequests);
         await app.StartAsync().ConfigureAwait(false);
         return new NodeConsole(app);
     }

@@ -71,6 +71,7 @@ internal sealed class ModelServerActor : ReceiveActor
         _counters.ServingDone(expired.Count);
         if (live.Count == 0) { RunBatch(); return; }
         var self = Self;
+        _counters.BatchRun(live.Count);
         _handler.InferAsync(live.Select(b => b.Request).ToList(), CancellationToken.None).AsTask().ContinueWith(t =>
             self.Tell(t.IsCompletedSuccessfully
                 ? new BatchDone(live, t.Result, null)

@@ -28,8 +28,17 @@ public sealed class ConsoleMetrics : IDisposable
         LiveClients = liveClients;
         _meter.CreateObservableGauge("vigil.queue.depth", () => _queues.Select(q => new Measurement<long>(q.Value(), new KeyValuePair<string, object?>("queue", q.Key))),
             "{item}", "items waiting in a queue (tag queue: ppg.ingest, store.writes, live.client.max)");
+        _meter.CreateObservableCounter("vigil.inference.batches", () => InferenceBatches?.Batches() ?? 0, "{batch}", "model calls (batches) of this node's model servers");
+        _meter.CreateObservableCounter("vigil.inference.batched_requests", () => InferenceBatches?.Requests() ?? 0, "{request}", "requests in those model calls (ratio of rates: mean batch size)");
         _meter.CreateObservableCounter("vigil.store.lost", () => StoreLost?.Invoke() ?? 0, "{write}", "store writes given up (queue full or the store failing)");
     }
+
+    /// <summary>
+    /// Reads model calls and the requests in them (set by a host that serves models, e.g. <c>vigil node</c>):
+    /// exported as <c>vigil.inference.batches</c> and <c>vigil.inference.batched_requests</c>, whose rates'
+    /// ratio is the mean inference batch size.
+    /// </summary>
+    public (Func<long> Batches, Func<long> Requests)? InferenceBatches { get; set; }
 
     /// <summary>Reports the depth of queue <paramref name="name"/> (read by <paramref name="depth"/> when scraped) under <c>vigil.queue.depth</c>.</summary>
     public void ObserveQueue(string name, Func<long> depth) => _queues[name] = depth;
