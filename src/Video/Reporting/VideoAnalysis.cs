@@ -30,6 +30,7 @@ public static class VideoAnalysis
         // The motion signal the adapter was trained on (its config names it); AM flow without an adapter.
         var motion = adapter?.Motion ?? MotionFeature.AmFlow;
         var features = await VideoFlows.ExtractAsync(input, framesPerSecond, backbone, materializer, cancellation, motion);
+        if (identity is not null) identity = identity with { Motion = MotionFeatures.Name(motion) };
         if (features.Count == 0) throw new InvalidDataException($"{Path.GetFileName(input)}: no frames could be decoded");
         Directory.CreateDirectory(outDirectory);
         var files = new List<string>();
