@@ -17,8 +17,8 @@ namespace Vigil.Cli.Benchmarks;
 /// <summary>
 /// <c>vigil video bench</c>: one clip through (a) decode + backbone only, (b) the whole graph
 /// (decode, backbone with attention tap, AM flow, adapter windows) and (c) the whole graph with the
-/// optical-flow motion option (the heat maps' Farnebäck flow, scored by an optical-flow adapter card
-/// when one is given or shipped), in turn and keeping each one's best run, so the ratios end-to-end /
+/// optical flow selected (the heat maps' Farnebäck flow computed in the graph, scored by an adapter
+/// card whose motion includes it, <c>optical-flow</c> or <c>both</c>, when one is given or shipped), in turn and keeping each one's best run, so the ratios end-to-end /
 /// backbone-only are measured on the same box at the same time; then N clips at once through the
 /// default whole graph to find how many 8-frames/s cameras one node sustains.
 /// </summary>
@@ -27,7 +27,7 @@ internal static class VideoBenchmark
     public sealed record Options(string? Input, string? Card, string? OpticalFlowCard, string Backbone, int Streams, int Repeats);
 
     public sealed record Result(string Clip, int Frames, double BackboneOnlyFps, double EndToEndFps, double Ratio, int ConcurrentStreams,
-        double ConcurrentFps, double CamerasAt8Fps, string Adapter, int Cores, string Engine, double OpticalFlowFps, double OpticalFlowRatio, string OpticalFlowAdapter)
+        double ConcurrentFps, double CamerasAt8Fps, string Adapter, int Cores, string Engine, double OpticalFlowFps, double OpticalFlowRatio, string OpticalFlowAdapter, string OpticalFlowMotion)
     {
         public string ToJson() => JsonSerializer.Serialize(new
         {
@@ -43,6 +43,7 @@ internal static class VideoBenchmark
             adapter = Adapter,
             optical_flow = new
             {
+                motion = OpticalFlowMotion,
                 end_to_end_fps = Math.Round(OpticalFlowFps, 1),
                 end_to_end_over_backbone = Math.Round(OpticalFlowRatio, 3),
                 adapter = OpticalFlowAdapter,
@@ -52,7 +53,7 @@ internal static class VideoBenchmark
         });
 
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-            $"{Clip} ({Frames} frames): backbone only {BackboneOnlyFps:0.0} fps, end to end {EndToEndFps:0.0} fps (ratio {Ratio:0.000}), with optical flow {OpticalFlowFps:0.0} fps (ratio {OpticalFlowRatio:0.000}, {OpticalFlowAdapter}); {ConcurrentStreams} streams at once {ConcurrentFps:0.0} fps = {CamerasAt8Fps:0.0} cameras at 8 fps ({Adapter}, {Cores} cores)");
+            $"{Clip} ({Frames} frames): backbone only {BackboneOnlyFps:0.0} fps, end to end {EndToEndFps:0.0} fps (ratio {Ratio:0.000}), with optical flow ({OpticalFlowMotion}) {OpticalFlowFps:0.0} fps (ratio {OpticalFlowRatio:0.000}, {OpticalFlowAdapter}); {ConcurrentStreams} streams at once {ConcurrentFps:0.0} fps = {CamerasAt8Fps:0.0} cameras at 8 fps ({Adapter}, {Cores} cores)");
     }
 
     public static async Task<Result> RunAsync(Options o, string cache, TextWriter log)
@@ -67,8 +68,8 @@ internal static class VideoBenchmark
         using var backbone = VitBackbone.Load(o.Backbone, BackboneSpec.VitTrack, cache);
         using var adapter = o.Card is null ? null : TorchActionAdapter.Load(o.Card);
         using var flowAdapter = o.OpticalFlowCard is null ? null : TorchActionAdapter.Load(o.OpticalFlowCard);
-        if (flowAdapter is not null && flowAdapter.Motion != MotionFeature.OpticalFlow)
-            throw new InvalidDataException($"{Path.GetFileName(o.OpticalFlowCard)}: an adapter on {MotionFeatures.Name(flowAdapter.Motion)} features, not optical-flow");
+        if (flowAdapter is not null && !MotionFeatures.HasOpticalFlow(flowAdapter.Motion))
+            throw new InvalidDataException($"{Path.GetFileName(o.OpticalFlowCard)}: an adapter on {MotionFeatures.Name(flowAdapter.Motion)} features, without optical flow");
         using var system = ActorSystem.Create("vigil-video-bench", "akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING");
         var m = system.Materializer();
         try
@@ -102,7 +103,7 @@ internal static class VideoBenchmark
             return new Result(Path.GetFileName(clip), frames, bestA, bestB, Median(ratios), o.Streams, concurrent, concurrent / 8,
                 adapter?.Card?.ToString() ?? "none (AM flow only)", Environment.ProcessorCount,
                 $"Akka.Streams {typeof(ActorMaterializer).Assembly.GetName().Version?.ToString(3)}",
-                bestC, Median(flowRatios), flowAdapter?.Card?.ToString() ?? "none (optical-flow features only)");
+                bestC, Median(flowRatios), flowAdapter?.Card?.ToString() ?? "none (optical-flow features only)", MotionFeatures.Name(flowAdapter?.Motion ?? MotionFeature.OpticalFlow));
         }
         finally
         {

@@ -12,8 +12,9 @@ internal static class VideoCommand
     // The shipped demonstration adapter (trained on generated clips).
     internal static string DefaultCard => Path.Combine(RepositoryPaths.Root, "models", "video-actions", "video-actions.card.json");
 
-    // The shipped demonstration adapter on the optical-flow motion option (used by the bench's optical-flow case).
-    internal static string DefaultOpticalFlowCard => Path.Combine(RepositoryPaths.Root, "models", "video-actions", "video-actions-optical-flow.card.json");
+    // The shipped demonstration adapter whose features include the heat maps' optical flow (motion
+    // "both"; the bench's optical-flow case).
+    internal static string DefaultOpticalFlowCard => Path.Combine(RepositoryPaths.Root, "models", "video-actions", "video-actions-both.card.json");
 
     internal static string DefaultBackbone => Path.Combine(RepositoryPaths.Shared, "assets", "models", "vittrack_2023sep.onnx");
 
