@@ -9,7 +9,7 @@ namespace Vigil.Video;
 
 /// <summary>
 /// The video graph's stages as Akka.Streams flows: frames → backbone attention (frozen ViT, ORT)
-/// → AM-flow features. Each materialization has its own featurizer state, so one flow definition
+/// → per-frame features (AM flow and/or the heat maps' optical flow, and the heat map). Each materialization has its own featurizer state, so one flow definition
 /// serves many cameras.
 /// </summary>
 public static class VideoFlows
@@ -24,13 +24,32 @@ public static class VideoFlows
             using (frame) return backbone.Run(frame.Image, frame.Index, frame.Position);
         }));
 
-    /// <summary>Attention maps → per-frame AM-flow features on <paramref name="grid"/> (state per materialization).</summary>
-    public static Flow<FrameAttention, FrameFeatures, NotUsed> Features(PatchGrid grid) =>
+    /// <summary>
+    /// Attention maps → per-frame features on <paramref name="grid"/> with the motion signal
+    /// <paramref name="motion"/> (AM flow by default; state per materialization). An adapter's stream
+    /// passes its own choice (<see cref="Segments.IActionAdapter.Motion"/>), so it reads what it was trained on.
+    /// </summary>
+    public static Flow<FrameAttention, FrameFeatures, NotUsed> Features(PatchGrid grid, MotionFeature motion = MotionFeature.AmFlow) =>
         Flow.Create<FrameAttention>().StatefulSelectMany<FrameAttention, FrameAttention, FrameFeatures, NotUsed>(() =>
         {
-            var featurizer = new AmFlowFeaturizer(grid);
+            var featurizer = new MotionFeaturizer(grid, motion);
             return attention => [featurizer.Next(attention)];
         });
+
+    /// <summary>
+    /// Frames → the features <paramref name="adapter"/> was trained on: the backbone's attention, then
+    /// the motion signal the adapter's config names (<see cref="Segments.IActionAdapter.Motion"/>), so a
+    /// served adapter computes exactly what its training computed.
+    /// </summary>
+    /// <exception cref="ArgumentException">The adapter expects another number of values per frame than this backbone's grid gives.</exception>
+    public static Flow<SampledFrame, FrameFeatures, NotUsed> AdapterFeatures(IFrameBackbone backbone, Segments.IActionAdapter adapter, int parallelism = 1)
+    {
+        var grid = backbone.Spec.Grid;
+        var dimension = MotionFeatures.Dimension(adapter.Motion, grid);
+        if (dimension != adapter.FeatureDimension)
+            throw new ArgumentException($"the adapter reads {adapter.FeatureDimension} values per frame, but {MotionFeatures.Name(adapter.Motion)} on {backbone.Spec.Name}'s {grid.Rows}x{grid.Columns} grid gives {dimension}");
+        return Attention(backbone, parallelism).Via(Features(grid, adapter.Motion));
+    }
 
     /// <summary>
     /// Features → adapter scores inside the stream: windows of the adapter's length every
@@ -41,12 +60,13 @@ public static class VideoFlows
             .Sliding(adapter.WindowFrames, stride)
             .Select(window => (window.First().Index, adapter.Score(window.Select(f => f.Values).ToList())));
 
-    /// <summary>Every sampled frame's features of the video at <paramref name="path"/>, in order.</summary>
-    public static async Task<IReadOnlyList<FrameFeatures>> ExtractAsync(string path, double framesPerSecond, IFrameBackbone backbone, IMaterializer materializer, CancellationToken cancellation = default)
+    /// <summary>Every sampled frame's features (motion signal <paramref name="motion"/>) of the video at <paramref name="path"/>, in order.</summary>
+    public static async Task<IReadOnlyList<FrameFeatures>> ExtractAsync(string path, double framesPerSecond, IFrameBackbone backbone, IMaterializer materializer,
+        CancellationToken cancellation = default, MotionFeature motion = MotionFeature.AmFlow)
     {
         var result = await VideoSources.File(path, framesPerSecond)
             .Via(Attention(backbone))
-            .Via(Features(backbone.Spec.Grid))
+            .Via(Features(backbone.Spec.Grid, motion))
             .RunWith(Sink.Seq<FrameFeatures>(), materializer)
             .WaitAsync(cancellation);
         return result;

@@ -59,6 +59,13 @@ public sealed class VideoCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_UnknownMotion_OneLine()
+    {
+        var line = await ExpectError("video", "train", "--clips", _dir, "--adapter", "tcn", "--motion", "optic", "--out", Path.Combine(_dir, "a.card.json"));
+        Assert.Equal("vigil video: --motion must be am-flow, optical-flow or both, got 'optic'", line);
+    }
+
+    [Fact]
     public async Task UnknownSubcommand_OneLine()
     {
         Assert.Equal("vigil video: unknown subcommand 'play' (generate, train, eval, run, bench)", await ExpectError("video", "play"));

@@ -19,7 +19,7 @@ public sealed class FhirActionObservationsTests : IDisposable
         var model = Path.Combine(_dir, "vit.onnx");
         File.WriteAllBytes(model, DinoShapedVit.Build());
         using var backbone = VitBackbone.Load(model, BackboneSpec.ClassTokenVit("dinov2-shaped", "pixel_values", 64, 8, 4), Path.Combine(_dir, "cache"));
-        var adapter = new AdapterIdentity("video-actions", "1.0.0", new string('a', 64), "eval_frame_accuracy=0.972", backbone.Model.SourceSha256, NotForClinicalUse: true);
+        var adapter = new AdapterIdentity("video-actions", "1.0.0", new string('a', 64), "eval_frame_accuracy=0.972", backbone.Model.SourceSha256, NotForClinicalUse: true) { Motion = "optical-flow" };
         var sha = new string('5', 64);
         ActionSegment[] segments = [new("walk", 0.5, 3.25, 0.81234), new("fall", 4, 5.5, 0.7)];
         var issued = new DateTimeOffset(2026, 12, 5, 1, 0, 0, TimeSpan.Zero);
@@ -48,6 +48,7 @@ public sealed class FhirActionObservationsTests : IDisposable
             Assert.Equal(sha, o.DerivedFrom[0].Identifier!.Value);
             Assert.Equal(adapter.Sha256, o.Device!.Identifier!.Value);
             Assert.Contains("video-actions 1.0.0", o.Device!.Display);
+            Assert.Contains("optical-flow features", o.Device.Display);
             Assert.Contains($"dinov2-shaped (sha256 {backbone.Model.SourceSha256})", o.Device.Display);
             Assert.Contains(o.Note, n => n.Text!.StartsWith("NOT FOR CLINICAL USE", StringComparison.Ordinal));
             Assert.Contains(o.Note, n => n.Text!.Contains("eval_frame_accuracy=0.972", StringComparison.Ordinal));

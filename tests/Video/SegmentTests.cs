@@ -66,6 +66,7 @@ public sealed class SegmentTests
         public IReadOnlyList<string> Labels { get; } = ["x"];
         public int WindowFrames => 4;
         public int FeatureDimension => 1;
+        public Motion.MotionFeature Motion => Video.Motion.MotionFeature.AmFlow;
         public float[][] Score(IReadOnlyList<float[]> window) => window.Select((_, i) => new float[] { i }).ToArray();
     }
 }

@@ -81,6 +81,29 @@ public sealed class VideoSourcesTests() : Akka.TestKit.Xunit2.TestKit(AkkaTestCo
     }
 
     [Fact]
+    public async Task Network_StreamUrl_EveryFrameIsDeliveredInOrderOrCountedAsDropped()
+    {
+        var path = TestVideos.Numbered(frames: 40, fps: 20);
+        try
+        {
+            // FFmpeg opens the file through its URL protocol, as it would an rtsp:// or http:// camera.
+            var (counter, frames) = VideoSources.Network("file:" + path, 0, capacity: 2)
+                .ToMaterialized(Sink.Seq<SampledFrame>(), Keep.Both).Run(Sys.Materializer());
+            var received = await frames.WaitAsync(Safety);
+            Assert.Equal(40, received.Count + counter.Dropped);
+            Assert.Equal(received.Select(f => f.SourceIndex).Order(), received.Select(f => f.SourceIndex));
+            // The newest frame is never the one dropped.
+            Assert.Equal(39, received[^1].SourceIndex);
+            Assert.Equal("file:" + path, received[0].Source);
+            foreach (var f in received) f.Dispose();
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void DropOldest_SlowConsumer_KeepsNewestAndCountsDrops()
     {
         var (upstream, counter, downstream) = Materialize<int>(3);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Vigil.Video.Backbone;
+using Vigil.Video.Motion;
 using Vigil.Video.Synthetic;
 using Vigil.Video.Training;
 
@@ -10,6 +11,10 @@ internal static class VideoCommand
 {
     // The shipped demonstration adapter (trained on generated clips).
     internal static string DefaultCard => Path.Combine(RepositoryPaths.Root, "models", "video-actions", "video-actions.card.json");
+
+    // The shipped demonstration adapter whose features include the heat maps' optical flow (motion
+    // "both"; the bench's optical-flow case).
+    internal static string DefaultOpticalFlowCard => Path.Combine(RepositoryPaths.Root, "models", "video-actions", "video-actions-both.card.json");
 
     internal static string DefaultBackbone => Path.Combine(RepositoryPaths.Shared, "assets", "models", "vittrack_2023sep.onnx");
 
@@ -28,10 +33,10 @@ internal static class VideoCommand
         if (args.Length == 0 || args[0] is "-h" or "--help")
         {
             Console.Error.WriteLine("usage: vigil video generate --out DIR [--clips N] [--seed S]");
-            Console.Error.WriteLine("       vigil video train --clips DIR [--labels CSV] --adapter transformer|tcn|lstm --out CARD [--seed N] [--epochs N] [--eval DIR] [--backbone vittrack|resnet18|ONNX]");
+            Console.Error.WriteLine("       vigil video train --clips DIR [--labels CSV] --adapter transformer|tcn|lstm --out CARD [--seed N] [--epochs N] [--eval DIR] [--backbone vittrack|resnet18|ONNX] [--motion am-flow|optical-flow|both]");
             Console.Error.WriteLine("       vigil video eval --clips DIR [--labels CSV] --model CARD [--backbone vittrack|resnet18|ONNX] [--json]");
             Console.Error.WriteLine("       vigil video run --input FILE|DIR [--model CARD] --out DIR [--fps F] [--backbone vittrack|resnet18|ONNX] [--overlay png|mp4]");
-            Console.Error.WriteLine("       vigil video bench [--seconds S] [--json]");
+            Console.Error.WriteLine("       vigil video bench [--input FILE] [--model CARD] [--optical-flow-model CARD] [--streams N] [--repeats N] [--json]");
             return args.Length == 0 ? 2 : 0;
         }
         var rest = args[1..];
@@ -88,6 +93,8 @@ internal static class VideoCommand
             "lstm" => AdapterKind.Lstm,
             var other => throw new CommandLineException($"--adapter must be transformer, tcn or lstm, got '{other}'"),
         };
+        var motionName = a.Get("motion") ?? "am-flow";
+        var motion = MotionFeatures.Parse(motionName) ?? throw new CommandLineException($"--motion must be am-flow, optical-flow or both, got '{motionName}'");
         var options = new VideoTrainOptions
         {
             Clips = clips,
@@ -100,6 +107,7 @@ internal static class VideoCommand
             Training = new AdapterTrainingOptions
             {
                 Kind = kind,
+                Motion = motion,
                 Seed = a.GetInt("seed", 1),
                 Epochs = a.GetInt("epochs", 30),
                 Hidden = a.GetInt("hidden", 64),

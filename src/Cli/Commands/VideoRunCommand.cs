@@ -82,6 +82,7 @@ internal static class VideoRunCommand
         var options = new VideoBenchmark.Options(
             a.Get("input"),
             a.Get("model") ?? (File.Exists(VideoCommand.DefaultCard) ? VideoCommand.DefaultCard : null),
+            a.Get("optical-flow-model") ?? (File.Exists(VideoCommand.DefaultOpticalFlowCard) ? VideoCommand.DefaultOpticalFlowCard : null),
             a.Get("backbone") ?? VideoCommand.DefaultBackbone,
             a.GetInt("streams", Environment.ProcessorCount),
             a.GetInt("repeats", 7));

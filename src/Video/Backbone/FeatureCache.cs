@@ -1,21 +1,25 @@
 using Akka.Streams;
 using Vigil.Models.Catalog;
+using Vigil.Video.Motion;
 
 namespace Vigil.Video.Backbone;
 
 /// <summary>
 /// Per-clip feature files, so the frozen backbone runs once per clip however often adapters are
-/// trained: <c>{clip sha256}-{backbone sha256 prefix}-{fps}.features</c>, holding frames, dimension and the values.
+/// trained: <c>{clip sha256}-{backbone sha256 prefix}-{fps}-{motion}.features</c>, holding frames,
+/// dimension and the values. The motion feature is part of the key, so features of one choice are
+/// never read for another.
 /// </summary>
 public static class FeatureCache
 {
-    /// <summary>The clip's features at <paramref name="framesPerSecond"/>, from the cache or computed and stored.</summary>
-    public static async Task<float[][]> GetOrComputeAsync(string clipPath, double framesPerSecond, IFrameBackbone backbone, string cacheDirectory, IMaterializer materializer, CancellationToken cancellation = default)
+    /// <summary>The clip's features at <paramref name="framesPerSecond"/> with motion signal <paramref name="motion"/>, from the cache or computed and stored.</summary>
+    public static async Task<float[][]> GetOrComputeAsync(string clipPath, double framesPerSecond, IFrameBackbone backbone, string cacheDirectory, IMaterializer materializer,
+        CancellationToken cancellation = default, MotionFeature motion = MotionFeature.AmFlow)
     {
-        var key = $"{ModelFileHash.Sha256OfFile(clipPath)}-{backbone.Model.SourceSha256[..16]}-{framesPerSecond:0.###}.features";
-        var path = Path.Combine(cacheDirectory, key);
-        if (File.Exists(path)) return Read(path);
-        var features = await VideoFlows.ExtractAsync(clipPath, framesPerSecond, backbone, materializer, cancellation);
+        var path = Path.Combine(cacheDirectory, Key(ModelFileHash.Sha256OfFile(clipPath), backbone.Model.SourceSha256, framesPerSecond, motion));
+        var dimension = MotionFeatures.Dimension(motion, backbone.Spec.Grid);
+        if (File.Exists(path)) return Read(path, dimension);
+        var features = await VideoFlows.ExtractAsync(clipPath, framesPerSecond, backbone, materializer, cancellation, motion);
         var values = features.Select(f => f.Values).ToArray();
         Directory.CreateDirectory(cacheDirectory);
         var temp = path + $".{Environment.ProcessId}.tmp";
@@ -29,13 +33,19 @@ public static class FeatureCache
         return values;
     }
 
-    private static float[][] Read(string path)
+    /// <summary>The cache file name of a clip's features.</summary>
+    public static string Key(string clipSha256, string backboneSha256, double framesPerSecond, MotionFeature motion) =>
+        FormattableString.Invariant($"{clipSha256}-{backboneSha256[..16]}-{framesPerSecond:0.###}-{MotionFeatures.Name(motion)}.features");
+
+    private static float[][] Read(string path, int expectedDimension)
     {
         using var r = new BinaryReader(File.OpenRead(path));
         var frames = r.ReadInt32();
         var dimension = r.ReadInt32();
         if (frames < 0 || dimension < 0 || (long)frames * dimension * 4 + 8 != r.BaseStream.Length)
             throw new InvalidDataException($"{Path.GetFileName(path)}: feature cache file is truncated or corrupt (delete it)");
+        if (frames > 0 && dimension != expectedDimension)
+            throw new InvalidDataException($"{Path.GetFileName(path)}: feature cache holds {dimension} values per frame, expected {expectedDimension} (delete it)");
         var values = new float[frames][];
         for (var i = 0; i < frames; i++)
         {

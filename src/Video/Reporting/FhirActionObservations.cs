@@ -42,7 +42,7 @@ public static class FhirActionObservations
             Device = new ResourceReference
             {
                 Identifier = new Identifier("urn:vigil:model-sha256", adapter?.Sha256 ?? backbone.Model.SourceSha256),
-                Display = adapter is null ? backboneText : $"{adapter.Id} {adapter.Version} (sha256 {adapter.Sha256}) on {backboneText}",
+                Display = adapter is null ? backboneText : $"{adapter.Id} {adapter.Version} (sha256 {adapter.Sha256}, {adapter.Motion} features) on {backboneText}",
             },
             DerivedFrom = [new ResourceReference { Identifier = new Identifier("urn:vigil:video-sha256", inputSha256), Display = $"{name} (sha256 {inputSha256})" }],
         };

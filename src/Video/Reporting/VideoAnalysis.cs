@@ -4,6 +4,7 @@ using Akka.Streams.Dsl;
 using OpenCvSharp;
 using Vigil.Models.Catalog;
 using Vigil.Video.Backbone;
+using Vigil.Video.Motion;
 using Vigil.Video.Segments;
 using Vigil.Video.Sources;
 
@@ -11,10 +12,10 @@ namespace Vigil.Video.Reporting;
 
 /// <summary>
 /// One untrimmed video to action segments: frames sampled, attention tapped from the frozen
-/// backbone, AM-flow features, adapter windows, hysteresis segments. Writes <c>segments.csv</c>
+/// backbone, the features the adapter was trained on (AM flow and/or the heat maps' optical flow, as its config names), adapter windows, hysteresis segments. Writes <c>segments.csv</c>
 /// (<c>label,start_s,end_s,confidence</c>), <c>events.json</c> (one event per segment with provenance),
 /// <c>observations.json</c> (a FHIR R4 Bundle of one Observation per segment) and heat-map strips: <c>heatmap.png</c> over the whole video and
-/// <c>segment-N-LABEL.png</c> per segment.
+/// <c>segment-N-LABEL.png</c> per segment, and the motion the adapter reads (<c>amflow.png</c>, <c>opticalflow.png</c>).
 /// </summary>
 public static class VideoAnalysis
 {
@@ -26,7 +27,10 @@ public static class VideoAnalysis
         double framesPerSecond, string outDirectory, IMaterializer materializer, CancellationToken cancellation = default, bool overlayVideo = false)
     {
         var sha = ModelFileHash.Sha256OfFile(input);
-        var features = await VideoFlows.ExtractAsync(input, framesPerSecond, backbone, materializer, cancellation);
+        // The motion signal the adapter was trained on (its config names it); AM flow without an adapter.
+        var motion = adapter?.Motion ?? MotionFeature.AmFlow;
+        var features = await VideoFlows.ExtractAsync(input, framesPerSecond, backbone, materializer, cancellation, motion);
+        if (identity is not null) identity = identity with { Motion = MotionFeatures.Name(motion) };
         if (features.Count == 0) throw new InvalidDataException($"{Path.GetFileName(input)}: no frames could be decoded");
         Directory.CreateDirectory(outDirectory);
         var files = new List<string>();
@@ -36,6 +40,8 @@ public static class VideoAnalysis
         if (adapter is null) withheld = "no adapter card given (--model) or found; heat maps only";
         else if (identity is not null && identity.BackboneSha256.Length > 0 && !string.Equals(identity.BackboneSha256, backbone.Model.SourceSha256, StringComparison.OrdinalIgnoreCase))
             withheld = $"the adapter was trained on backbone sha256 {identity.BackboneSha256[..12]}…, this backbone is {backbone.Model.SourceSha256[..12]}…";
+        else if (features[0].Values.Length != adapter.FeatureDimension)
+            withheld = $"the adapter reads {adapter.FeatureDimension} values per frame, {MotionFeatures.Name(motion)} on this backbone's grid gives {features[0].Values.Length}";
         else if (features.Count < 2) withheld = "fewer than 2 frames: no motion to analyse";
         else
         {
@@ -46,7 +52,7 @@ public static class VideoAnalysis
         SegmentCsv.WriteSegments(csv, segments);
         files.Add(csv);
         var events = Path.Combine(outDirectory, "events.json");
-        WriteEvents(events, input, sha, segments, withheld, identity, backbone);
+        WriteEvents(events, input, sha, segments, withheld, identity, backbone, motion);
         files.Add(events);
         var observations = Path.Combine(outDirectory, "observations.json");
         File.WriteAllText(observations, FhirActionObservations.ToJson(FhirActionObservations.BuildBundle(segments, input, sha, backbone, identity, DateTimeOffset.UtcNow)));
@@ -95,12 +101,20 @@ public static class VideoAnalysis
                 HeatStrip.Write(path, tiles, grid.Rows, grid.Columns);
                 files.Add(path);
             }
-            // What the adapter sees besides the heat: where the attention relations changed (AM flow − 1; the first frame has none).
-            var flowTiles = wanted["heatmap.png"].Where(i => i > 0 && images.ContainsKey(i)).Select(i => (images[i], features[i].Values[..grid.Patches])).ToList();
-            if (flowTiles.Count > 0)
+            // What the adapter sees besides the heat (the first frame has no motion): where the attention
+            // relations changed (AM flow − 1) and/or how far the heat moved (the optical flow's length).
+            var motionFrames = wanted["heatmap.png"].Where(i => i > 0 && images.ContainsKey(i)).ToList();
+            if (motionFrames.Count > 0 && MotionFeatures.HasAmFlow(motion))
             {
                 var path = Path.Combine(outDirectory, "amflow.png");
-                HeatStrip.Write(path, flowTiles, grid.Rows, grid.Columns);
+                HeatStrip.Write(path, motionFrames.Select(i => (images[i], features[i].Values[..grid.Patches])).ToList(), grid.Rows, grid.Columns);
+                files.Add(path);
+            }
+            if (motionFrames.Count > 0 && MotionFeatures.HasOpticalFlow(motion))
+            {
+                var path = Path.Combine(outDirectory, "opticalflow.png");
+                var dx = MotionFeatures.HorizontalFlowBlock(motion) * grid.Patches;
+                HeatStrip.Write(path, motionFrames.Select(i => (images[i], FlowLength(features[i].Values, dx, grid.Patches))).ToList(), grid.Rows, grid.Columns);
                 files.Add(path);
             }
         }
@@ -111,6 +125,10 @@ public static class VideoAnalysis
         }
         return new VideoReport(input, sha, features.Count, segments, withheld, files);
     }
+
+    // Per patch, the length of the optical flow whose dx block starts at offset (dy follows it).
+    private static float[] FlowLength(float[] values, int offset, int patches) =>
+        Enumerable.Range(0, patches).Select(k => MathF.Sqrt(values[offset + k] * values[offset + k] + values[offset + patches + k] * values[offset + patches + k])).ToArray();
 
     private static double EffectiveRate(IReadOnlyList<FrameFeatures> features)
     {
@@ -126,13 +144,14 @@ public static class VideoAnalysis
         return Enumerable.Range(0, count).Select(i => from + (int)Math.Round(i * (n - 1) / (double)(count - 1))).Distinct().ToArray();
     }
 
-    private static void WriteEvents(string path, string input, string sha, IReadOnlyList<ActionSegment> segments, string? withheld, AdapterIdentity? identity, IFrameBackbone backbone)
+    private static void WriteEvents(string path, string input, string sha, IReadOnlyList<ActionSegment> segments, string? withheld, AdapterIdentity? identity, IFrameBackbone backbone, MotionFeature motion)
     {
         var document = new
         {
             input = Path.GetFileName(input),
             input_sha256 = sha,
             backbone = new { name = backbone.Spec.Name, sha256 = backbone.Model.SourceSha256 },
+            motion = MotionFeatures.Name(motion),
             adapter = identity is null ? null : new { id = identity.Id, version = identity.Version, sha256 = identity.Sha256, validation = identity.Validation },
             not_for_clinical_use = identity?.NotForClinicalUse ?? true,
             notice = "NOT FOR CLINICAL USE: research demonstration adapter trained on generated clips.",

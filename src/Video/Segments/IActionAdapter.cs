@@ -1,3 +1,5 @@
+using Vigil.Video.Motion;
+
 namespace Vigil.Video.Segments;
 
 /// <summary>
@@ -14,6 +16,9 @@ public interface IActionAdapter
 
     /// <summary>Values per frame.</summary>
     int FeatureDimension { get; }
+
+    /// <summary>The motion signal in the features the adapter was trained on (what inference must compute).</summary>
+    MotionFeature Motion { get; }
 
     /// <summary>Probabilities [frames, labels] for a window of [frames, features] (frames ≤ <see cref="WindowFrames"/>).</summary>
     float[][] Score(IReadOnlyList<float[]> window);

@@ -35,6 +35,13 @@ public static class VideoSources
         DropOldest(FromFrames(open, name, framesPerSecond)
             .WithAttributes(ActorAttributes.CreateDispatcher(BlockingDispatcher)), capacity);
 
+    /// <summary>
+    /// A network stream (<c>rtsp://</c>, <c>http://</c>, ... anything FFmpeg opens by URL) as a live
+    /// source: read at the stream's pace, the oldest frames dropped and counted when downstream is slower.
+    /// </summary>
+    public static Source<SampledFrame, DropCounter> Network(string url, double framesPerSecond, int capacity = 4) =>
+        Live(() => VideoSource.OpenStream(url), url, framesPerSecond, capacity);
+
     /// <summary>Any source made live: an async boundary, then a drop-oldest buffer that counts drops.</summary>
     public static Source<T, DropCounter> DropOldest<T, TMat>(Source<T, TMat> source, int capacity) =>
         source.Async().ViaMaterialized(new DropOldestStage<T>(capacity), Keep.Right);

@@ -1,6 +1,7 @@
 using Vigil.Models.Cards;
 using Vigil.Models.Catalog;
 using Vigil.Models.Training;
+using Vigil.Video.Motion;
 
 namespace Vigil.Video.Training;
 
@@ -22,8 +23,8 @@ public static class AdapterCards
             Id = id,
             Version = "1.0.0",
             Task = "video-action-segmentation",
-            Description = $"AM-flow {config.Kind} adapter (width {config.Hidden}) on the frozen {config.Backbone} backbone: per-frame multi-label action probabilities from windows of {config.WindowFrames} frames at {config.FramesPerSecond:0.##} fps.",
-            Inputs = [new CardTensor { Name = "features", ElementType = "float32", Shape = [CardDimension.Named("frames"), CardDimension.Fixed(config.FeatureDimension)], Meaning = "per frame: AM flow on the patch grid (minus 1), then the patch heat map (times patches)" }],
+            Description = $"{MotionFeatures.Name(config.Motion)} {config.Kind} adapter (width {config.Hidden}) on the frozen {config.Backbone} backbone: per-frame multi-label action probabilities from windows of {config.WindowFrames} frames at {config.FramesPerSecond:0.##} fps.",
+            Inputs = [new CardTensor { Name = "features", ElementType = "float32", Shape = [CardDimension.Named("frames"), CardDimension.Fixed(config.FeatureDimension)], Meaning = $"motion {MotionFeatures.Name(config.Motion)}: {MotionFeatures.Describe(config.Motion)}" }],
             Outputs = [new CardTensor { Name = "probabilities", ElementType = "float32", Shape = [CardDimension.Named("frames"), CardDimension.Fixed(config.Labels.Count)], Meaning = "per frame and label, the probability the action is happening" }],
             Labels = config.Labels,
             IntendedUse = new CardIntendedUse

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Vigil.Video.Motion;
 
 namespace Vigil.Video.Training;
 
@@ -21,6 +22,13 @@ public sealed record AdapterConfig
 
     /// <summary>Values per frame.</summary>
     public int FeatureDimension { get; init; }
+
+    /// <summary>
+    /// The motion signal in the features (<c>am-flow</c>, <c>optical-flow</c> or <c>both</c>): what
+    /// inference must compute for this adapter. A config without it (written before the option existed) is <c>am-flow</c>.
+    /// </summary>
+    [JsonConverter(typeof(JsonStringEnumConverter))]
+    public MotionFeature Motion { get; init; } = MotionFeature.AmFlow;
 
     /// <summary>Width of the adapter.</summary>
     public int Hidden { get; init; }
@@ -57,6 +65,8 @@ public sealed record AdapterConfig
         if (config is null || config.Format != "vigil.video.adapter/1") throw new InvalidDataException($"{source}: not a vigil.video.adapter/1 config");
         if (config.WindowFrames < 1 || config.FeatureDimension < 1 || config.Hidden < 1 || config.Labels.Count == 0)
             throw new InvalidDataException($"{source}: adapter config has non-positive sizes or no labels");
+        if (!Enum.IsDefined(config.Motion) || config.FeatureDimension % MotionFeatures.Blocks(config.Motion) != 0)
+            throw new InvalidDataException($"{source}: {config.FeatureDimension} values per frame cannot hold the {MotionFeatures.Blocks(config.Motion)} per-patch blocks of motion '{config.Motion}'");
         if (config.Mean.Length != config.FeatureDimension || config.Std.Length != config.FeatureDimension)
             throw new InvalidDataException($"{source}: normalisation has {config.Mean.Length}/{config.Std.Length} values for {config.FeatureDimension} features");
         return config;

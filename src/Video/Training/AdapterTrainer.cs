@@ -1,4 +1,5 @@
 using Vigil.Models.Training;
+using Vigil.Video.Motion;
 using Vigil.Video.Segments;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -24,7 +25,7 @@ public static class AdapterTrainer
         var (mean, std) = Normalisation(clips.SelectMany(c => c.Features), d);
         var config = new AdapterConfig
         {
-            Kind = o.Kind, WindowFrames = o.WindowFrames, FeatureDimension = d, Hidden = o.Hidden, Labels = o.Labels,
+            Kind = o.Kind, WindowFrames = o.WindowFrames, FeatureDimension = d, Motion = o.Motion, Hidden = o.Hidden, Labels = o.Labels,
             Mean = mean, Std = std, FramesPerSecond = o.FramesPerSecond, Backbone = backbone, BackboneSha256 = backboneSha256,
         };
 
@@ -33,24 +34,29 @@ public static class AdapterTrainer
         var xs = new List<float>();
         var ys = new List<float>();
         var count = 0;
+        var mirror = o.MirrorGridColumns > 0 && o.MirrorGridCells > 0 && o.MirrorGridCells % o.MirrorGridColumns == 0;
+        var rows = mirror ? o.MirrorGridCells / o.MirrorGridColumns : 0;
+        if (mirror && d != MotionFeatures.Blocks(o.Motion) * o.MirrorGridCells)
+            throw new ArgumentException($"{d} features per frame are not the {MotionFeatures.Blocks(o.Motion)} blocks of {o.MirrorGridCells} patches that {MotionFeatures.Name(o.Motion)} gives; the mirror augmentation needs that layout");
+        var normalised = new float[d];
+        var flipped = new float[d];
         foreach (var (features, truth) in clips)
         {
             if (features.Length < w) continue;
             var frameTruth = SegmentCsv.FrameTruth(truth, o.Labels, features.Length, o.FramesPerSecond);
             var starts = Enumerable.Range(0, (features.Length - w) / o.Stride + 1).Select(i => i * o.Stride).ToList();
             if (starts[^1] != features.Length - w) starts.Add(features.Length - w);
-            var mirror = o.MirrorGridColumns > 0 && o.MirrorGridCells > 0 && d % o.MirrorGridCells == 0 && o.MirrorGridCells % o.MirrorGridColumns == 0;
             foreach (var s in starts)
                 foreach (var mirrored in mirror ? [false, true] : new[] { false })
                 {
                     for (var i = s; i < s + w; i++)
                     {
                         if (features[i].Length != d) throw new ArgumentException($"clips have {features[i].Length} and {d} features per frame");
-                        for (var k = 0; k < d; k++)
-                        {
-                            var source = mirrored ? Mirror(k, o.MirrorGridCells, o.MirrorGridColumns) : k;
-                            xs.Add((features[i][source] - mean[source]) / std[source]);
-                        }
+                        for (var k = 0; k < d; k++) normalised[k] = (features[i][k] - mean[k]) / std[k];
+                        // The mirrored frame, normalised: each value keeps its own statistics and moves
+                        // with its patch; the horizontal optical flow also changes sign.
+                        if (mirrored) MotionFeatures.Mirror(normalised, o.Motion, rows, o.MirrorGridColumns, flipped);
+                        xs.AddRange(mirrored ? flipped : normalised);
                         foreach (var t in frameTruth[i]) ys.Add(t ? 1 : 0);
                     }
                     count++;
@@ -72,16 +78,6 @@ public static class AdapterTrainer
             return nn.functional.binary_cross_entropy_with_logits(module.call(x.index_select(0, idx)), y.index_select(0, idx));
         }, progress: progress, cancellation: cancellation);
         return (new TorchActionAdapter(module, config, null), epochs);
-    }
-
-    // The index whose value lands at k when each grid block is mirrored left-right.
-    private static int Mirror(int k, int cells, int columns)
-    {
-        var block = k / cells * cells;
-        var cell = k - block;
-        var row = cell / columns;
-        var column = cell % columns;
-        return block + row * columns + (columns - 1 - column);
     }
 
     private static (float[] Mean, float[] Std) Normalisation(IEnumerable<float[]> frames, int d)

@@ -1,3 +1,5 @@
+using Vigil.Video.Motion;
+
 namespace Vigil.Video.Training;
 
 /// <summary>Options of <see cref="AdapterTrainer"/>; defaults suit the generated clips (8 fps, 2-s windows).</summary>
@@ -5,6 +7,12 @@ public sealed class AdapterTrainingOptions
 {
     /// <summary>The temporal unit.</summary>
     public AdapterKind Kind { get; init; } = AdapterKind.Transformer;
+
+    /// <summary>
+    /// The motion signal the features hold (recorded in the adapter config; the mirror augmentation
+    /// negates the optical flow's horizontal component).
+    /// </summary>
+    public MotionFeature Motion { get; init; } = MotionFeature.AmFlow;
 
     /// <summary>Frames per training window.</summary>
     public int WindowFrames { get; init; } = 16;
@@ -30,7 +38,8 @@ public sealed class AdapterTrainingOptions
     /// <summary>
     /// Mirror augmentation: when positive, every training window is also added left-right mirrored,
     /// the features read as consecutive row-major grids of this many columns (16 for VitTrack's
-    /// patch grid); actions look the same mirrored. 0 turns it off.
+    /// patch grid) laid out for <see cref="Motion"/> (<see cref="MotionFeatures.Mirror(ReadOnlySpan{float}, MotionFeature, int, int)"/>:
+    /// columns reversed, horizontal optical flow negated); actions look the same mirrored. 0 turns it off.
     /// </summary>
     public int MirrorGridColumns { get; init; } = 16;
 

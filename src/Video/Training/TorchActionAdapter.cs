@@ -1,6 +1,7 @@
 using Vigil.Models.Cards;
 using Vigil.Models.Catalog;
 using Vigil.Models.Training;
+using Vigil.Video.Motion;
 using Vigil.Video.Segments;
 using static TorchSharp.torch;
 
@@ -37,6 +38,9 @@ public sealed class TorchActionAdapter : IActionAdapter, IDisposable
 
     /// <inheritdoc />
     public int FeatureDimension => Config.FeatureDimension;
+
+    /// <inheritdoc />
+    public MotionFeature Motion => Config.Motion;
 
     /// <summary>Loads an adapter card written by <c>vigil video train</c>.</summary>
     /// <exception cref="ModelCardException">The card, its weights or its config are missing or do not match.</exception>

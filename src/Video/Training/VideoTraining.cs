@@ -4,13 +4,14 @@ using Akka.Streams;
 using Vigil.Models.Cards;
 using Vigil.Models.Catalog;
 using Vigil.Video.Backbone;
+using Vigil.Video.Motion;
 using Vigil.Video.Segments;
 
 namespace Vigil.Video.Training;
 
 /// <summary>
 /// <c>vigil video train</c>: features of every labelled clip through the frozen backbone (cached by
-/// clip and backbone sha256), an adapter trained on them, figures on held-out clips, and the card.
+/// clip, backbone sha256, rate and motion feature), an adapter trained on them, figures on held-out clips, and the card.
 /// </summary>
 public static class VideoTraining
 {
@@ -24,12 +25,12 @@ public static class VideoTraining
         {
             var materializer = system.Materializer();
             var clock = Stopwatch.StartNew();
-            var train = await LoadAsync(o.Clips, o.Labels, t.FramesPerSecond, backbone, o.Cache, materializer, log, cancellation);
-            log.WriteLine($"features: {train.Count} training clips, {train.Sum(c => c.Features.Length)} frames in {clock.Elapsed.TotalSeconds:0.0} s");
+            var train = await LoadAsync(o.Clips, o.Labels, t.FramesPerSecond, t.Motion, backbone, o.Cache, materializer, log, cancellation);
+            log.WriteLine($"features ({MotionFeatures.Name(t.Motion)}): {train.Count} training clips, {train.Sum(c => c.Features.Length)} frames in {clock.Elapsed.TotalSeconds:0.0} s");
             var labels = t.Labels.Count > 0 ? t.Labels : train.SelectMany(c => c.Truth.Select(s => s.Label)).Distinct().Order(StringComparer.Ordinal).ToList();
             var options = new AdapterTrainingOptions
             {
-                Kind = t.Kind, WindowFrames = t.WindowFrames, Stride = t.Stride, Hidden = t.Hidden, FramesPerSecond = t.FramesPerSecond,
+                Kind = t.Kind, Motion = t.Motion, WindowFrames = t.WindowFrames, Stride = t.Stride, Hidden = t.Hidden, FramesPerSecond = t.FramesPerSecond,
                 Epochs = t.Epochs, Seed = t.Seed, LearningRate = t.LearningRate, Labels = labels,
                 // Mirror augmentation on this backbone's grid (VitTrack 16×16, ResNet18 14×14).
                 MirrorGridColumns = backbone.Spec.Grid.Columns, MirrorGridCells = backbone.Spec.Grid.Patches,
@@ -59,7 +60,7 @@ public static class VideoTraining
                 var split = "all training clips";
                 if (o.EvalClips is not null)
                 {
-                    var held = await LoadAsync(o.EvalClips, o.EvalLabels ?? Path.Combine(o.EvalClips, "labels.csv"), t.FramesPerSecond, backbone, o.Cache, materializer, log, cancellation);
+                    var held = await LoadAsync(o.EvalClips, o.EvalLabels ?? Path.Combine(o.EvalClips, "labels.csv"), t.FramesPerSecond, t.Motion, backbone, o.Cache, materializer, log, cancellation);
                     evaluation = ClipEvaluation.Evaluate(adapter, held.Select(c => (c.Features, (IReadOnlyList<ActionSegment>)c.Truth)).ToList(),
                         t.FramesPerSecond, new HysteresisSegmenter(), t.Stride);
                     metrics["eval_clips"] = evaluation.Clips;
@@ -107,7 +108,8 @@ public static class VideoTraining
         using var system = ActorSystem.Create("vigil-video-eval", "akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING");
         try
         {
-            var clips = await LoadAsync(clipsDirectory, labelsPath, adapter.Config.FramesPerSecond, backbone, cache, system.Materializer(), log, cancellation);
+            // The features the adapter was trained on: its config names the motion signal.
+            var clips = await LoadAsync(clipsDirectory, labelsPath, adapter.Config.FramesPerSecond, adapter.Motion, backbone, cache, system.Materializer(), log, cancellation);
             return ClipEvaluation.Evaluate(adapter, clips.Select(c => (c.Features, (IReadOnlyList<ActionSegment>)c.Truth)).ToList(),
                 adapter.Config.FramesPerSecond, new HysteresisSegmenter(), Math.Max(1, adapter.WindowFrames / 4));
         }
@@ -119,7 +121,7 @@ public static class VideoTraining
 
     private sealed record LabelledClip(string Name, string Sha256, float[][] Features, List<ActionSegment> Truth);
 
-    private static async Task<List<LabelledClip>> LoadAsync(string directory, string labelsPath, double fps, IFrameBackbone backbone, string cache,
+    private static async Task<List<LabelledClip>> LoadAsync(string directory, string labelsPath, double fps, MotionFeature motion, IFrameBackbone backbone, string cache,
         IMaterializer materializer, TextWriter log, CancellationToken cancellation)
     {
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"{directory}: clip folder not found");
@@ -129,7 +131,7 @@ public static class VideoTraining
         {
             var path = Path.Combine(directory, name);
             if (!File.Exists(path)) throw new FileNotFoundException($"{Path.GetFileName(labelsPath)} names {name}, which is not in {directory}", path);
-            var features = await FeatureCache.GetOrComputeAsync(path, fps, backbone, cache, materializer, cancellation);
+            var features = await FeatureCache.GetOrComputeAsync(path, fps, backbone, cache, materializer, cancellation, motion);
             clips.Add(new LabelledClip(name, ModelFileHash.Sha256OfFile(path), features, truth));
         }
         return clips;

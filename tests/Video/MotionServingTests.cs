@@ -1,0 +1,103 @@
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Vigil.Tests.Common;
+using Vigil.Video.Backbone;
+using Vigil.Video.Motion;
+using Vigil.Video.Reporting;
+using Vigil.Video.Sources;
+using Vigil.Video.Synthetic;
+using Vigil.Video.Training;
+
+namespace Vigil.Video.Tests;
+
+/// <summary>
+/// The motion option end to end on VitTrack: <c>vigil video train</c>'s path with optical flow
+/// writes a card naming it, caches features per choice, and the served stream (and <c>vigil video
+/// run</c>'s analysis) computes exactly the features training computed for the same clip.
+/// </summary>
+public sealed class MotionServingTests() : Akka.TestKit.Xunit2.TestKit(AkkaTestConfig.Quiet)
+{
+    [Fact]
+    public async Task TrainWithOpticalFlow_ServedStreamComputesTheTrainingFeatures()
+    {
+        var dir = Directory.CreateTempSubdirectory("vigil-video-motion-").FullName;
+        try { await TrainAndServe(dir); }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    private async Task TrainAndServe(string dir)
+    {
+        var backbonePath = SharedData.Require("assets/models/vittrack_2023sep.onnx");
+        var clips = Path.Combine(dir, "clips");
+        var written = ClipSet.Write(clips, 2, 7, new ClipGenerator { Frames = 40 });
+        var cache = Path.Combine(dir, "cache");
+        var card = Path.Combine(dir, "card", "tiny-of.card.json");
+        await VideoTraining.TrainAsync(new VideoTrainOptions
+        {
+            Clips = clips, Labels = Path.Combine(clips, "labels.csv"), OutCard = card, Backbone = backbonePath, Cache = cache,
+            Training = new AdapterTrainingOptions { Kind = AdapterKind.Tcn, Motion = MotionFeature.OpticalFlow, Epochs = 1, Hidden = 8, Labels = [.. ActionLabels.All] },
+        }, TextWriter.Null);
+
+        using var adapter = TorchActionAdapter.Load(card);
+        Assert.Equal(MotionFeature.OpticalFlow, adapter.Motion);
+        Assert.Equal(3 * 256, adapter.FeatureDimension);
+        Assert.Contains("optical-flow", adapter.Card!.Description);
+        Assert.Contains("\"motion\":\"optical-flow\"", File.ReadAllText(Path.Combine(dir, "card", "tiny-of.adapter.json")));
+
+        using var backbone = Backbones.Load(backbonePath, cache);
+        var clip = written[0].Path;
+        var m = Sys.Materializer();
+        // What training read: the cache file it wrote for this clip (a hit now: the stored values).
+        var cachedFiles = Directory.GetFiles(cache, "*.features");
+        Assert.Equal(2, cachedFiles.Length);
+        Assert.All(cachedFiles, f => Assert.EndsWith("-optical-flow.features", f));
+        var trained = await FeatureCache.GetOrComputeAsync(clip, adapter.Config.FramesPerSecond, backbone, cache, m, motion: MotionFeature.OpticalFlow);
+        Assert.Equal(2, Directory.GetFiles(cache, "*.features").Length);
+
+        // What the served stream computes from the card alone.
+        var served = await VideoSources.File(clip, adapter.Config.FramesPerSecond).Via(VideoFlows.AdapterFeatures(backbone, adapter))
+            .RunWith(Sink.Seq<FrameFeatures>(), m).WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.Equal(trained.Length, served.Count);
+        for (var i = 0; i < trained.Length; i++) Assert.Equal(trained[i], served[i].Values);
+        // Motion is really there: some frame after the first has optical flow.
+        Assert.Contains(served.Skip(1), f => f.Values.Take(512).Any(v => MathF.Abs(v) > 0.05f));
+
+        // vigil video run's analysis reads the card's choice too: segments are reported (not withheld) and the optical-flow strip is written.
+        var report = await VideoAnalysis.RunAsync(clip, backbone, adapter, null, adapter.Config.FramesPerSecond, Path.Combine(dir, "run"), m);
+        Assert.Null(report.WithheldReason);
+        Assert.Contains(report.Files, f => f.EndsWith("opticalflow.png", StringComparison.Ordinal));
+        Assert.DoesNotContain(report.Files, f => f.EndsWith("amflow.png", StringComparison.Ordinal));
+        Assert.Contains("\"motion\": \"optical-flow\"", File.ReadAllText(Path.Combine(dir, "run", "events.json")));
+
+        // The same clip's AM-flow features are a separate cache entry of another size, never the optical-flow file.
+        var am = await FeatureCache.GetOrComputeAsync(clip, adapter.Config.FramesPerSecond, backbone, cache, m);
+        Assert.Equal(512, am[0].Length);
+        Assert.Equal(3, Directory.GetFiles(cache, "*.features").Length);
+        // Both read the same backbone run: the heat block (last) is identical.
+        for (var i = 0; i < am.Length; i++) Assert.Equal(am[i][256..], trained[i][512..]);
+    }
+
+    [Fact]
+    public void AdapterFeatures_AdapterOfAnotherLayout_IsRefusedNamingBoth()
+    {
+        var dir = Directory.CreateTempSubdirectory("vigil-video-motion-").FullName;
+        try
+        {
+            using var backbone = VitBackbone.Load(SharedData.Require("assets/models/vittrack_2023sep.onnx"), BackboneSpec.VitTrack, dir);
+            var e = Assert.Throws<ArgumentException>(() => VideoFlows.AdapterFeatures(backbone, new LayoutOnly(512, MotionFeature.OpticalFlow)));
+            Assert.Contains("512", e.Message);
+            Assert.Contains("768", e.Message);
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    // Declares a layout only; never scores (the flow is refused before any frame).
+    private sealed class LayoutOnly(int dimension, MotionFeature motion) : Segments.IActionAdapter
+    {
+        public IReadOnlyList<string> Labels { get; } = ["x"];
+        public int WindowFrames => 4;
+        public int FeatureDimension => dimension;
+        public MotionFeature Motion => motion;
+        public float[][] Score(IReadOnlyList<float[]> window) => throw new InvalidOperationException("not scored");
+    }
+}
