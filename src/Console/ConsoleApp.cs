@@ -20,6 +20,7 @@ using Vigil.WardConsole.Live;
 using Vigil.WardConsole.Reports;
 using Vigil.WardConsole.Security;
 using Vigil.WardConsole.Telemetry;
+using Vigil.WardConsole.Thermal;
 using Vigil.WardConsole.Ward;
 
 namespace Vigil.WardConsole;
@@ -88,6 +89,7 @@ public static class ConsoleApp
             m.AddMeter(ConsoleMetrics.MeterName).AddPrometheusExporter();
             if (options.OtlpEndpoint is { Length: > 0 } otlp) m.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
         });
+        services.AddWardModalities(options);
     }
 
     private static void MapEndpoints(WebApplication app)
@@ -126,7 +128,7 @@ public static class ConsoleApp
             var who = (WardPrincipal)context.Items[ApiKeyMiddleware.PrincipalItem]!;
             return ward.Acknowledge(id, who.Name) ? Results.Ok(ward.Alert(id)) : Results.NotFound(new { error = "unknown alert" });
         }).WithMetadata(new RequiresRole(WardRole.Clinician));
-        api.MapGet("/boneage", (BoneAgeReports reports) => reports.All.Select(r => new { patientId = r.PatientId, report = r.Row }));
+        api.MapGet("/boneage", (BoneAgeReports reports) => reports.All.Select(r => new { id = BoneAgeStudy.Id(r.Row), patientId = r.PatientId, report = r.Row }));
         api.MapGet("/models", (ConsoleOptions o) => ModelCards.Read(o.ModelsFolder));
         api.MapGet("/cluster", (ActorSystem system, LiveHub hub, WardState ward, WardFeed feed) => new
         {
@@ -139,12 +141,13 @@ public static class ConsoleApp
         }).WithMetadata(new RequiresRole(WardRole.Admin));
         api.MapGet("/audit", async (AuditLog audit, int? limit) => await audit.ReadAsync(limit ?? 200)).WithMetadata(new RequiresRole(WardRole.Admin));
         api.MapGet("/stream", (HttpContext context, LiveHub hub) => LiveStreamEndpoint.RunAsync(context, hub));
+        app.MapWardModalities();
 
-        app.MapGet("/fhir/Observation", (HttpContext context, WardState ward, BoneAgeReports reports) =>
+        app.MapGet("/fhir/Observation", (HttpContext context, WardState ward, BoneAgeReports reports, ThermalWard thermal) =>
         {
             try
             {
-                var bundle = ObservationSearch.Run(context.Request.Query, ward, reports, DateTimeOffset.UtcNow, $"{context.Request.Scheme}://{context.Request.Host}");
+                var bundle = ObservationSearch.Run(context.Request.Query, ward, reports, DateTimeOffset.UtcNow, $"{context.Request.Scheme}://{context.Request.Host}", thermal);
                 return Fhir(bundle, 200);
             }
             catch (FhirSearchException e)
@@ -152,7 +155,7 @@ public static class ConsoleApp
                 return Fhir(ObservationSearch.Outcome(e.Message), 400);
             }
         });
-        app.MapGet("/fhir/{**rest}", (string rest) => Fhir(ObservationSearch.Outcome($"'{rest.Split('/')[0]}' is not served here (Observation is)", OperationOutcome.IssueType.NotSupported), 404));
+        app.MapGet("/fhir/{**rest}", (string rest) => Fhir(ObservationSearch.Outcome($"'{rest.Split('/')[0]}' is not served here (Observation and DiagnosticReport are)", OperationOutcome.IssueType.NotSupported), 404));
     }
 
     private static IResult Fhir(Resource resource, int status) =>

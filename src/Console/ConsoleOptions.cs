@@ -46,4 +46,10 @@ public sealed class ConsoleOptions
 
     /// <summary>Consecutive shown windows above <see cref="TachycardiaBpm"/> before the rule fires. Default 3.</summary>
     public int TachycardiaWindows { get; set; } = 3;
+
+    /// <summary>A folder of <c>vigil video run</c> results (each subfolder one run) served as video timelines; null serves none.</summary>
+    public string? VideoResults { get; set; }
+
+    /// <summary>Simulated beds (the first of <see cref="WardSimulation"/>) that also get thermal cameras: breathing, blinks, AU, dyspnea alerts. Default 3.</summary>
+    public int ThermalBeds { get; set; } = 3;
 }
