@@ -18,7 +18,7 @@ public sealed class ConsoleFixture : IAsyncDisposable
 
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "vigil-console-tests-" + Guid.NewGuid().ToString("N"));
 
-    private ConsoleFixture(Action<ConsoleOptions>? configure)
+    private ConsoleFixture(Action<ConsoleOptions>? configure, Action<WebApplicationBuilder>? customize)
     {
         Directory.CreateDirectory(_dir);
         App = ConsoleApp.Create(o =>
@@ -32,7 +32,7 @@ public sealed class ConsoleFixture : IAsyncDisposable
                 new ApiKeyEntry { Name = "it-admin", Role = WardRole.Admin, Sha256 = ApiKeyStore.Hash(AdminKey) },
             ];
             configure?.Invoke(o);
-        }, b => b.WebHost.UseTestServer());
+        }, b => { b.WebHost.UseTestServer(); customize?.Invoke(b); });
     }
 
     public WebApplication App { get; }
@@ -41,11 +41,16 @@ public sealed class ConsoleFixture : IAsyncDisposable
 
     public WardFeed Feed => App.Services.GetRequiredService<WardFeed>();
 
+    public Thermal.ThermalWard Thermal => App.Services.GetRequiredService<Thermal.ThermalWard>();
+
+    /// <summary>A folder deleted with the fixture, for test inputs.</summary>
+    public string Folder => _dir;
+
     public AuditLog Audit => App.Services.GetRequiredService<AuditLog>();
 
-    public static async Task<ConsoleFixture> StartAsync(Action<ConsoleOptions>? configure = null)
+    public static async Task<ConsoleFixture> StartAsync(Action<ConsoleOptions>? configure = null, Action<WebApplicationBuilder>? customize = null)
     {
-        var f = new ConsoleFixture(configure);
+        var f = new ConsoleFixture(configure, customize);
         await f.App.StartAsync();
         await f.Feed.Graph.WaitAsync(TimeSpan.FromSeconds(30));
         return f;

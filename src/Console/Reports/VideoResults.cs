@@ -95,7 +95,7 @@ public sealed record VideoRun
 
     /// <summary>The folder (not served).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public required string Folder { get; init; }
+    public string Folder { get; init; } = "";
 
     /// <summary>The video analysed (file name).</summary>
     public string? Input { get; init; }

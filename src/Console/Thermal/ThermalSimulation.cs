@@ -20,7 +20,7 @@ namespace Vigil.WardConsole.Thermal;
 /// windows and action-unit intensities → <see cref="DyspneaAlertStage"/> → dyspnea alerts. The AU
 /// intensities are generated with the scenario (struggle AUs up while the scheduled rate is above
 /// 24 /min): no AU model runs in the simulation, and their provenance says so. Bed 1's first scenario
-/// is a tachypnea episode (16 → 32 → 16 /min) so an alert shows early. Each bed's streams start
+/// is a tachypnea episode (16 → 32 → 16 /min, ramps of 0.32 /min per second) so an alert shows early. Each bed's streams start
 /// <see cref="BackfillSeconds"/> before the console, processed at once, so the first breathing window
 /// (30 s) is on screen at start.
 /// </summary>
@@ -85,13 +85,13 @@ internal sealed class ThermalSimulation(ThermalWard thermal, DyspneaAlertSource 
         });
 
     // The scenario of bed `bed` for its `loop`-th 4-minute stretch.
-    private static ThermalFaceScenario Scenario(int bed, int loop) =>
+    internal static ThermalFaceScenario Scenario(int bed, int loop) =>
         bed == 0 && loop == 0
             ? new ThermalFaceScenario
             {
                 Seed = 17, DurationSeconds = ScenarioSeconds,
-                RateKnots = [(0, 16), (20, 16), (45, 32), (130, 32), (160, 16), (ScenarioSeconds, 16)],
-                Talking = [new Episode(200, 212)],
+                RateKnots = [(0, 16), (20, 16), (70, 32), (150, 32), (200, 16), (ScenarioSeconds, 16)],
+                Talking = [new Episode(215, 227)],
             }
             : ThermalFaceScenario.Random(1000 * (bed + 1) + loop, ScenarioSeconds);
 
