@@ -146,6 +146,7 @@ document.getElementById("login").addEventListener("submit", ev => {
 // ---- Thermal feeds (breathing rate, blinks, action units), bone-age radiographs, video segments ----
 
 const RR_MAX = 45;
+const THERMAL_SECONDS = 120; // breathing and activity traces: the last 2 minutes
 window.vigil.rr = 0; window.vigil.blinks = 0; window.vigil.au = 0;
 
 // Fetches an image with the key (an <img> cannot send headers) and shows it; an error shows the server's line instead.
@@ -167,7 +168,7 @@ function thermalCard(id) {
   if (p.thermal) return p;
   const div = document.createElement("div");
   div.className = "thermal";
-  div.innerHTML = `<div class="row"><span>breathing rate</span><span class="rr withheld" data-role="rr">–</span></div>
+  div.innerHTML = `<div class="row"><span>breathing rate (2 min)</span><span class="rr withheld" data-role="rr">–</span></div>
     <canvas class="rr-trace" width="600" height="140" data-points="0"></canvas>
     <div class="row"><span>action units (struggle mean) · blinks</span><span class="meta" data-role="blinkrate"></span></div>
     <canvas class="au-trace" width="600" height="90" data-blinks="0" data-samples="0"></canvas>`;
@@ -177,7 +178,7 @@ function thermalCard(id) {
 }
 
 function keepRecent(list, timeOf) {
-  const cutoff = Date.now() - TRACE_SECONDS * 1000;
+  const cutoff = Date.now() - THERMAL_SECONDS * 1000;
   while (list.length && Date.parse(timeOf(list[0])) < cutoff) list.shift();
 }
 
@@ -202,7 +203,7 @@ function addUnits(a) { const t = thermalCard(a.patientId).thermal; t.au.push(a);
 function drawBreathing(t) {
   const c = t.el.querySelector("canvas.rr-trace"), g = c.getContext("2d"), w = c.width, h = c.height;
   g.clearRect(0, 0, w, h);
-  const t1 = Date.now(), t0 = t1 - TRACE_SECONDS * 1000;
+  const t1 = Date.now(), t0 = t1 - THERMAL_SECONDS * 1000;
   const x = ms => (ms - t0) / (t1 - t0) * w, y = r => h - r / RR_MAX * h;
   g.fillStyle = "#567"; g.strokeStyle = "#233"; g.lineWidth = 1;
   for (const r of [10, 20, 30, 40]) { g.beginPath(); g.moveTo(0, y(r)); g.lineTo(w, y(r)); g.stroke(); g.fillText(String(r), 2, y(r) - 2); }
@@ -210,7 +211,7 @@ function drawBreathing(t) {
   let prev = null, shown = 0;
   for (const p of t.rr) {
     const xe = x(Date.parse(p.end));
-    if (p.rateBpm == null) { g.fillStyle = "rgba(140,140,140,0.35)"; g.fillRect(xe - 2 * w / TRACE_SECONDS, 0, 2 * w / TRACE_SECONDS, h); prev = null; continue; }
+    if (p.rateBpm == null) { g.fillStyle = "rgba(140,140,140,0.35)"; g.fillRect(xe - 2 * w / THERMAL_SECONDS, 0, 2 * w / THERMAL_SECONDS, h); prev = null; continue; }
     shown++;
     g.fillStyle = "#9be29b"; g.fillRect(xe - 1.5, y(p.rateBpm) - 1.5, 3, 3);
     if (prev) { g.strokeStyle = "#6cc070"; g.lineWidth = 2; g.beginPath(); g.moveTo(x(Date.parse(prev.end)), y(prev.rateBpm)); g.lineTo(xe, y(p.rateBpm)); g.stroke(); }
@@ -229,7 +230,7 @@ function drawBreathing(t) {
 function drawActivity(t) {
   const c = t.el.querySelector("canvas.au-trace"), g = c.getContext("2d"), w = c.width, h = c.height;
   g.clearRect(0, 0, w, h);
-  const t1 = Date.now(), t0 = t1 - TRACE_SECONDS * 1000;
+  const t1 = Date.now(), t0 = t1 - THERMAL_SECONDS * 1000;
   const x = ms => (ms - t0) / (t1 - t0) * w, band = h - 22, y = v => band - v / 5 * band;
   g.strokeStyle = "#233"; g.beginPath(); g.moveTo(0, y(2)); g.lineTo(w, y(2)); g.stroke(); g.fillStyle = "#567"; g.fillText("AU 2", 2, y(2) - 2);
   g.strokeStyle = "#f0a040"; g.lineWidth = 2; g.beginPath();
@@ -258,8 +259,8 @@ async function loadThermal() {
 function renderBoneAge(r) {
   const x = r.report, li = document.createElement("li");
   li.dataset.study = r.id;
-  li.innerHTML = `<div><img class="radiograph" alt="radiograph"><div class="ba-error"></div></div>
-    <div><div class="ba-text"></div><canvas class="ba-bar" width="480" height="84"></canvas><div class="meta ba-prov"></div></div>`;
+  li.innerHTML = `<div><img class="radiograph" alt="radiograph"></div>
+    <div><div class="ba-text"></div><canvas class="ba-bar" width="480" height="84"></canvas><div class="meta ba-prov"></div></div><div class="ba-error"></div>`;
   li.querySelector(".ba-text").textContent = x.status === "ok"
     ? `${r.patientId}: bone age ${x.boneAgeMonths.toFixed(1)} months` + (x.boneAgeLowMonths != null ? ` (90 % interval ${x.boneAgeLowMonths.toFixed(1)}–${x.boneAgeHighMonths.toFixed(1)})` : "") +
       (x.chronologicalAgeMonths != null ? `, chronological ${x.chronologicalAgeMonths.toFixed(0)}` : "")
