@@ -130,4 +130,28 @@ public sealed class BoneAgeStudyTests
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/boneage/0000000000000000/image")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await f.Client().GetAsync($"/api/boneage/{sha[..16]}/image")).StatusCode);
     }
+
+    [Fact]
+    public async Task Dicom_radiograph_is_windowed_with_its_VOI_window_and_MONOCHROME1_inverted()
+    {
+        // 64×40, 12 bits in 16: a third each at 500, 1500 and 3000, window centre 1500 width 1001 (999.5..1999.5).
+        var values = Enumerable.Range(0, 64 * 40).Select(i => (i % 64) switch { < 21 => 500, < 43 => 1500, _ => 3000 });
+        var dicom = new Vigil.Imaging.Tests.Dicom.DicomTestWriter().Image(64, 40, 16, 12, 11, signed: false, "MONOCHROME1", [])
+            .String(Vigil.Imaging.Dicom.DicomTag.WindowCenter, "DS", "1500")
+            .String(Vigil.Imaging.Dicom.DicomTag.WindowWidth, "DS", "1001")
+            .PixelData(Vigil.Imaging.Tests.Dicom.DicomTestWriter.U16(values)).Build();
+        await using var f = await ConsoleFixture.StartAsync(o =>
+        {
+            var dir = Path.Combine(Path.GetTempPath(), "vigil-console-dicom-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(dir);
+            File.WriteAllBytes(Path.Combine(dir, "hand.dcm"), dicom);
+            o.BoneAgeReports = ModalityInputs.WriteReport(dir, ModalityInputs.Scored("hand.dcm", new string('3', 64), 80, 70, 90));
+        });
+        var bytes = await f.Client(ConsoleFixture.ViewerKey).GetByteArrayAsync($"/api/boneage/{new string('3', 16)}/image");
+        using var png = Cv2.ImDecode(bytes, ImreadModes.Unchanged);
+        Assert.Equal((64, 40), (png.Width, png.Height)); // smaller than 512 px: not enlarged
+        Assert.Equal(255, png.At<byte>(20, 5));  // below the window, inverted: white
+        Assert.InRange(png.At<byte>(20, 30), 120, 135); // the centre: mid grey
+        Assert.Equal(0, png.At<byte>(20, 60));   // above the window, inverted: black
+    }
 }

@@ -63,6 +63,14 @@ internal sealed class ThermalSimulation(ThermalWard thermal, DyspneaAlertSource 
                 .Via(new BlinkStage(source: $"simulated eye region {id}"))
                 .RunForeach(e => thermal.Record(id, e, blinkProvenance), materializer));
         }
+        // A stream that fails stops only its bed; the log says which kind (not which patient: no ids in logs).
+        foreach (var run in runs)
+            _ = run.ContinueWith(t =>
+            {
+                var e = t.Exception!.GetBaseException();
+                if (e is not (AbruptTerminationException or AbruptStageTerminationException))
+                    log.LogWarning(new EventId(1712, "ThermalStreamFailed"), "A simulated thermal stream stopped: {Error}", e.GetType().Name);
+            }, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         log.LogInformation(new EventId(1711, "ThermalSimulationStarted"), "Simulated thermal cameras started: {Beds} beds", beds);
         try { await Task.Delay(Timeout.Infinite, drain).ConfigureAwait(false); }
         catch (OperationCanceledException) { /* drain requested */ }
