@@ -22,6 +22,7 @@ using Vigil.WardConsole.Reports;
 using Vigil.WardConsole.Security;
 using Vigil.WardConsole.Storage;
 using Vigil.WardConsole.Telemetry;
+using Vigil.WardConsole.Thermal;
 using Vigil.WardConsole.Ward;
 
 namespace Vigil.WardConsole;
@@ -108,6 +109,7 @@ public static class ConsoleApp
             t.AddSource(ConsoleTracing.SourceName).AddAspNetCoreInstrumentation(ConsoleTelemetry.ConfigureRequestSpans);
             if (options.OtlpEndpoint is { Length: > 0 } otlp) t.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
         });
+        services.AddWardModalities(options);
     }
 
     private static void MapEndpoints(WebApplication app)
@@ -150,7 +152,7 @@ public static class ConsoleApp
             span?.SetTag("vigil.role", who.Role.ToString());
             return known ? Results.Ok(ward.Alert(id)) : Results.NotFound(new { error = "unknown alert" });
         }).WithMetadata(new RequiresRole(WardRole.Clinician));
-        api.MapGet("/boneage", (BoneAgeReports reports) => reports.All.Select(r => new { patientId = r.PatientId, report = r.Row }));
+        api.MapGet("/boneage", (BoneAgeReports reports) => reports.All.Select(r => new { id = BoneAgeStudy.Id(r.Row), patientId = r.PatientId, report = r.Row }));
         api.MapGet("/models", (ConsoleOptions o) => ModelCards.Read(o.ModelsFolder));
         api.MapGet("/cluster", (ActorSystem system, LiveHub hub, WardState ward, WardFeed feed, IWardStore store) => new
         {
@@ -165,12 +167,13 @@ public static class ConsoleApp
         }).WithMetadata(new RequiresRole(WardRole.Admin));
         api.MapGet("/audit", async (AuditLog audit, int? limit) => await audit.ReadAsync(limit ?? 200)).WithMetadata(new RequiresRole(WardRole.Admin));
         api.MapGet("/stream", (HttpContext context, LiveHub hub) => LiveStreamEndpoint.RunAsync(context, hub));
+        app.MapWardModalities();
 
-        app.MapGet("/fhir/Observation", (HttpContext context, WardState ward, BoneAgeReports reports) =>
+        app.MapGet("/fhir/Observation", (HttpContext context, WardState ward, BoneAgeReports reports, ThermalWard thermal) =>
         {
             try
             {
-                var bundle = ObservationSearch.Run(context.Request.Query, ward, reports, DateTimeOffset.UtcNow, $"{context.Request.Scheme}://{context.Request.Host}");
+                var bundle = ObservationSearch.Run(context.Request.Query, ward, reports, DateTimeOffset.UtcNow, $"{context.Request.Scheme}://{context.Request.Host}", thermal);
                 return Fhir(bundle, 200);
             }
             catch (FhirSearchException e)
@@ -178,7 +181,7 @@ public static class ConsoleApp
                 return Fhir(ObservationSearch.Outcome(e.Message), 400);
             }
         });
-        app.MapGet("/fhir/{**rest}", (string rest) => Fhir(ObservationSearch.Outcome($"'{rest.Split('/')[0]}' is not served here (Observation is)", OperationOutcome.IssueType.NotSupported), 404));
+        app.MapGet("/fhir/{**rest}", (string rest) => Fhir(ObservationSearch.Outcome($"'{rest.Split('/')[0]}' is not served here (Observation and DiagnosticReport are)", OperationOutcome.IssueType.NotSupported), 404));
     }
 
     private static IResult Fhir(Resource resource, int status) =>

@@ -63,4 +63,9 @@ public sealed class ConsoleOptions
     private static bool IsLoopback(string address) =>
         string.Equals(address, "localhost", StringComparison.OrdinalIgnoreCase)
         || (System.Net.IPAddress.TryParse(address, out var ip) && System.Net.IPAddress.IsLoopback(ip));
+    /// <summary>A folder of <c>vigil video run</c> results (each subfolder one run) served as video timelines; null serves none.</summary>
+    public string? VideoResults { get; set; }
+
+    /// <summary>Simulated beds (the first of <see cref="WardSimulation"/>) that also get thermal cameras: breathing, blinks, AU, dyspnea alerts. Default 3.</summary>
+    public int ThermalBeds { get; set; } = 3;
 }

@@ -8,7 +8,7 @@ namespace Vigil.Cli.Commands;
 
 /// <summary>
 /// <c>vigil serve [--port 8080] [--ward-simulation N] [--config FILE.json] [--models DIR]
-/// [--boneage-reports report.csv] [--audit FILE.db] [--bind ADDR] [--otlp URL]</c>: the ward console
+/// [--boneage-reports report.csv] [--video-results DIR] [--thermal-beds N] [--audit FILE.db] [--bind ADDR] [--otlp URL]</c>: the ward console
 /// (see docs/console.md) until SIGTERM/SIGINT. Without configured keys it makes three random ones
 /// (viewer, clinician, admin) for this run and prints them once on standard output.
 /// </summary>
@@ -22,6 +22,8 @@ internal static class ServeCommand
         var config = a.Get("config");
         var models = a.Get("models") ?? Path.Combine(RepositoryPaths.Root, "models");
         var boneAge = a.Get("boneage-reports");
+        var videoResults = a.Get("video-results");
+        int? thermalBeds = a.Get("thermal-beds") is null ? null : a.GetInt("thermal-beds", 3);
         var audit = a.Get("audit");
         var bind = a.Get("bind");
         var otlp = a.Get("otlp");
@@ -29,6 +31,8 @@ internal static class ServeCommand
         if (a.Positional.Count > 0) throw new CommandLineException($"unexpected argument '{a.Positional[0]}'");
         if (port is < 0 or > 65535) throw new CommandLineException($"--port must be 0 to 65535, got {port}");
         if (simulation is < 0 or > 10_000) throw new CommandLineException($"--ward-simulation must be 0 to 10000 patients, got {simulation}");
+        if (thermalBeds is < 0 or > 64) throw new CommandLineException($"--thermal-beds must be 0 to 64, got {thermalBeds}");
+        if (videoResults is not null && !Directory.Exists(videoResults)) throw new CommandLineException($"--video-results {videoResults}: no such folder");
         if (config is not null && !File.Exists(config)) throw new CommandLineException($"{config}: configuration file not found");
 
         List<(string Name, string Key)> generated = [];
@@ -38,6 +42,8 @@ internal static class ServeCommand
             o.WardSimulation = simulation;
             o.ModelsFolder = models;
             if (boneAge is not null) o.BoneAgeReports = boneAge;
+            if (videoResults is not null) o.VideoResults = videoResults;
+            if (thermalBeds is { } beds) o.ThermalBeds = beds;
             if (audit is not null) o.AuditDatabase = audit;
             if (bind is not null) o.BindAddress = bind;
             if (otlp is not null) o.OtlpEndpoint = otlp;

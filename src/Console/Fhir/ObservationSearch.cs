@@ -1,15 +1,16 @@
-using System.Globalization;
 using Hl7.Fhir.Model;
 using Microsoft.AspNetCore.Http;
 using Vigil.BoneAge.Reporting;
+using Vigil.Infrared.Fhir;
 using Vigil.Ppg.Reporting;
 using Vigil.WardConsole.Reports;
+using Vigil.WardConsole.Thermal;
 using Vigil.WardConsole.Ward;
 
 namespace Vigil.WardConsole.Fhir;
 
 /// <summary>
-/// <c>GET /fhir/Observation</c>: heart-rate windows (LOINC 8867-4), bone-age estimates (LOINC 85151-9)
+/// <c>GET /fhir/Observation</c>: heart-rate windows (LOINC 8867-4), breathing-rate windows (LOINC 9279-1, Vigil.Infrared's builder), bone-age estimates (LOINC 85151-9)
 /// and alerts (<c>urn:vigil:alert|KIND</c>) as a searchset Bundle, built with the Firely SDK by the
 /// modalities' own builders. Parameters: <c>patient</c>, <c>date</c> (repeatable, with prefixes),
 /// <c>code</c> (token, comma-separated alternatives), <c>_count</c>. Searches are strict: an unknown
@@ -22,26 +23,27 @@ public static class ObservationSearch
 
     private static readonly HashSet<string> Known = ["patient", "subject", "date", "code", "_count", "_format"];
 
-    /// <summary>Runs the search described by <paramref name="query"/>.</summary>
-    public static Bundle Run(IQueryCollection query, WardState ward, BoneAgeReports reports, DateTimeOffset now, string baseUrl)
+    /// <summary>Runs the search described by <paramref name="query"/>; breathing-rate windows come from <paramref name="thermal"/> when given.</summary>
+    public static Bundle Run(IQueryCollection query, WardState ward, BoneAgeReports reports, DateTimeOffset now, string baseUrl, ThermalWard? thermal = null)
     {
-        foreach (var key in query.Keys)
-            if (!Known.Contains(key)) throw new FhirSearchException($"unknown search parameter '{key}' (supported: patient, date, code, _count)");
-        string? patient = null;
-        foreach (var key in new[] { "patient", "subject" })
-            if (query.TryGetValue(key, out var p))
-            {
-                if (p.Count != 1 || string.IsNullOrWhiteSpace(p[0])) throw new FhirSearchException($"{key} must be given once with a value");
-                patient = p[0]!.StartsWith("Patient/", StringComparison.Ordinal) ? p[0]![8..] : p[0];
-            }
-        var dates = query.TryGetValue("date", out var ds) ? ds.Select(d => DateBound.Parse(d ?? "")).ToArray() : [];
+        var search = SearchParameters.Parse(query, Known, "patient, date, code, _count");
         var codes = query.TryGetValue("code", out var cs) ? cs.SelectMany(c => (c ?? "").Split(',')).Select(ParseToken).ToArray() : [];
-        var count = 100;
-        if (query.TryGetValue("_count", out var n) && (!int.TryParse(n[0], NumberStyles.None, CultureInfo.InvariantCulture, out count) || count < 1 || count > 10_000))
-            throw new FhirSearchException($"_count '{n}' must be a whole number from 1 to 10000");
+        var found = Find(search, codes, ward, reports, now, thermal);
+        var bundle = new Bundle { Type = Bundle.BundleType.Searchset, Total = found.Count, Timestamp = now };
+        foreach (var o in found.Take(search.Count))
+            bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = $"{baseUrl}/fhir/Observation/{o.Id}", Resource = o, Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Match } });
+        return bundle;
+    }
 
+    /// <summary>The Observation whose id is <paramref name="id"/> (<c>GET /fhir/Observation/{id}</c>), or null.</summary>
+    public static Observation? Read(string id, WardState ward, BoneAgeReports reports, DateTimeOffset now, ThermalWard? thermal = null) =>
+        Find(new SearchParameters(null, [], int.MaxValue), [], ward, reports, now, thermal).FirstOrDefault(o => o.Id == id);
+
+    private static List<Observation> Find(SearchParameters search, (string? System, string Code)[] codes, WardState ward, BoneAgeReports reports, DateTimeOffset now, ThermalWard? thermal)
+    {
+        var patient = search.Patient;
         bool Wanted(string system, string code) => codes.Length == 0 || codes.Any(c => c.Code == code && (c.System is null || c.System == system));
-        bool InDates(DateTimeOffset t) => dates.All(d => d.Matches(t));
+        bool InDates(DateTimeOffset t) => search.InDates(t);
 
         var found = new List<Observation>();
         var patients = patient is null ? ward.PatientIds : [patient];
@@ -49,15 +51,18 @@ public static class ObservationSearch
             foreach (var id in patients)
                 foreach (var h in ward.History(id).Where(h => InDates(h.End)))
                     found.Add(HeartRateObservation.Build(h.Result, h.Start.AddSeconds(-h.Result.WindowStartSeconds), h.End));
+        if (thermal is not null && Wanted("http://loinc.org", InfraredObservations.RespiratoryRateLoinc))
+            foreach (var id in patient is null ? thermal.PatientIds : [patient])
+                if (thermal.StreamStart(id) is { } start)
+                    foreach (var b in thermal.Breathing(id).Where(b => InDates(b.End)))
+                        found.Add(InfraredObservations.BreathingRate(b.Window, start, b.End));
         if (Wanted("http://loinc.org", FhirObservation.BoneAgeLoinc))
             foreach (var (id, row) in reports.All)
             {
                 if (patient is not null && id != patient) continue;
                 if (row.Status != ReportRow.Ok || row.BoneAgeMonths is null) continue;
-                if (dates.Length > 0 && (row.StudyDate is not { } sd || !InDates(new DateTimeOffset(sd.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)))) continue;
-                var obs = FhirObservation.Build(row, now);
-                obs.Subject = new ResourceReference { Identifier = new Identifier("urn:vigil:patient-id", id), Display = $"patient {id}" };
-                found.Add(obs);
+                if (search.Dates.Count > 0 && (row.StudyDate is not { } sd || !InDates(new DateTimeOffset(sd.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)))) continue;
+                found.Add(BoneAgeObservation(id, row, now));
             }
         foreach (var a in ward.Alerts)
         {
@@ -65,11 +70,15 @@ public static class ObservationSearch
             if (!Wanted(AlertSystem, a.Kind) || !InDates(a.Raised)) continue;
             found.Add(AlertObservation(a));
         }
+        return found;
+    }
 
-        var bundle = new Bundle { Type = Bundle.BundleType.Searchset, Total = found.Count, Timestamp = now };
-        foreach (var o in found.Take(count))
-            bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = $"{baseUrl}/fhir/Observation/{o.Id}", Resource = o, Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Match } });
-        return bundle;
+    /// <summary>The bone-age Observation of <paramref name="row"/> (Vigil.BoneAge's builder), filed under <paramref name="patientId"/>.</summary>
+    public static Observation BoneAgeObservation(string patientId, ReportRow row, DateTimeOffset issued)
+    {
+        var obs = FhirObservation.Build(row, issued);
+        obs.Subject = new ResourceReference { Identifier = new Identifier("urn:vigil:patient-id", patientId), Display = $"patient {patientId}" };
+        return obs;
     }
 
     /// <summary>An alert as an Observation: the kind as code, the message as value, evidence and provenance as notes.</summary>

@@ -57,6 +57,7 @@ public sealed class LiveHub
         {
             Ward.HeartRatePoint h => h.PatientId,
             Ward.WardAlert a => a.PatientId,
+            IPatientEvent e => e.PatientId,
             _ => null,
         };
         var evt = new LiveEvent(seq, type, patient, JsonSerializer.Serialize(payload, Json));

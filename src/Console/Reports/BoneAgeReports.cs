@@ -12,8 +12,38 @@ public sealed class BoneAgeReports
 {
     private readonly IReadOnlyList<(string PatientId, ReportRow Row)> _rows;
 
-    /// <summary>Reports held in memory (tests, or a host that scores itself).</summary>
-    public BoneAgeReports(IEnumerable<(string PatientId, ReportRow Row)> rows) => _rows = rows.ToArray();
+    /// <summary>Reports held in memory (tests, or a host that scores itself); relative image paths are resolved against <paramref name="baseFolder"/>, then the working directory.</summary>
+    public BoneAgeReports(IEnumerable<(string PatientId, ReportRow Row)> rows, string? baseFolder = null)
+    {
+        _rows = rows.ToArray();
+        BaseFolder = baseFolder;
+    }
+
+    /// <summary>The folder of the report file (relative image paths are looked up there first), or null.</summary>
+    public string? BaseFolder { get; }
+
+    /// <summary>The study <paramref name="studyId"/> (see <see cref="BoneAgeStudy.Id"/>), or null.</summary>
+    public (string PatientId, ReportRow Row)? Study(string studyId)
+    {
+        foreach (var r in _rows)
+            if (BoneAgeStudy.Id(r.Row) == studyId) return r;
+        return null;
+    }
+
+    /// <summary>
+    /// Where the image of <paramref name="row"/> is: its path as written when absolute; else beside the
+    /// report, in the working directory, or its file name beside the report (the first that exists); null when none does.
+    /// </summary>
+    public string? ImagePath(ReportRow row)
+    {
+        if (row.Image.Length == 0) return null;
+        if (Path.IsPathRooted(row.Image)) return File.Exists(row.Image) ? row.Image : null;
+        var candidates = new List<string>();
+        if (BaseFolder is not null) candidates.Add(Path.Combine(BaseFolder, row.Image));
+        candidates.Add(Path.GetFullPath(row.Image));
+        if (BaseFolder is not null) candidates.Add(Path.Combine(BaseFolder, Path.GetFileName(row.Image)));
+        return candidates.FirstOrDefault(File.Exists);
+    }
 
     /// <summary>Every report.</summary>
     public IReadOnlyList<(string PatientId, ReportRow Row)> All => _rows;
@@ -56,6 +86,6 @@ public sealed class BoneAgeReports
             };
             rows.Add((Path.GetFileNameWithoutExtension(row.Image), row));
         }
-        return new BoneAgeReports(rows);
+        return new BoneAgeReports(rows, Path.GetDirectoryName(Path.GetFullPath(path)));
     }
 }

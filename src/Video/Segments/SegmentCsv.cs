@@ -49,6 +49,32 @@ public static class SegmentCsv
             w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{s.Label},{s.StartSeconds:0.###},{s.EndSeconds:0.###},{s.Confidence:0.###}"));
     }
 
+    /// <summary>
+    /// Reads a video's detected segments (<c>label,start_s,end_s,confidence</c>, as <see cref="WriteSegments"/>
+    /// writes them). Malformed rows are errors naming the file and line.
+    /// </summary>
+    public static IReadOnlyList<ActionSegment> ReadSegments(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{Path.GetFileName(path)}: segments file not found ({path})", path);
+        var lines = File.ReadAllLines(path);
+        if (lines.Length == 0 || lines[0].Trim() != "label,start_s,end_s,confidence")
+            throw new InvalidDataException($"{Path.GetFileName(path)}: the header must be 'label,start_s,end_s,confidence'");
+        var result = new List<ActionSegment>();
+        for (var i = 1; i < lines.Length; i++)
+        {
+            if (lines[i].Trim().Length == 0) continue;
+            var f = lines[i].Split(',');
+            if (f.Length != 4 || f[0].Length == 0
+                || !double.TryParse(f[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var start)
+                || !double.TryParse(f[2], NumberStyles.Float, CultureInfo.InvariantCulture, out var end)
+                || !double.TryParse(f[3], NumberStyles.Float, CultureInfo.InvariantCulture, out var confidence)
+                || !double.IsFinite(start) || !double.IsFinite(end) || start < 0 || end <= start || !(confidence is >= 0 and <= 1))
+                throw new InvalidDataException($"{Path.GetFileName(path)} line {i + 1}: expected label,start_s,end_s,confidence with 0 <= start < end and confidence in [0, 1], got '{lines[i]}'");
+            result.Add(new ActionSegment(f[0], start, end, confidence));
+        }
+        return result;
+    }
+
     /// <summary>Per-frame truth (frame i at its mid-time) for <paramref name="labels"/>.</summary>
     public static bool[][] FrameTruth(IReadOnlyList<ActionSegment> segments, IReadOnlyList<string> labels, int frames, double framesPerSecond) =>
         Enumerable.Range(0, frames).Select(i =>

@@ -1,0 +1,58 @@
+using OpenCvSharp;
+using Vigil.Imaging;
+using Vigil.Imaging.Dicom;
+using Vigil.Imaging.Processing;
+
+namespace Vigil.WardConsole.Reports;
+
+/// <summary>
+/// A radiograph for the screen: decoded by Vigil's Imaging room (DICOM Part 10, PNG, JPEG, recognised
+/// by content), box-shrunk while decoding, windowed to 8 bits (the file's VOI window when it has one,
+/// else its 0.5–99.5 % intensity range), MONOCHROME1 inverted, resized to at most
+/// <see cref="DefaultLongSide"/> pixels on its long side and encoded as PNG.
+/// </summary>
+public static class RadiographPreview
+{
+    /// <summary>Long side of the preview, pixels.</summary>
+    public const int DefaultLongSide = 512;
+
+    // Larger images are refused rather than decoded (a 16k × 16k PNG is not a radiograph).
+    private const long MaxPixels = 120_000_000;
+
+    /// <summary>The PNG bytes of the preview of the file at <paramref name="path"/>; Imaging's exceptions name the file when it is not a readable image.</summary>
+    public static byte[] Render(string path, int longSide = DefaultLongSide)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(longSide, 16);
+        var radiograph = RadiographLoader.Load(path, MaxPixels, (w, h) => Math.Max(1, Math.Max(w, h) / longSide));
+        var image = radiograph.Image;
+        var (low, high) = radiograph.Window is { } window ? (window.Low, window.High) : Percentiles(image.Pixels);
+        if (!(high > low)) high = low + 1;
+        var scale = Math.Min(1.0, (double)longSide / Math.Max(image.Width, image.Height));
+        if (scale < 1) image = ImageOps.Resize(image, Math.Max(1, (int)Math.Round(image.Width * scale)), Math.Max(1, (int)Math.Round(image.Height * scale)));
+        var invert = radiograph.Photometric == Photometric.Monochrome1;
+        var bytes = new byte[image.Pixels.Length];
+        var k = 255.0 / (high - low);
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            var v = Math.Clamp((image.Pixels[i] - low) * k, 0, 255);
+            bytes[i] = (byte)Math.Round(invert ? 255 - v : v);
+        }
+        using var mat = Mat.FromPixelData(image.Height, image.Width, MatType.CV_8UC1, bytes);
+        if (!Cv2.ImEncode(".png", mat, out var png)) throw new ImageFormatException($"{Path.GetFileName(path)}: the preview could not be encoded as PNG");
+        return png;
+    }
+
+    /// <summary>Whether <paramref name="e"/> means the file is not a readable image (as opposed to a bug).</summary>
+    public static bool IsBadImage(Exception e) => e is ImageFormatException or DicomFormatException or InvalidDataException or OpenCVException;
+
+    // 0.5 % and 99.5 % of the intensities, from a strided sample (enough for a display window).
+    private static (double Low, double High) Percentiles(float[] pixels)
+    {
+        var step = Math.Max(1, pixels.Length / 200_000);
+        var sample = new List<float>(pixels.Length / step + 1);
+        for (var i = 0; i < pixels.Length; i += step) if (float.IsFinite(pixels[i])) sample.Add(pixels[i]);
+        if (sample.Count == 0) throw new ImageFormatException("the image holds no finite intensity");
+        sample.Sort();
+        return (sample[(int)(0.005 * (sample.Count - 1))], sample[(int)(0.995 * (sample.Count - 1))]);
+    }
+}
