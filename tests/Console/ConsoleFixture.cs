@@ -18,7 +18,7 @@ public sealed class ConsoleFixture : IAsyncDisposable
 
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "vigil-console-tests-" + Guid.NewGuid().ToString("N"));
 
-    private ConsoleFixture(Action<ConsoleOptions>? configure, Action<WebApplicationBuilder>? customize = null)
+    private ConsoleFixture(Action<ConsoleOptions>? configure, Action<WebApplicationBuilder>? customize)
     {
         Directory.CreateDirectory(_dir);
         App = ConsoleApp.Create(o =>
@@ -32,11 +32,7 @@ public sealed class ConsoleFixture : IAsyncDisposable
                 new ApiKeyEntry { Name = "it-admin", Role = WardRole.Admin, Sha256 = ApiKeyStore.Hash(AdminKey) },
             ];
             configure?.Invoke(o);
-        }, b =>
-        {
-            b.WebHost.UseTestServer();
-            customize?.Invoke(b);
-        });
+        }, b => { b.WebHost.UseTestServer(); customize?.Invoke(b); });
     }
 
     public WebApplication App { get; }
@@ -44,6 +40,11 @@ public sealed class ConsoleFixture : IAsyncDisposable
     public WardState Ward => App.Services.GetRequiredService<WardState>();
 
     public WardFeed Feed => App.Services.GetRequiredService<WardFeed>();
+
+    public Thermal.ThermalWard Thermal => App.Services.GetRequiredService<Thermal.ThermalWard>();
+
+    /// <summary>A folder deleted with the fixture, for test inputs.</summary>
+    public string Folder => _dir;
 
     public AuditLog Audit => App.Services.GetRequiredService<AuditLog>();
 
