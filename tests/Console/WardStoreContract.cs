@@ -3,6 +3,9 @@ using System.Text.Json;
 using Bundle = Hl7.Fhir.Model.Bundle;
 using Observation = Hl7.Fhir.Model.Observation;
 using Hl7.Fhir.Serialization;
+using Vigil.Infrared.Alerts;
+using Vigil.Infrared.Blinks;
+using Vigil.Infrared.Breathing;
 using Vigil.Ppg;
 using Vigil.WardConsole.Security;
 using Vigil.WardConsole.Storage;
@@ -165,6 +168,45 @@ public abstract class WardStoreContract : IAsyncLifetime
         // New live windows after the restart join the restored history.
         second.Ward.Record(ConsoleFixture.Result("bed-11", 0, 90));
         Assert.Equal(6, second.Ward.History("bed-11").Count);
+    }
+
+    [Fact]
+    public async Task A_restarted_console_shows_the_thermal_records_it_had_and_follows_a_new_stream_clock()
+    {
+        var o = await FreshAsync();
+        var start = DateTimeOffset.UtcNow.AddMinutes(-5);
+        static BreathingWindow Window(int i, BreathingStatus status, double rate) => new("bed-07", i, TimeSpan.FromSeconds(2 * i), TimeSpan.FromSeconds(2 * i + 30),
+            status, rate, status == BreathingStatus.Ok ? null : "signal weak", 0.95, 0.2, 0.6, 0.1, 0.2, 3.5, 8, "test; NOT FOR CLINICAL USE");
+        await using (var first = await ConsoleFixture.StartAsync(c => { c.Storage = o; c.AuditDatabase = SqliteFile; }))
+        {
+            first.Thermal.Admit("bed-07", start);
+            first.Thermal.Record(Window(0, BreathingStatus.Ok, 18.04));
+            first.Thermal.Record(Window(1, BreathingStatus.Withheld, double.NaN));
+            first.Thermal.Record("bed-07", new BlinkEvent(1_000, 1_250, 4.5), "blink test");
+            first.Thermal.Record(new ActionUnitIntensities("bed-07", TimeSpan.FromSeconds(4), new Dictionary<int, double> { [4] = 2.5, [26] = 1.5 }, "au test"), [4, 26]);
+            first.Thermal.Record(new DyspneaEvent("bed-07", DyspneaEventKind.AlertRaised, TimeSpan.FromSeconds(40), true, 0.9, [], "tachypnea", "card"));
+        }
+        await using var second = await ConsoleFixture.StartAsync(c => { c.Storage = o; c.AuditDatabase = SqliteFile; });
+        var thermal = second.Thermal;
+        var windows = thermal.Breathing("bed-07");
+        Assert.Equal([18.0, null], windows.Select(w => w.RateBpm));
+        Assert.Equal("signal weak", windows[1].Reason);
+        Assert.Equal(start.AddSeconds(32), windows[1].End);
+        Assert.Equal(start.AddMilliseconds(1_250), Assert.Single(thermal.Blinks("bed-07")).End);
+        Assert.Equal(2.5, Assert.Single(thermal.ActionUnits("bed-07")).Intensities[4]);
+        Assert.Equal("tachypnea", Assert.Single(thermal.Dyspnea("bed-07")).Reason);
+        // FHIR rebuilds the restored breathing windows (LOINC 9279-1), the withheld one with its data-absent reason.
+        var admin = second.Client(ConsoleFixture.AdminKey);
+        var bundle = JsonSerializer.Deserialize<Bundle>(await admin.GetStringAsync("/fhir/Observation?patient=bed-07&code=http://loinc.org|9279-1"), new JsonSerializerOptions().ForFhir())!;
+        Assert.Equal(2, bundle.Entry.Count);
+        Assert.Single(bundle.Entry, e => ((Observation)e.Resource!).DataAbsentReason is not null);
+        // A live stream after the restart starts its own clock and joins the restored history.
+        var restart = DateTimeOffset.UtcNow;
+        thermal.Admit("bed-07", restart);
+        Assert.Equal(restart, thermal.StreamStart("bed-07"));
+        thermal.Record(Window(0, BreathingStatus.Ok, 20));
+        Assert.Equal(3, thermal.Breathing("bed-07").Count);
+        Assert.Equal(restart.AddSeconds(30), thermal.Breathing("bed-07")[2].End);
     }
 }
 

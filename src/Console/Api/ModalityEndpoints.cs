@@ -21,7 +21,7 @@ internal static class ModalityEndpoints
 {
     public static IServiceCollection AddWardModalities(this IServiceCollection services, ConsoleOptions options)
     {
-        services.AddSingleton(sp => new ThermalWard(sp.GetRequiredService<Live.LiveHub>(), options.HistoryPerPatient));
+        services.AddSingleton(sp => new ThermalWard(sp.GetRequiredService<Live.LiveHub>(), options.HistoryPerPatient, sp.GetRequiredService<Storage.IWardStore>()));
         services.AddSingleton<DyspneaAlertSource>();
         services.AddSingleton<IAlertSource>(sp => sp.GetRequiredService<DyspneaAlertSource>());
         services.AddSingleton(_ => new VideoResults(options.VideoResults));
