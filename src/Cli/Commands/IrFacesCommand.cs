@@ -110,12 +110,17 @@ internal static class IrFacesCommand
             }
         }
         var adapted = ThermalFaceDetector.Open(RequireCard(model));
+        var byWidth = ThermalFaceEvaluation.ByWidth(adapted, images, adapted.ScoreThreshold);
         Run(adapted, adapted.ScoreThreshold);
         if (adaptedOnly)
         {
             var only = results[0];
-            if (json) Console.WriteLine(JsonSerializer.Serialize(new { split = ChipsSplit.Description, part = partName, images = images.Count, faces = only.Faces, detectors = results }, JsonOptions));
-            else Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{only.Detector}: own threshold {Fmt(only.AtOperatingThreshold)}   best at P>=0.8 {Fmt(only.BestRecallAtPrecision08)}   best F1 {Fmt(only.BestF1)}"));
+            if (json) Console.WriteLine(JsonSerializer.Serialize(new { split = ChipsSplit.Description, part = partName, images = images.Count, faces = only.Faces, adapted_recall_by_width = byWidth, detectors = results }, JsonOptions));
+            else
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{only.Detector}: own threshold {Fmt(only.AtOperatingThreshold)}   best at P>=0.8 {Fmt(only.BestRecallAtPrecision08)}   best F1 {Fmt(only.BestF1)}"));
+                Console.WriteLine("recall by labelled width: " + string.Join(", ", byWidth.Select(b => $"{b.Widths} px {b.Found}/{b.Faces}")));
+            }
             return 0;
         }
         foreach (var p in ThermalPreprocessing.All) Run(new YuNetThermalBaseline(modelsDir, p), 0.6);
@@ -134,7 +139,7 @@ internal static class IrFacesCommand
             adapted_precision = point.Precision,
             best_rgb_recall_at_precision_08 = bestRgbRecall,
         };
-        var report = new { split = ChipsSplit.Description, part = partName, images = images.Count, faces = adaptedFigures.Faces, floor, best_rgb_setting = bestRgb, detectors = results };
+        var report = new { split = ChipsSplit.Description, part = partName, images = images.Count, faces = adaptedFigures.Faces, floor, adapted_recall_by_width = byWidth, best_rgb_setting = bestRgb, detectors = results };
         if (json) Console.WriteLine(JsonSerializer.Serialize(report, JsonOptions));
         else
         {
@@ -142,6 +147,7 @@ internal static class IrFacesCommand
             foreach (var r in results)
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{r.Detector,-38} own threshold {Fmt(r.AtOperatingThreshold)}   best at P>=0.8 {Fmt(r.BestRecallAtPrecision08)}   best F1 {Fmt(r.BestF1)}"));
+            Console.WriteLine("adapted recall by labelled width: " + string.Join(", ", byWidth.Select(b => $"{b.Widths} px {b.Found}/{b.Faces}")));
             Console.WriteLine($"floor met: {floor.met}");
         }
         return 0;

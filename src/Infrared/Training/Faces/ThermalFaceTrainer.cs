@@ -8,6 +8,7 @@ using Vigil.Models.Catalog;
 using Vigil.Models.Training;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
+using Scalar = TorchSharp.Scalar;
 
 namespace Vigil.Infrared.Training.Faces;
 
@@ -223,31 +224,56 @@ public static class ThermalFaceTrainer
         var y = tensor(heat, [n, 1, rows, cols]);
         var m = tensor(mask, [n, 1, rows, cols]);
         var target = tensor(box, [n, 4, rows, cols]);
-        var positives = m.sum().clamp_min(1);
+        // Every scalar is an explicit local kept to the end: TorchSharp reads an implicit Scalar's handle and lets
+        // the object go before the native call returns, so a GC in between frees it ("Unknown scalar type").
+        using var c = new Constants();
+        var positives = m.sum().clamp_min(c.One);
         var p = logits.sigmoid();
-        var focal = -(F.logsigmoid(logits) * (1 - p).pow(2) * m + F.logsigmoid(-logits) * p.pow(2) * (1 - y).pow(4) * (1 - m)).sum() / positives;
-        var l1 = ((reg - target).abs() * m).sum() / positives;
-        if (o.IoULossWeight <= 0) return focal + l1;
-        return focal + l1 + o.IoULossWeight * ((1 - IoU(reg, target)) * m).sum() / positives;
+        var positive = F.logsigmoid(logits).mul(OneMinus(p, c).pow(c.Two)).mul(m);
+        var negative = F.logsigmoid(logits.neg()).mul(p.pow(c.Two)).mul(OneMinus(y, c).pow(c.Four)).mul(OneMinus(m, c));
+        var focal = positive.add(negative, c.One).sum().neg().div(positives);
+        var l1 = reg.sub(target).abs().mul(m).sum().div(positives);
+        var loss = focal.add(l1, c.One);
+        if (o.IoULossWeight <= 0) return loss;
+        using Scalar weight = (float)o.IoULossWeight;
+        return loss.add(OneMinus(IoU(reg, target, c), c).mul(m).sum().div(positives), weight);
     }
+
+    private static Tensor OneMinus(Tensor t, Constants c) => t.neg().add(c.One, c.One);
 
     // IoU per cell of the predicted and target boxes given as offset x, y (cells) and log width, height (stride units):
     // both boxes are placed in the same cell, so the IoU measures only the regression, independent of the face's size.
-    private static Tensor IoU(Tensor reg, Tensor target)
+    private static Tensor IoU(Tensor reg, Tensor target, Constants c)
     {
-        Tensor Box(Tensor r, int c) => r.narrow(1, c, 1);
-        var pw = Box(reg, 2).clamp(-4, 6).exp();
-        var ph = Box(reg, 3).clamp(-4, 6).exp();
+        Tensor Box(Tensor r, int i) => r.narrow(1, i, 1);
+        var pw = Box(reg, 2).clamp(c.MinLog, c.MaxLog).exp();
+        var ph = Box(reg, 3).clamp(c.MinLog, c.MaxLog).exp();
         var tw = Box(target, 2).exp();
         var th = Box(target, 3).exp();
-        var px = Box(reg, 0);
-        var py = Box(reg, 1);
-        var tx = Box(target, 0);
-        var ty = Box(target, 1);
-        var iw = (torch.minimum(px + pw / 2, tx + tw / 2) - torch.maximum(px - pw / 2, tx - tw / 2)).clamp_min(0);
-        var ih = (torch.minimum(py + ph / 2, ty + th / 2) - torch.maximum(py - ph / 2, ty - th / 2)).clamp_min(0);
-        var inter = iw * ih;
-        return inter / (pw * ph + tw * th - inter + 1e-6);
+        Tensor Overlap(Tensor pc, Tensor ps, Tensor tc, Tensor ts) =>
+            torch.minimum(pc.add(ps.mul(c.Half), c.One), tc.add(ts.mul(c.Half), c.One))
+                .sub(torch.maximum(pc.sub(ps.mul(c.Half)), tc.sub(ts.mul(c.Half)))).clamp_min(c.Zero);
+        var inter = Overlap(Box(reg, 0), pw, Box(target, 0), tw).mul(Overlap(Box(reg, 1), ph, Box(target, 1), th));
+        var union = pw.mul(ph).add(tw.mul(th), c.One).sub(inter).add(c.Epsilon, c.One);
+        return inter.div(union);
+    }
+
+    // The scalars of the loss, alive until disposed.
+    private sealed class Constants : IDisposable
+    {
+        public Scalar Zero { get; } = 0f;
+        public Scalar Half { get; } = 0.5f;
+        public Scalar One { get; } = 1f;
+        public Scalar Two { get; } = 2f;
+        public Scalar Four { get; } = 4f;
+        public Scalar MinLog { get; } = -4f;
+        public Scalar MaxLog { get; } = 6f;
+        public Scalar Epsilon { get; } = 1e-6f;
+
+        public void Dispose()
+        {
+            foreach (var s in new[] { Zero, Half, One, Two, Four, MinLog, MaxLog, Epsilon }) s.Dispose();
+        }
     }
 
     private static DetectionCurve Validate(ThermalFaceModule module, IReadOnlyList<ChipsImage> images, int width, int height)
