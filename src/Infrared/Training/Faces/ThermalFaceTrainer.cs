@@ -352,7 +352,8 @@ public static class ThermalFaceTrainer
                 Epochs = o.Epochs,
                 Command = o.Command,
                 Metrics = metrics,
-                Notes = "Metrics at the card's score_threshold, IoU 0.5. Test figures were measured once after training; the test split chose nothing.",
+                Notes = string.Create(CultureInfo.InvariantCulture, $"Loss: focal + L1 + {o.IoULossWeight:0.##} x (1 - IoU) at centre cells; augmentation scale {o.ScaleMin:0.##}-{o.ScaleMax:0.##}. ")
+                    + "Metrics at the card's score_threshold, IoU 0.5. Test figures were measured once after training; the test split chose nothing.",
             },
         };
         var path = Path.Combine(o.OutDirectory, o.Id + ".card.json");
