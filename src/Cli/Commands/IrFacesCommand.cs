@@ -8,15 +8,17 @@ namespace Vigil.Cli.Commands;
 /// <summary>
 /// <c>vigil ir faces --input DIR --out F.csv [--model CARD]</c> (one row per face),
 /// <c>vigil ir faces train [--data DIR] --out DIR [--seed N] [--epochs N] [--limit N] [--json]</c> and
-/// <c>vigil ir faces eval [--data DIR] [--model CARD] [--part test|validation] [--json]</c>
-/// (the adapted detector and every RGB detector with every preprocessing, recall/precision at IoU 0.5).
+/// <c>vigil ir faces eval [--data DIR] [--model CARD] [--part test|validation] [--adapted-only] [--json]</c>
+/// (the adapted detector and every RGB detector with every preprocessing, recall/precision at IoU 0.5) and
+/// <c>vigil ir faces calibrate --model CARD --version V [--data DIR]</c> (re-chooses the card's passes and threshold on validation).
 /// </summary>
 internal static class IrFacesCommand
 {
     public const string Usage =
         "faces --input DIR --out F.csv [--model CARD]\n" +
-        "       vigil ir faces train [--data DIR] --out DIR [--seed N] [--epochs N] [--batch N] [--lr X] [--limit N] [--json]\n" +
-        "       vigil ir faces eval [--data DIR] [--model CARD] [--part test|validation] [--json]";
+        "       vigil ir faces train [--data DIR] --out DIR [--seed N] [--epochs N] [--batch N] [--lr X] [--scale-min X] [--scale-max X] [--iou-loss W] [--version V] [--limit N] [--json]\n" +
+        "       vigil ir faces eval [--data DIR] [--model CARD] [--part test|validation] [--adapted-only] [--json]\n" +
+        "       vigil ir faces calibrate --model CARD --version V [--data DIR]";
 
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -33,7 +35,8 @@ internal static class IrFacesCommand
     public static Task<int> RunAsync(string[] args)
     {
         if (args.Length > 0 && args[0] == "train") return Task.FromResult(Train(new CommandArguments(args[1..], "json"), args));
-        if (args.Length > 0 && args[0] == "eval") return Task.FromResult(Eval(new CommandArguments(args[1..], "json")));
+        if (args.Length > 0 && args[0] == "eval") return Task.FromResult(Eval(new CommandArguments(args[1..], "json", "adapted-only")));
+        if (args.Length > 0 && args[0] == "calibrate") return Task.FromResult(Calibrate(new CommandArguments(args[1..])));
         return Task.FromResult(Detect(new CommandArguments(args)));
     }
 
@@ -65,6 +68,10 @@ internal static class IrFacesCommand
             BatchSize = a.GetInt("batch", 16),
             LearningRate = a.GetDouble("lr", 3e-3),
             Limit = a.GetInt("limit", 0),
+            ScaleMin = a.GetDouble("scale-min", 0.75),
+            ScaleMax = a.GetDouble("scale-max", 1.35),
+            IoULossWeight = a.GetDouble("iou-loss", 0),
+            Version = a.Get("version") ?? "1.0.0",
             Command = "vigil ir faces " + string.Join(' ', raw),
         };
         var json = a.Flag("json");
@@ -81,6 +88,7 @@ internal static class IrFacesCommand
         var model = a.Get("model") ?? DefaultCard;
         var partName = a.Get("part") ?? "test";
         var json = a.Flag("json");
+        var adaptedOnly = a.Flag("adapted-only");
         a.RejectUnknown();
         var part = partName switch
         {
@@ -102,7 +110,19 @@ internal static class IrFacesCommand
             }
         }
         var adapted = ThermalFaceDetector.Open(RequireCard(model));
+        var byWidth = ThermalFaceEvaluation.ByWidth(adapted, images, adapted.ScoreThreshold);
         Run(adapted, adapted.ScoreThreshold);
+        if (adaptedOnly)
+        {
+            var only = results[0];
+            if (json) Console.WriteLine(JsonSerializer.Serialize(new { split = ChipsSplit.Description, part = partName, images = images.Count, faces = only.Faces, adapted_recall_by_width = byWidth, detectors = results }, JsonOptions));
+            else
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{only.Detector}: own threshold {Fmt(only.AtOperatingThreshold)}   best at P>=0.8 {Fmt(only.BestRecallAtPrecision08)}   best F1 {Fmt(only.BestF1)}"));
+                Console.WriteLine("recall by labelled width: " + string.Join(", ", byWidth.Select(b => $"{b.Widths} px {b.Found}/{b.Faces}")));
+            }
+            return 0;
+        }
         foreach (var p in ThermalPreprocessing.All) Run(new YuNetThermalBaseline(modelsDir, p), 0.6);
         foreach (var p in ThermalPreprocessing.All.Where(p => p.Upscale == 1)) Run(new UltraFaceThermalBaseline(modelsDir, p), 0.7);
         foreach (var p in ThermalPreprocessing.All.Where(p => p.Upscale == 1)) Run(new BlazeFaceThermalBaseline(modelsDir, p), 0.5);
@@ -119,7 +139,7 @@ internal static class IrFacesCommand
             adapted_precision = point.Precision,
             best_rgb_recall_at_precision_08 = bestRgbRecall,
         };
-        var report = new { split = ChipsSplit.Description, part = partName, images = images.Count, faces = adaptedFigures.Faces, floor, best_rgb_setting = bestRgb, detectors = results };
+        var report = new { split = ChipsSplit.Description, part = partName, images = images.Count, faces = adaptedFigures.Faces, floor, adapted_recall_by_width = byWidth, best_rgb_setting = bestRgb, detectors = results };
         if (json) Console.WriteLine(JsonSerializer.Serialize(report, JsonOptions));
         else
         {
@@ -127,8 +147,21 @@ internal static class IrFacesCommand
             foreach (var r in results)
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{r.Detector,-38} own threshold {Fmt(r.AtOperatingThreshold)}   best at P>=0.8 {Fmt(r.BestRecallAtPrecision08)}   best F1 {Fmt(r.BestF1)}"));
+            Console.WriteLine("adapted recall by labelled width: " + string.Join(", ", byWidth.Select(b => $"{b.Widths} px {b.Found}/{b.Faces}")));
             Console.WriteLine($"floor met: {floor.met}");
         }
+        return 0;
+    }
+
+    private static int Calibrate(CommandArguments a)
+    {
+        var model = RequireCard(a.Require("model"));
+        var version = a.Require("version");
+        var data = a.Get("data") ?? DefaultData;
+        a.RejectUnknown();
+        var (choice, validation, test) = ThermalFaceTrainer.Recalibrate(model, data, version, Console.Error);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"wrote {model} {version}: {choice.Passes}, threshold {choice.Threshold:F3}; validation {Fmt(validation.AtOperatingThreshold)}; held-out test {Fmt(test?.AtOperatingThreshold)}"));
         return 0;
     }
 

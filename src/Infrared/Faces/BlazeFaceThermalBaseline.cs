@@ -1,6 +1,4 @@
 using OpenCvSharp;
-using Vigil.Models.Cards;
-using Vigil.Models.Onnx;
 using Vigil.Models.Tensors;
 
 namespace Vigil.Infrared.Faces;
@@ -10,37 +8,25 @@ namespace Vigil.Infrared.Faces;
 /// assets) as it is: the image letterboxed to 128×128, RGB in [−1, 1], NHWC; 896 SSD anchors
 /// (strides 8, 16, 16, 16), score = sigmoid, box centre = anchor + offset, greedy NMS at 0.3.
 /// </summary>
-public sealed class BlazeFaceThermalBaseline : IThermalFaceDetector
+public sealed class BlazeFaceThermalBaseline : RgbThermalBaseline
 {
     private const int Side = 128;
     private static readonly (float X, float Y)[] Anchors = BuildAnchors();
-    private readonly OnnxSession _session;
-    private readonly ThermalPreprocessing _preprocessing;
     private readonly string _scoresName;
     private readonly string _boxesName;
 
     /// <summary>Opens <c>blazeface_front_128x128_barracuda.onnx</c> from <paramref name="modelsDirectory"/>.</summary>
     public BlazeFaceThermalBaseline(string modelsDirectory, ThermalPreprocessing preprocessing)
+        : base("blazeface", Path.Combine(modelsDirectory, "blazeface_front_128x128_barracuda.onnx"), "blazeface-front-128", "1.2.0", "d388b1cf8a5f6f1a", preprocessing)
     {
-        (_session, Provenance) = RgbDetectorFiles.Open(Path.Combine(modelsDirectory, "blazeface_front_128x128_barracuda.onnx"), "blazeface-front-128", "1.2.0", "d388b1cf8a5f6f1a");
-        _preprocessing = preprocessing;
-        string Find(int last) => _session.Outputs.FirstOrDefault(o => o.Rank >= 2 && o.Dimensions[^1].Size == last)?.Name
-            ?? throw new InvalidDataException($"blazeface: no output whose last dimension is {last} (outputs: {string.Join(", ", _session.Outputs.Select(o => o.ToString()))}).");
+        string Find(int last) => Session.Outputs.FirstOrDefault(o => o.Rank >= 2 && o.Dimensions[^1].Size == last)?.Name
+            ?? throw new InvalidDataException($"blazeface: no output whose last dimension is {last} (outputs: {string.Join(", ", Session.Outputs.Select(o => o.ToString()))}).");
         _scoresName = Find(1);
         _boxesName = Find(16);
     }
 
-    /// <inheritdoc />
-    public string Name => $"blazeface ({_preprocessing})";
-
-    /// <inheritdoc />
-    public ModelProvenance Provenance { get; }
-
-    /// <inheritdoc />
-    public IReadOnlyList<ThermalFace> Detect(Mat bgr, float minScore)
+    private protected override List<ThermalFace> Decode(Mat shown, float minScore)
     {
-        ImageTensors.RequireBgr(bgr);
-        using var shown = _preprocessing.Apply(bgr);
         var scale = (float)Side / Math.Max(shown.Width, shown.Height);
         var w = Math.Max(1, (int)MathF.Round(shown.Width * scale));
         var h = Math.Max(1, (int)MathF.Round(shown.Height * scale));
@@ -50,10 +36,9 @@ public sealed class BlazeFaceThermalBaseline : IThermalFaceDetector
         using var boxed = new Mat();
         Cv2.CopyMakeBorder(resized, boxed, padY, Side - h - padY, padX, Side - w - padX, BorderTypes.Constant, Scalar.All(0));
         using var input = DenseTensor<float>.Wrap(ImageTensors.NhwcRgb(boxed, 1 / 127.5f, 1, 1), 1, Side, Side, 3);
-        using var result = _session.Run(_session.Inputs[0].Name, input);
+        using var result = Session.Run(Session.Inputs[0].Name, input);
         var scores = result.Get<float>(_scoresName).Span;
         var boxes = result.Get<float>(_boxesName).Span;
-        var back = scale * _preprocessing.Upscale;
         var faces = new List<ThermalFace>();
         for (var i = 0; i < Anchors.Length && i < scores.Length; i++)
         {
@@ -63,9 +48,9 @@ public sealed class BlazeFaceThermalBaseline : IThermalFaceDetector
             var cy = (boxes[16 * i + 1] + Anchors[i].Y * Side - padY) / scale;
             var bw = boxes[16 * i + 2] / scale;
             var bh = boxes[16 * i + 3] / scale;
-            faces.Add(new ThermalFace(cx - bw / 2, cy - bh / 2, bw, bh, s).Scaled(scale / back, scale / back));
+            faces.Add(new ThermalFace(cx - bw / 2, cy - bh / 2, bw, bh, s));
         }
-        return ThermalFace.Suppress(faces, 0.3f);
+        return faces;
     }
 
     // Strides 8, 16, 16, 16; layers of equal stride share a grid, two anchors per layer per cell.
@@ -79,7 +64,4 @@ public sealed class BlazeFaceThermalBaseline : IThermalFaceDetector
                         result.Add(((x + 0.5f) / grid, (y + 0.5f) / grid));
         return [.. result];
     }
-
-    /// <inheritdoc />
-    public void Dispose() => _session.Dispose();
 }

@@ -23,23 +23,44 @@ public sealed class DetectionCurve
         ArgumentNullException.ThrowIfNull(detections);
         ArgumentNullException.ThrowIfNull(truth);
         Faces += truth.Count;
+        var (ordered, hits, _) = Match(detections, truth);
+        var result = new List<(ThermalFace, bool)>(ordered.Count);
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            _detections.Add((ordered[i].Score, hits[i]));
+            result.Add((ordered[i], hits[i]));
+        }
+        return result;
+    }
+
+    /// <summary>Which labelled faces of one image <paramref name="detections"/> find (the same greedy matching as the curve).</summary>
+    public static bool[] Found(IReadOnlyList<ThermalFace> detections, IReadOnlyList<ThermalFace> truth)
+    {
+        ArgumentNullException.ThrowIfNull(detections);
+        ArgumentNullException.ThrowIfNull(truth);
+        return Match(detections, truth).Taken;
+    }
+
+    // Greedy in descending score: each detection takes the unmatched face it overlaps most at IoU >= IoUThreshold.
+    private static (List<ThermalFace> Ordered, bool[] Hits, bool[] Taken) Match(IReadOnlyList<ThermalFace> detections, IReadOnlyList<ThermalFace> truth)
+    {
         var taken = new bool[truth.Count];
-        var result = new List<(ThermalFace, bool)>(detections.Count);
-        foreach (var d in detections.OrderByDescending(d => d.Score))
+        var ordered = detections.OrderByDescending(d => d.Score).ToList();
+        var hits = new bool[ordered.Count];
+        for (var i = 0; i < ordered.Count; i++)
         {
             int best = -1;
             float bestIoU = IoUThreshold;
             for (var t = 0; t < truth.Count; t++)
             {
                 if (taken[t]) continue;
-                var iou = d.IoU(truth[t]);
+                var iou = ordered[i].IoU(truth[t]);
                 if (iou >= bestIoU) { best = t; bestIoU = iou; }
             }
             if (best >= 0) taken[best] = true;
-            _detections.Add((d.Score, best >= 0));
-            result.Add((d, best >= 0));
+            hits[i] = best >= 0;
         }
-        return result;
+        return (ordered, hits, taken);
     }
 
     /// <summary>Figures keeping detections scoring at least <paramref name="threshold"/>.</summary>

@@ -12,7 +12,10 @@ namespace Vigil.Infrared.Faces;
 /// Runtime from its card. The network (<see cref="ThermalFaceNetwork"/>) maps an image resized to the
 /// card's width × height to a centre map at stride 4: per cell a face logit, the centre's offset
 /// from the cell centre and log width/height in stride units. Cells above the threshold become
-/// boxes, then greedy NMS.
+/// boxes, then greedy NMS. When the card's <c>upscale</c> parameter is above 1, the image also runs
+/// at that many times the card's size (the network is fully convolutional) and the boxes of that
+/// pass narrower than <c>upscale_max_width</c> source pixels join the first pass's before the NMS:
+/// faces of a few pixels are boxed more tightly when seen larger.
 /// </summary>
 public sealed class ThermalFaceDetector : IThermalFaceDetector
 {
@@ -26,8 +29,11 @@ public sealed class ThermalFaceDetector : IThermalFaceDetector
     private readonly float _mean;
     private readonly float _std;
     private readonly float _nms;
+    private readonly int _upWidth;
+    private readonly int _upHeight;
+    private readonly float _upMaxWidth;
 
-    private ThermalFaceDetector(ModelCard card, OnnxSession session)
+    private ThermalFaceDetector(ModelCard card, OnnxSession session, ThermalFacePasses passes)
     {
         Card = card;
         _session = session;
@@ -40,6 +46,27 @@ public sealed class ThermalFaceDetector : IThermalFaceDetector
         var parameters = card.Postprocessing!.Parameters;
         ScoreThreshold = (float)parameters.GetValueOrDefault("score_threshold", 0.5);
         _nms = (float)parameters.GetValueOrDefault("nms_iou_threshold", 0.3);
+        Passes = passes;
+        _upWidth = UpscaledSide(_width, passes.Upscale);
+        _upHeight = UpscaledSide(_height, passes.Upscale);
+        _upMaxWidth = (float)passes.UpscaleMaxWidth;
+    }
+
+    /// <summary>Card parameter: factor of the second, upscaled pass (1 or absent: one pass at the card's size).</summary>
+    public const string UpscaleParameter = "upscale";
+
+    /// <summary>Card parameter: the upscaled pass keeps only boxes narrower than this, in source pixels (absent: all).</summary>
+    public const string UpscaleMaxWidthParameter = "upscale_max_width";
+
+    /// <summary>The passes the detector runs (the card's, unless <see cref="Open(string, ThermalFacePasses?)"/> was given others).</summary>
+    public ThermalFacePasses Passes { get; }
+
+    /// <summary>The pass setting a card names (one pass when it names none).</summary>
+    public static ThermalFacePasses PassesOf(ModelCard card)
+    {
+        ArgumentNullException.ThrowIfNull(card);
+        var parameters = card.Postprocessing?.Parameters ?? new Dictionary<string, double>();
+        return new ThermalFacePasses(parameters.GetValueOrDefault(UpscaleParameter, 1), parameters.GetValueOrDefault(UpscaleMaxWidthParameter, double.PositiveInfinity));
     }
 
     /// <summary>The card the detector was opened from.</summary>
@@ -49,14 +76,16 @@ public sealed class ThermalFaceDetector : IThermalFaceDetector
     public float ScoreThreshold { get; }
 
     /// <inheritdoc />
-    public string Name => $"{Card.Id} (adapted, palette)";
+    public string Name => Passes.Upscale > 1 ? $"{Card.Id} (adapted, palette, {Passes})" : $"{Card.Id} (adapted, palette)";
 
     /// <inheritdoc />
     public ModelProvenance Provenance => Card.Provenance;
 
     /// <summary>Opens the card at <paramref name="cardPath"/> after checking its runtime, kind, preprocessing and sha256.</summary>
-    /// <exception cref="ModelCardException">The card is not a thermal-face ONNX card, or the file is missing or altered.</exception>
-    public static ThermalFaceDetector Open(string cardPath)
+    /// <param name="cardPath">The card.</param>
+    /// <param name="passes">Pass setting to use instead of the card's (calibration on the validation split); null for the card's.</param>
+    /// <exception cref="ModelCardException">The card is not a thermal-face ONNX card, its pass setting is out of range, or the file is missing or altered.</exception>
+    public static ThermalFaceDetector Open(string cardPath, ThermalFacePasses? passes = null)
     {
         var card = ModelCardReader.Read(cardPath);
         if (card.Runtime != ModelRuntimeNames.OnnxRuntime)
@@ -65,8 +94,26 @@ public sealed class ThermalFaceDetector : IThermalFaceDetector
             throw new ModelCardException(card.CardPath, "postprocessing.kind", $"is \"{card.Postprocessing?.Kind}\"; \"{Kind}\" expected.");
         if (card.Preprocessing is not { Width: > 0, Height: > 0 } p || p.Width % ThermalFaceNetwork.Stride != 0 || p.Height % ThermalFaceNetwork.Stride != 0 || p.Mean.Count < 1 || p.Std.Count < 1)
             throw new ModelCardException(card.CardPath, "preprocessing", $"needs a width and height divisible by {ThermalFaceNetwork.Stride}, a mean and a std.");
-        return new ThermalFaceDetector(card, OpenSession(card));
+        var chosen = passes ?? PassesOf(card);
+        var upscale = chosen.Upscale;
+        if (!(upscale >= 1 && upscale <= 4))
+            throw new ModelCardException(card.CardPath, $"postprocessing.parameters.{UpscaleParameter}", $"is {upscale}; a factor from 1 (one pass) to 4 expected.");
+        if (!(chosen.UpscaleMaxWidth > 0))
+            throw new ModelCardException(card.CardPath, $"postprocessing.parameters.{UpscaleMaxWidthParameter}", $"is {chosen.UpscaleMaxWidth}; a positive width in pixels expected.");
+        var session = OpenSession(card);
+        var input = session.Inputs[0];
+        if (upscale > 1 && input.Rank == 4 && (input.Dimensions[2].IsFixed || input.Dimensions[3].IsFixed))
+        {
+            session.Dispose();
+            throw new ModelCardException(card.CardPath, $"postprocessing.parameters.{UpscaleParameter}",
+                $"asks for an upscaled pass, but {card.File} has a fixed input size {input.ShapeText}; re-export it with a symbolic height and width.");
+        }
+        return new ThermalFaceDetector(card, session, chosen);
     }
+
+    // The side of the upscaled pass, rounded to the network's stride.
+    private static int UpscaledSide(int side, double factor) =>
+        (int)Math.Round(side * factor / ThermalFaceNetwork.Stride) * ThermalFaceNetwork.Stride;
 
     private static OnnxSession OpenSession(ModelCard card)
     {
@@ -85,15 +132,24 @@ public sealed class ThermalFaceDetector : IThermalFaceDetector
     public IReadOnlyList<ThermalFace> Detect(Mat bgr, float minScore)
     {
         ImageTensors.RequireBgr(bgr);
+        var faces = Pass(bgr, _width, _height, minScore);
+        if (Passes.Upscale > 1)
+            faces.AddRange(Pass(bgr, _upWidth, _upHeight, minScore).Where(f => f.Width < _upMaxWidth));
+        return ThermalFace.Suppress(faces, _nms);
+    }
+
+    // One pass of the network on the image resized to width × height; boxes in source pixels.
+    private List<ThermalFace> Pass(Mat bgr, int width, int height, float minScore)
+    {
         using var resized = new Mat();
-        Cv2.Resize(bgr, resized, new OpenCvSharp.Size(_width, _height), 0, 0, InterpolationFlags.Area);
-        using var input = DenseTensor<float>.Wrap(ImageTensors.Nchw(resized, rgb: true, _scale, _mean, _std), 1, 3, _height, _width);
+        var enlarging = width > bgr.Width || height > bgr.Height;
+        Cv2.Resize(bgr, resized, new OpenCvSharp.Size(width, height), 0, 0, enlarging && width > _width ? InterpolationFlags.Linear : InterpolationFlags.Area);
+        using var input = DenseTensor<float>.Wrap(ImageTensors.Nchw(resized, rgb: true, _scale, _mean, _std), 1, 3, height, width);
         using var result = _session.Run(_session.Inputs[0].Name, input);
         var map = result.Get<float>(0).Span;
-        var faces = ThermalFaceNetwork.Decode(map, _height / ThermalFaceNetwork.Stride, _width / ThermalFaceNetwork.Stride, minScore);
-        var sx = bgr.Width / (float)_width;
-        var sy = bgr.Height / (float)_height;
-        return ThermalFace.Suppress(faces.Select(f => f.Scaled(sx, sy)), _nms);
+        var faces = ThermalFaceNetwork.Decode(map, height / ThermalFaceNetwork.Stride, width / ThermalFaceNetwork.Stride, minScore);
+        float sx = bgr.Width / (float)width, sy = bgr.Height / (float)height;
+        return faces.ConvertAll(f => f.Scaled(sx, sy));
     }
 
     /// <inheritdoc />

@@ -11,6 +11,16 @@ namespace Vigil.Infrared.Faces;
 public sealed record DetectorFigures(string Detector, string Model, int Images, int Faces,
     OperatingPoint? AtOperatingThreshold, OperatingPoint? BestRecallAtPrecision08, OperatingPoint? BestF1);
 
+/// <summary>Recall at one threshold for labelled faces in one width range.</summary>
+/// <param name="Widths">The range of labelled widths, pixels, e.g. "10-16".</param>
+/// <param name="Found">Faces found at IoU 0.5.</param>
+/// <param name="Faces">Labelled faces in the range.</param>
+public sealed record RecallByWidth(string Widths, int Found, int Faces)
+{
+    /// <summary>Found / faces (0 without faces).</summary>
+    public double Recall => Faces == 0 ? 0 : Found / (double)Faces;
+}
+
 /// <summary>Runs face detectors over labelled chips images and reports recall and precision at IoU 0.5.</summary>
 public static class ThermalFaceEvaluation
 {
@@ -38,5 +48,29 @@ public static class ThermalFaceEvaluation
         var p = detector.Provenance;
         return new DetectorFigures(detector.Name, $"{p.ModelId}@{p.Version} sha256 {p.Sha256}", count, curve.Faces,
             curve.At(operatingThreshold), curve.BestRecallAtPrecision(0.8), curve.BestF1());
+    }
+
+    /// <summary>Edges (pixels) of the width ranges <see cref="ByWidth"/> reports: under 10, 10–16, 16–24, 24 and more.</summary>
+    public static IReadOnlyList<float> WidthEdges { get; } = [10, 16, 24];
+
+    /// <summary>Recall per labelled-face width range of <paramref name="detector"/> at <paramref name="threshold"/> on <paramref name="images"/>.</summary>
+    public static IReadOnlyList<RecallByWidth> ByWidth(IThermalFaceDetector detector, IEnumerable<ChipsImage> images, float threshold)
+    {
+        ArgumentNullException.ThrowIfNull(detector);
+        var found = new int[WidthEdges.Count + 1];
+        var faces = new int[WidthEdges.Count + 1];
+        foreach (var image in images.Where(i => i.Labelled))
+        {
+            using var bgr = ChipsDataset.ReadImage(image.Path);
+            var taken = DetectionCurve.Found(detector.Detect(bgr, threshold), image.Faces);
+            for (var t = 0; t < image.Faces.Count; t++)
+            {
+                var bin = WidthEdges.Count(e => image.Faces[t].Width >= e);
+                faces[bin]++;
+                if (taken[t]) found[bin]++;
+            }
+        }
+        return [.. Enumerable.Range(0, faces.Length).Select(b => new RecallByWidth(
+            b == 0 ? $"<{WidthEdges[0]:0}" : b == WidthEdges.Count ? $">={WidthEdges[^1]:0}" : $"{WidthEdges[b - 1]:0}-{WidthEdges[b]:0}", found[b], faces[b]))];
     }
 }

@@ -1,6 +1,4 @@
 using OpenCvSharp;
-using Vigil.Models.Cards;
-using Vigil.Models.Onnx;
 using Vigil.Models.Tensors;
 
 namespace Vigil.Infrared.Faces;
@@ -10,33 +8,20 @@ namespace Vigil.Infrared.Faces;
 /// image stretched to 320×240, RGB (pixel − 127) / 128; boxes are normalised corners, greedy NMS at 0.3.
 /// (An upscale changes nothing but the resampling, since the network's input size is fixed.)
 /// </summary>
-public sealed class UltraFaceThermalBaseline : IThermalFaceDetector
+public sealed class UltraFaceThermalBaseline : RgbThermalBaseline
 {
-    private readonly OnnxSession _session;
-    private readonly ThermalPreprocessing _preprocessing;
-
     /// <summary>Opens <c>ultraface_version-RFB-320.onnx</c> from <paramref name="modelsDirectory"/>.</summary>
     public UltraFaceThermalBaseline(string modelsDirectory, ThermalPreprocessing preprocessing)
+        : base("ultraface", Path.Combine(modelsDirectory, "ultraface_version-RFB-320.onnx"), "ultraface-rfb-320", "1.0.0", "34cd7e60aeff2874", preprocessing)
     {
-        (_session, Provenance) = RgbDetectorFiles.Open(Path.Combine(modelsDirectory, "ultraface_version-RFB-320.onnx"), "ultraface-rfb-320", "1.0.0", "34cd7e60aeff2874");
-        _preprocessing = preprocessing;
     }
 
-    /// <inheritdoc />
-    public string Name => $"ultraface ({_preprocessing})";
-
-    /// <inheritdoc />
-    public ModelProvenance Provenance { get; }
-
-    /// <inheritdoc />
-    public IReadOnlyList<ThermalFace> Detect(Mat bgr, float minScore)
+    private protected override List<ThermalFace> Decode(Mat shown, float minScore)
     {
-        ImageTensors.RequireBgr(bgr);
-        using var shown = _preprocessing.Apply(bgr);
         using var resized = new Mat();
         Cv2.Resize(shown, resized, new OpenCvSharp.Size(320, 240), 0, 0, InterpolationFlags.Linear);
         using var input = DenseTensor<float>.Wrap(ImageTensors.Nchw(resized, rgb: true, 1, 127, 128), 1, 3, 240, 320);
-        using var result = _session.Run("input", input);
+        using var result = Session.Run("input", input);
         var scores = result.Get<float>("scores").Span;
         var boxes = result.Get<float>("boxes").Span;
         var faces = new List<ThermalFace>();
@@ -44,11 +29,8 @@ public sealed class UltraFaceThermalBaseline : IThermalFaceDetector
         {
             var s = scores[2 * i + 1];
             if (s < minScore) continue;
-            faces.Add(ThermalFace.FromCorners(boxes[4 * i] * bgr.Width, boxes[4 * i + 1] * bgr.Height, boxes[4 * i + 2] * bgr.Width, boxes[4 * i + 3] * bgr.Height, s));
+            faces.Add(ThermalFace.FromCorners(boxes[4 * i] * shown.Width, boxes[4 * i + 1] * shown.Height, boxes[4 * i + 2] * shown.Width, boxes[4 * i + 3] * shown.Height, s));
         }
-        return ThermalFace.Suppress(faces, 0.3f);
+        return faces;
     }
-
-    /// <inheritdoc />
-    public void Dispose() => _session.Dispose();
 }

@@ -1,6 +1,4 @@
 using OpenCvSharp;
-using Vigil.Models.Cards;
-using Vigil.Models.Onnx;
 using Vigil.Models.Tensors;
 
 namespace Vigil.Infrared.Faces;
@@ -10,35 +8,22 @@ namespace Vigil.Infrared.Faces;
 /// <see cref="ThermalPreprocessing"/>: BGR 0..255 pasted top-left on a canvas rounded up to a
 /// multiple of 32, decoded as OpenCV's FaceDetectorYN does (score = √(cls·obj), boxes from strides 8/16/32).
 /// </summary>
-public sealed class YuNetThermalBaseline : IThermalFaceDetector
+public sealed class YuNetThermalBaseline : RgbThermalBaseline
 {
-    private readonly OnnxSession _session;
-    private readonly ThermalPreprocessing _preprocessing;
-
     /// <summary>Opens <c>yunet_s_dynamic.onnx</c> from <paramref name="modelsDirectory"/>.</summary>
     public YuNetThermalBaseline(string modelsDirectory, ThermalPreprocessing preprocessing)
+        : base("yunet", Path.Combine(modelsDirectory, "yunet_s_dynamic.onnx"), "yunet-s-dynamic", "2023mar", "daede24002cc8590", preprocessing)
     {
-        (_session, Provenance) = RgbDetectorFiles.Open(Path.Combine(modelsDirectory, "yunet_s_dynamic.onnx"), "yunet-s-dynamic", "2023mar", "daede24002cc8590");
-        _preprocessing = preprocessing;
     }
 
-    /// <inheritdoc />
-    public string Name => $"yunet ({_preprocessing})";
-
-    /// <inheritdoc />
-    public ModelProvenance Provenance { get; }
-
-    /// <inheritdoc />
-    public IReadOnlyList<ThermalFace> Detect(Mat bgr, float minScore)
+    private protected override List<ThermalFace> Decode(Mat shown, float minScore)
     {
-        ImageTensors.RequireBgr(bgr);
-        using var shown = _preprocessing.Apply(bgr);
         var w = (shown.Width + 31) / 32 * 32;
         var h = (shown.Height + 31) / 32 * 32;
         using var canvas = new Mat();
         Cv2.CopyMakeBorder(shown, canvas, 0, h - shown.Height, 0, w - shown.Width, BorderTypes.Constant, Scalar.All(0));
         using var input = DenseTensor<float>.Wrap(ImageTensors.Nchw(canvas, rgb: false, 1, 0, 1), 1, 3, h, w);
-        using var result = _session.Run(_session.Inputs[0].Name, input);
+        using var result = Session.Run(Session.Inputs[0].Name, input);
         var faces = new List<ThermalFace>();
         foreach (var stride in new[] { 8, 16, 32 })
         {
@@ -54,12 +39,9 @@ public sealed class YuNetThermalBaseline : IThermalFaceDetector
                 var cy = (i / cols + box[4 * i + 1]) * stride;
                 var bw = MathF.Exp(box[4 * i + 2]) * stride;
                 var bh = MathF.Exp(box[4 * i + 3]) * stride;
-                faces.Add(new ThermalFace(cx - bw / 2, cy - bh / 2, bw, bh, score).Scaled(1f / _preprocessing.Upscale, 1f / _preprocessing.Upscale));
+                faces.Add(new ThermalFace(cx - bw / 2, cy - bh / 2, bw, bh, score));
             }
         }
-        return ThermalFace.Suppress(faces, 0.3f);
+        return faces;
     }
-
-    /// <inheritdoc />
-    public void Dispose() => _session.Dispose();
 }

@@ -45,6 +45,28 @@ public sealed class ThermalFaceTrainingTests
     }
 
     [Fact]
+    public void BatchLoss_WithIoULoss_AddsTheBoxTermOnTheSameBatch()
+    {
+        TorchDeterminism.Seed(4);
+        var data = FewTrainingImages(4);
+        using var module = new ThermalFaceModule();
+        long[] all = [0, 1, 2, 3];
+        float Loss(double weight)
+        {
+            using var scope = NewDisposeScope();
+            var options = new ThermalFaceTrainingOptions { Data = "", OutDirectory = "", IoULossWeight = weight, ScaleMin = 0.5, ScaleMax = 1.5 };
+            return ThermalFaceTrainer.BatchLoss(module, data, all, new Random(9), options).item<float>();
+        }
+        var plain = Loss(0);
+        var withIoU = Loss(1);
+        var doubled = Loss(2);
+        foreach (var (image, _) in data) image.Dispose();
+        Assert.True(float.IsFinite(withIoU) && withIoU > plain, $"loss {plain:F4} without, {withIoU:F4} with the IoU term");
+        Assert.Equal(2 * (withIoU - plain), doubled - plain, 2); // the weight scales the term
+        Assert.InRange(withIoU - plain, 0.01, 1.0); // 1 - IoU per face, averaged
+    }
+
+    [Fact]
     public void ToOnnx_ModuleWithRunningStatistics_OnnxRuntimeMatchesTorch()
     {
         TorchDeterminism.Seed(5);

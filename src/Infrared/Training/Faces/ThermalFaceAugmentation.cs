@@ -5,7 +5,7 @@ namespace Vigil.Infrared.Training.Faces;
 
 /// <summary>
 /// Training-time changes of a thermal image and its boxes, all drawn from one seeded
-/// <see cref="Random"/>: scale 0.75–1.35 with a shift (faces of other sizes and places), a
+/// <see cref="Random"/>: a scale (0.75–1.35 unless given) with a shift (faces of other sizes and places), a
 /// horizontal flip, and palette changes — the grey image re-coloured with another OpenCV colour map
 /// (jet, hot, inferno, rainbow, ...), a channel permutation, grey or inverted grey — and brightness/contrast
 /// jitter, so the detector does not learn one palette.
@@ -16,12 +16,16 @@ public static class ThermalFaceAugmentation
         [ColormapTypes.Jet, ColormapTypes.Hot, ColormapTypes.Inferno, ColormapTypes.Rainbow, ColormapTypes.Magma, ColormapTypes.Plasma, ColormapTypes.Turbo, ColormapTypes.Bone, ColormapTypes.Autumn];
 
     /// <summary>An augmented copy of <paramref name="bgr"/> (same size) and its boxes; boxes whose centre leaves the image are dropped.</summary>
-    public static (Mat Image, List<ThermalFace> Faces) Apply(Mat bgr, IReadOnlyList<ThermalFace> faces, Random random)
+    public static (Mat Image, List<ThermalFace> Faces) Apply(Mat bgr, IReadOnlyList<ThermalFace> faces, Random random) =>
+        Apply(bgr, faces, random, 0.75, 1.35);
+
+    /// <summary>An augmented copy of <paramref name="bgr"/> (same size) and its boxes, the scale drawn from <paramref name="scaleMin"/>..<paramref name="scaleMax"/>; boxes whose centre leaves the image are dropped.</summary>
+    public static (Mat Image, List<ThermalFace> Faces) Apply(Mat bgr, IReadOnlyList<ThermalFace> faces, Random random, double scaleMin, double scaleMax)
     {
         ArgumentNullException.ThrowIfNull(bgr);
         ArgumentNullException.ThrowIfNull(random);
         int w = bgr.Width, h = bgr.Height;
-        var s = 0.75 + random.NextDouble() * 0.6;
+        var s = scaleMin + random.NextDouble() * (scaleMax - scaleMin);
         var flip = random.NextDouble() < 0.5;
         var tx = (random.NextDouble() - 0.5) * 0.3 * w + (1 - s) * w / 2;
         var ty = (random.NextDouble() - 0.5) * 0.3 * h + (1 - s) * h / 2;

@@ -33,6 +33,19 @@ public sealed class ThermalFaceTrainingOptions
     /// <summary>Network input height (default 120).</summary>
     public int Height { get; init; } = 120;
 
+    /// <summary>Smallest random scale of the augmentation (default 0.75; lower gives more small faces).</summary>
+    public double ScaleMin { get; init; } = 0.75;
+
+    /// <summary>Largest random scale of the augmentation (default 1.35).</summary>
+    public double ScaleMax { get; init; } = 1.35;
+
+    /// <summary>Weight of the IoU box loss at centre cells, beside the L1 on offset and log-size (default 0: L1 only).
+    /// L1 on offsets in cells weighs a one-pixel error the same for a 6 px and a 40 px face; 1 − IoU does not.</summary>
+    public double IoULossWeight { get; init; }
+
+    /// <summary>Card version written (default 1.0.0).</summary>
+    public string Version { get; init; } = "1.0.0";
+
     /// <summary>The command line that reproduces the run, recorded in the card.</summary>
     public string Command { get; init; } = "";
 
@@ -44,6 +57,8 @@ public sealed class ThermalFaceTrainingOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1, nameof(BatchSize));
         if (Width % Vigil.Infrared.Faces.ThermalFaceNetwork.Stride != 0 || Height % Vigil.Infrared.Faces.ThermalFaceNetwork.Stride != 0 || Width < 16 || Height < 16)
             throw new ArgumentException($"the input {Width}x{Height} must be at least 16x16 and divisible by {Vigil.Infrared.Faces.ThermalFaceNetwork.Stride}.");
+        if (!(ScaleMin > 0.2 && ScaleMin <= ScaleMax && ScaleMax <= 3)) throw new ArgumentException($"the augmentation scale range {ScaleMin}..{ScaleMax} must lie within 0.2..3, smallest first.");
+        if (!(IoULossWeight >= 0)) throw new ArgumentException($"the IoU loss weight {IoULossWeight} must be 0 or more.");
         if (!(LearningRate > 0)) throw new ArgumentException($"the learning rate {LearningRate} must be positive.");
     }
 }
