@@ -29,7 +29,8 @@ public static class VideoAnalysis
         var sha = ModelFileHash.Sha256OfFile(input);
         // The motion signal the adapter was trained on (its config names it); AM flow without an adapter.
         var motion = adapter?.Motion ?? MotionFeature.AmFlow;
-        var features = await VideoFlows.ExtractAsync(input, framesPerSecond, backbone, materializer, cancellation, motion);
+        var hidden = adapter?.HiddenStates ?? HiddenStates.None;
+        var features = await VideoFlows.ExtractAsync(input, framesPerSecond, backbone, materializer, cancellation, motion, hidden);
         if (identity is not null) identity = identity with { Motion = MotionFeatures.Name(motion) };
         if (features.Count == 0) throw new InvalidDataException($"{Path.GetFileName(input)}: no frames could be decoded");
         Directory.CreateDirectory(outDirectory);
