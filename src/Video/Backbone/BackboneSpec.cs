@@ -68,9 +68,18 @@ public sealed record BackboneSpec(string Name, IReadOnlyList<(string Input, int 
         HiddenWidth = 256,
     };
 
-    /// <summary>A single-input ViT with a class token (DINOv2, DeiT, CLIP shape): <paramref name="size"/> px, patches of <paramref name="patch"/> px.</summary>
-    public static BackboneSpec ClassTokenVit(string name, string input, int size, int patch, int registers = 0) =>
-        new(name, [(input, size)], new PatchGrid(1 + registers + size / patch * (size / patch), 1 + registers, size / patch, size / patch), -1, ImageNetMean, ImageNetStd);
+    /// <summary>
+    /// A single-input ViT with a class token (DINOv2, DeiT, CLIP shape): <paramref name="size"/> px,
+    /// patches of <paramref name="patch"/> px. With <paramref name="hiddenWidth"/> its hidden state is
+    /// the export's <c>last_hidden_state</c> output ([1, tokens, width]: the tokens after the final
+    /// LayerNorm, as Hugging Face exports name it).
+    /// </summary>
+    public static BackboneSpec ClassTokenVit(string name, string input, int size, int patch, int registers = 0, int hiddenWidth = 0) =>
+        new(name, [(input, size)], new PatchGrid(1 + registers + size / patch * (size / patch), 1 + registers, size / patch, size / patch), -1, ImageNetMean, ImageNetStd)
+        {
+            HiddenState = hiddenWidth > 0 ? "last_hidden_state" : null,
+            HiddenWidth = hiddenWidth,
+        };
 
     /// <summary>The frame as an input tensor [1,3,size,size]: resized (area), channels in input order, (pixel/255 − mean)/std.</summary>
     public DenseTensor<float> Preprocess(Mat bgr, int size)
