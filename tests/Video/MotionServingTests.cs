@@ -122,6 +122,7 @@ public sealed class MotionServingTests() : Akka.TestKit.Xunit2.TestKit(AkkaTestC
             // vigil video run's analysis reads the choice too: segments reported, not withheld.
             var report = await VideoAnalysis.RunAsync(clip, backbone, adapter, null, adapter.Config.FramesPerSecond, Path.Combine(dir, "run"), m);
             Assert.Null(report.WithheldReason);
+            Assert.Contains("\"hidden_states\": \"pooled\"", File.ReadAllText(Path.Combine(dir, "run", "events.json")));
 
             // The same clip without the hidden states: another cache file, whose values are the pooled file's first 512.
             var am = await FeatureCache.GetOrComputeAsync(clip, adapter.Config.FramesPerSecond, backbone, cache, m);
