@@ -29,26 +29,41 @@ public static class VideoFlows
     /// <paramref name="motion"/> (AM flow by default; state per materialization). An adapter's stream
     /// passes its own choice (<see cref="Segments.IActionAdapter.Motion"/>), so it reads what it was trained on.
     /// </summary>
-    public static Flow<FrameAttention, FrameFeatures, NotUsed> Features(PatchGrid grid, MotionFeature motion = MotionFeature.AmFlow) =>
+    /// <param name="grid">The backbone's patch grid.</param>
+    /// <param name="motion">The motion signal.</param>
+    /// <param name="hiddenValues">Pooled hidden-state values appended per frame (the backbone's
+    /// <see cref="BackboneSpec.HiddenValues"/> for <c>--hidden-states pooled</c>; 0: none).</param>
+    public static Flow<FrameAttention, FrameFeatures, NotUsed> Features(PatchGrid grid, MotionFeature motion = MotionFeature.AmFlow, int hiddenValues = 0) =>
         Flow.Create<FrameAttention>().StatefulSelectMany<FrameAttention, FrameAttention, FrameFeatures, NotUsed>(() =>
         {
-            var featurizer = new MotionFeaturizer(grid, motion);
+            var featurizer = new MotionFeaturizer(grid, motion, hiddenValues);
             return attention => [featurizer.Next(attention)];
         });
 
     /// <summary>
     /// Frames → the features <paramref name="adapter"/> was trained on: the backbone's attention, then
-    /// the motion signal the adapter's config names (<see cref="Segments.IActionAdapter.Motion"/>), so a
+    /// the motion signal the adapter's config names (<see cref="Segments.IActionAdapter.Motion"/>) and,
+    /// when it names them, the pooled hidden states (<see cref="Segments.IActionAdapter.HiddenStates"/>), so a
     /// served adapter computes exactly what its training computed.
     /// </summary>
     /// <exception cref="ArgumentException">The adapter expects another number of values per frame than this backbone's grid gives.</exception>
     public static Flow<SampledFrame, FrameFeatures, NotUsed> AdapterFeatures(IFrameBackbone backbone, Segments.IActionAdapter adapter, int parallelism = 1)
     {
         var grid = backbone.Spec.Grid;
-        var dimension = MotionFeatures.Dimension(adapter.Motion, grid);
+        var hidden = HiddenValues(backbone, adapter.HiddenStates);
+        var dimension = MotionFeatures.Dimension(adapter.Motion, grid) + hidden;
         if (dimension != adapter.FeatureDimension)
-            throw new ArgumentException($"the adapter reads {adapter.FeatureDimension} values per frame, but {MotionFeatures.Name(adapter.Motion)} on {backbone.Spec.Name}'s {grid.Rows}x{grid.Columns} grid gives {dimension}");
-        return Attention(backbone, parallelism).Via(Features(grid, adapter.Motion));
+            throw new ArgumentException($"the adapter reads {adapter.FeatureDimension} values per frame, but {MotionFeatures.Name(adapter.Motion)} (hidden states {HiddenStateFeatures.Name(adapter.HiddenStates)}) on {backbone.Spec.Name}'s {grid.Rows}x{grid.Columns} grid gives {dimension}");
+        return Attention(backbone, parallelism).Via(Features(grid, adapter.Motion, hidden));
+    }
+
+    /// <summary>Pooled hidden-state values per frame for <paramref name="hidden"/> on <paramref name="backbone"/>.</summary>
+    /// <exception cref="ArgumentException">Pooled hidden states are asked of a backbone that names no hidden-state tensor.</exception>
+    public static int HiddenValues(IFrameBackbone backbone, HiddenStates hidden)
+    {
+        if (hidden == HiddenStates.None) return 0;
+        if (backbone.Spec.HiddenValues == 0) throw new ArgumentException($"{backbone.Spec.Name} names no hidden-state tensor; --hidden-states pooled needs one");
+        return backbone.Spec.HiddenValues;
     }
 
     /// <summary>
@@ -60,13 +75,13 @@ public static class VideoFlows
             .Sliding(adapter.WindowFrames, stride)
             .Select(window => (window.First().Index, adapter.Score(window.Select(f => f.Values).ToList())));
 
-    /// <summary>Every sampled frame's features (motion signal <paramref name="motion"/>) of the video at <paramref name="path"/>, in order.</summary>
+    /// <summary>Every sampled frame's features (motion signal <paramref name="motion"/>, hidden states <paramref name="hidden"/>) of the video at <paramref name="path"/>, in order.</summary>
     public static async Task<IReadOnlyList<FrameFeatures>> ExtractAsync(string path, double framesPerSecond, IFrameBackbone backbone, IMaterializer materializer,
-        CancellationToken cancellation = default, MotionFeature motion = MotionFeature.AmFlow)
+        CancellationToken cancellation = default, MotionFeature motion = MotionFeature.AmFlow, HiddenStates hidden = HiddenStates.None)
     {
         var result = await VideoSources.File(path, framesPerSecond)
             .Via(Attention(backbone))
-            .Via(Features(backbone.Spec.Grid, motion))
+            .Via(Features(backbone.Spec.Grid, motion, HiddenValues(backbone, hidden)))
             .RunWith(Sink.Seq<FrameFeatures>(), materializer)
             .WaitAsync(cancellation);
         return result;

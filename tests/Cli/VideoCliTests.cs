@@ -66,6 +66,13 @@ public sealed class VideoCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_UnknownHiddenStates_OneLine()
+    {
+        var line = await ExpectError("video", "train", "--clips", _dir, "--adapter", "tcn", "--hidden-states", "mean", "--out", Path.Combine(_dir, "a.card.json"));
+        Assert.Equal("vigil video: --hidden-states must be none or pooled, got 'mean'", line);
+    }
+
+    [Fact]
     public async Task UnknownSubcommand_OneLine()
     {
         Assert.Equal("vigil video: unknown subcommand 'play' (generate, train, eval, run, bench)", await ExpectError("video", "play"));

@@ -78,6 +78,61 @@ public sealed class MotionServingTests() : Akka.TestKit.Xunit2.TestKit(AkkaTestC
     }
 
     [Fact]
+    public async Task TrainWithPooledHiddenStates_ServedStreamComputesTheTrainingFeatures()
+    {
+        var dir = Directory.CreateTempSubdirectory("vigil-video-hidden-").FullName;
+        try
+        {
+            var backbonePath = SharedData.Require("assets/models/vittrack_2023sep.onnx");
+            var clips = Path.Combine(dir, "clips");
+            var written = ClipSet.Write(clips, 2, 11, new ClipGenerator { Frames = 40 });
+            var cache = Path.Combine(dir, "cache");
+            var card = Path.Combine(dir, "card", "tiny-hidden.card.json");
+            await VideoTraining.TrainAsync(new VideoTrainOptions
+            {
+                Clips = clips, Labels = Path.Combine(clips, "labels.csv"), OutCard = card, Backbone = backbonePath, Cache = cache,
+                Training = new AdapterTrainingOptions { Kind = AdapterKind.Tcn, HiddenStates = HiddenStates.Pooled, Epochs = 1, Hidden = 8, Labels = [.. ActionLabels.All] },
+            }, TextWriter.Null);
+
+            using var adapter = TorchActionAdapter.Load(card);
+            Assert.Equal(HiddenStates.Pooled, adapter.HiddenStates);
+            Assert.Equal(MotionFeature.AmFlow, adapter.Motion);
+            // AM flow and heat (2 × 256), then VitTrack's final LayerNorm output pooled to 32 values.
+            Assert.Equal(2 * 256 + 32, adapter.FeatureDimension);
+            Assert.Contains("pooled hidden states", adapter.Card!.Description);
+            Assert.Contains("\"hidden_states\":\"pooled\"", File.ReadAllText(Path.Combine(dir, "card", "tiny-hidden.adapter.json")));
+
+            using var backbone = Backbones.Load(backbonePath, cache);
+            var clip = written[0].Path;
+            var m = Sys.Materializer();
+            var cachedFiles = Directory.GetFiles(cache, "*.features");
+            Assert.Equal(2, cachedFiles.Length);
+            Assert.All(cachedFiles, f => Assert.EndsWith("-am-flow-pooled.features", f));
+            var trained = await FeatureCache.GetOrComputeAsync(clip, adapter.Config.FramesPerSecond, backbone, cache, m, hidden: HiddenStates.Pooled);
+            Assert.Equal(2, Directory.GetFiles(cache, "*.features").Length);
+
+            var served = await VideoSources.File(clip, adapter.Config.FramesPerSecond).Via(VideoFlows.AdapterFeatures(backbone, adapter))
+                .RunWith(Sink.Seq<FrameFeatures>(), m).WaitAsync(TimeSpan.FromMinutes(2));
+            Assert.Equal(trained.Length, served.Count);
+            for (var i = 0; i < trained.Length; i++) Assert.Equal(trained[i], served[i].Values);
+            // The pooled block is real: finite, not constant within a frame, and it changes between frames.
+            Assert.All(served, f => Assert.True(f.Values[512..].All(float.IsFinite) && f.Values[512..].Distinct().Count() > 1));
+            Assert.Contains(served.Skip(1), f => !f.Values[512..].SequenceEqual(served[0].Values[512..]));
+
+            // vigil video run's analysis reads the choice too: segments reported, not withheld.
+            var report = await VideoAnalysis.RunAsync(clip, backbone, adapter, null, adapter.Config.FramesPerSecond, Path.Combine(dir, "run"), m);
+            Assert.Null(report.WithheldReason);
+            Assert.Contains("\"hidden_states\": \"pooled\"", File.ReadAllText(Path.Combine(dir, "run", "events.json")));
+
+            // The same clip without the hidden states: another cache file, whose values are the pooled file's first 512.
+            var am = await FeatureCache.GetOrComputeAsync(clip, adapter.Config.FramesPerSecond, backbone, cache, m);
+            Assert.Equal(3, Directory.GetFiles(cache, "*.features").Length);
+            for (var i = 0; i < am.Length; i++) Assert.Equal(am[i], trained[i][..512]);
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
     public void AdapterFeatures_AdapterOfAnotherLayout_IsRefusedNamingBoth()
     {
         var dir = Directory.CreateTempSubdirectory("vigil-video-motion-").FullName;

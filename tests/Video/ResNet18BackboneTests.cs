@@ -48,6 +48,28 @@ public sealed class ResNet18BackboneTests : IDisposable
         Assert.Equal(CnnEnergyBackbone.ResNet18DefaultPath, Backbones.Resolve("resnet18-imagenet", "unused"));
     }
 
+    [Fact]
+    public void Run_PooledHidden_IsStage3AveragedOverLocationsAndGroupsOf8Channels()
+    {
+        using var backbone = Backbones.Load(ResNet18, _dir);
+        using var frame = Checkerboard(1, 0);
+        var hidden = backbone.Run(frame, 0, TimeSpan.Zero).Hidden;
+        // By hand: the edited model's stage-3 map [1,256,14,14] run by ONNX Runtime, channel means, then 32 groups of 8.
+        using var session = Vigil.Models.Onnx.OnnxSession.Load(backbone.Model.TappedPath, new Vigil.Models.Onnx.OnnxSessionOptions { ModelId = "by-hand" });
+        using var result = session.Run([new Vigil.Models.Onnx.NamedTensor("Input247", backbone.Spec.Preprocess(frame, 224))], [CnnEnergyBackbone.ResNet18Stage3]);
+        var map = result.Get<float>(CnnEnergyBackbone.ResNet18Stage3).ToArray();
+        Assert.Equal(256 * 196, map.Length);
+        Assert.Equal(32, hidden.Length);
+        for (var g = 0; g < 32; g++)
+        {
+            double sum = 0;
+            for (var c = 8 * g; c < 8 * g + 8; c++)
+                for (var k = 0; k < 196; k++) sum += map[c * 196 + k];
+            Assert.Equal(sum / (8 * 196), hidden[g], 1e-4);
+        }
+        Assert.Contains(hidden, v => v > 0);
+    }
+
     [Theory]
     [InlineData(0, 0)]
     [InlineData(1, 1)]

@@ -33,7 +33,7 @@ internal static class VideoCommand
         if (args.Length == 0 || args[0] is "-h" or "--help")
         {
             Console.Error.WriteLine("usage: vigil video generate --out DIR [--clips N] [--seed S]");
-            Console.Error.WriteLine("       vigil video train --clips DIR [--labels CSV] --adapter transformer|tcn|lstm --out CARD [--seed N] [--epochs N] [--eval DIR] [--backbone vittrack|resnet18|ONNX] [--motion am-flow|optical-flow|both]");
+            Console.Error.WriteLine("       vigil video train --clips DIR [--labels CSV] --adapter transformer|tcn|lstm --out CARD [--seed N] [--epochs N] [--eval DIR] [--backbone vittrack|resnet18|ONNX] [--motion am-flow|optical-flow|both] [--hidden-states none|pooled]");
             Console.Error.WriteLine("       vigil video eval --clips DIR [--labels CSV] --model CARD [--backbone vittrack|resnet18|ONNX] [--json]");
             Console.Error.WriteLine("       vigil video run --input FILE|DIR [--model CARD] --out DIR [--fps F] [--backbone vittrack|resnet18|ONNX] [--overlay png|mp4]");
             Console.Error.WriteLine("       vigil video bench [--input FILE] [--model CARD] [--optical-flow-model CARD] [--streams N] [--repeats N] [--json]");
@@ -95,6 +95,9 @@ internal static class VideoCommand
         };
         var motionName = a.Get("motion") ?? "am-flow";
         var motion = MotionFeatures.Parse(motionName) ?? throw new CommandLineException($"--motion must be am-flow, optical-flow or both, got '{motionName}'");
+        // --hidden is the adapter's width; the backbone's hidden states are --hidden-states.
+        var hiddenName = a.Get("hidden-states") ?? "none";
+        var hidden = HiddenStateFeatures.Parse(hiddenName) ?? throw new CommandLineException($"--hidden-states must be none or pooled, got '{hiddenName}'");
         var options = new VideoTrainOptions
         {
             Clips = clips,
@@ -108,6 +111,7 @@ internal static class VideoCommand
             {
                 Kind = kind,
                 Motion = motion,
+                HiddenStates = hidden,
                 Seed = a.GetInt("seed", 1),
                 Epochs = a.GetInt("epochs", 30),
                 Hidden = a.GetInt("hidden", 64),

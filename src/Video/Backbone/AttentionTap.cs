@@ -123,13 +123,15 @@ public static class AttentionTap
 
     /// <summary>
     /// The tapped model for the file at <paramref name="modelPath"/>, from <paramref name="cacheDirectory"/>
-    /// when an edit of the same bytes (by sha256) is there, else edited and stored there.
+    /// when an edit of the same bytes (by sha256) is there, else edited and stored there. With
+    /// <paramref name="values"/> (e.g. a hidden-state tensor) those node outputs are exposed too
+    /// (part of the cache key; <see cref="TappedModel.AttentionOutputs"/> still lists the attention only).
     /// </summary>
-    public static TappedModel LoadOrEdit(string modelPath, string cacheDirectory, IReadOnlyList<string>? blocks = null) =>
-        Cached(modelPath, cacheDirectory, blocks is { Count: > 0 } ? Key(blocks) : "all", bytes =>
+    public static TappedModel LoadOrEdit(string modelPath, string cacheDirectory, IReadOnlyList<string>? blocks = null, IReadOnlyList<string>? values = null) =>
+        Cached(modelPath, cacheDirectory, (blocks is { Count: > 0 } ? Key(blocks) : "all") + (values is { Count: > 0 } ? "-values-" + Key(values) : ""), bytes =>
         {
             var (edited, taps, _) = Edit(bytes, blocks);
-            return (edited, taps);
+            return (values is { Count: > 0 } ? ExposeValues(edited, values) : edited, taps);
         });
 
     private static string Key(IReadOnlyList<string> names) => ModelFileHash.Sha256Of(Encoding.UTF8.GetBytes(string.Join("\n", names)))[..8];

@@ -27,23 +27,59 @@ public sealed record BackboneSpec(string Name, IReadOnlyList<(string Input, int 
     /// </summary>
     public IReadOnlyList<string>? AttentionBlocks { get; init; }
 
+    /// <summary>
+    /// The hidden-state tensor read for <c>--hidden-states pooled</c> (a node output, exposed by the
+    /// attention tap's edit when the graph does not output it): [1, tokens, <see cref="HiddenWidth"/>]
+    /// for a ViT, [1, <see cref="HiddenWidth"/>, rows, columns] for a CNN; null: the backbone has none.
+    /// </summary>
+    public string? HiddenState { get; init; }
+
+    /// <summary>Channels of <see cref="HiddenState"/> (per token for a ViT, per location for a CNN).</summary>
+    public int HiddenWidth { get; init; }
+
+    /// <summary>Pooled hidden-state values per frame (<see cref="HiddenStateFeatures.Values(int)"/>); 0 without a hidden-state tensor.</summary>
+    public int HiddenValues => HiddenState is null ? 0 : HiddenStateFeatures.Values(HiddenWidth);
+
     /// <summary>Feed channels in BGR order (Caffe-style CNNs) instead of RGB.</summary>
     public bool Bgr { get; init; }
 
-    /// <summary>OpenCV zoo's VitTrack (2023sep): template 128 px and search 256 px, 3 one-head blocks, 320 tokens.</summary>
-    public static BackboneSpec VitTrack { get; } = new("vittrack_2023sep", [("template", 128), ("search", 256)], PatchGrid.VitTrack, -1, ImageNetMean, ImageNetStd);
+    /// <summary>
+    /// OpenCV zoo's VitTrack (2023sep): template 128 px and search 256 px, 3 one-head blocks, 320
+    /// tokens. Hidden state: <c>480</c>, the final LayerNorm's output ([1,320,48]: the token
+    /// embeddings after the last block, before the box head).
+    /// </summary>
+    public static BackboneSpec VitTrack { get; } = new("vittrack_2023sep", [("template", 128), ("search", 256)], PatchGrid.VitTrack, -1, ImageNetMean, ImageNetStd)
+    {
+        HiddenState = "480",
+        HiddenWidth = 48,
+    };
 
     /// <summary>
     /// The ImageNet ResNet18 of NuGet <c>Microsoft.ML.DnnImageFeaturizer.ResNet18</c> 0.24.0 at 224 px:
     /// BGR minus the ImageNet mean in 0..255 (what its <c>ResNetPreprocess.onnx</c> does), read at the
-    /// third stage (stride 16, a 14×14 grid; <see cref="CnnEnergyBackbone"/>).
+    /// third stage (stride 16, a 14×14 grid; <see cref="CnnEnergyBackbone"/>). Hidden state: that
+    /// third-stage map itself ([1,256,14,14]), averaged over the locations.
     /// </summary>
     public static BackboneSpec ResNet18 { get; } = new("resnet18-imagenet", [("Input247", 224)], new PatchGrid(196, 0, 14, 14), -1,
-        [103.06262f / 255f, 115.90288f / 255f, 123.15163f / 255f], [1f / 255f, 1f / 255f, 1f / 255f]) { Bgr = true };
+        [103.06262f / 255f, 115.90288f / 255f, 123.15163f / 255f], [1f / 255f, 1f / 255f, 1f / 255f])
+    {
+        Bgr = true,
+        HiddenState = CnnEnergyBackbone.ResNet18Stage3,
+        HiddenWidth = 256,
+    };
 
-    /// <summary>A single-input ViT with a class token (DINOv2, DeiT, CLIP shape): <paramref name="size"/> px, patches of <paramref name="patch"/> px.</summary>
-    public static BackboneSpec ClassTokenVit(string name, string input, int size, int patch, int registers = 0) =>
-        new(name, [(input, size)], new PatchGrid(1 + registers + size / patch * (size / patch), 1 + registers, size / patch, size / patch), -1, ImageNetMean, ImageNetStd);
+    /// <summary>
+    /// A single-input ViT with a class token (DINOv2, DeiT, CLIP shape): <paramref name="size"/> px,
+    /// patches of <paramref name="patch"/> px. With <paramref name="hiddenWidth"/> its hidden state is
+    /// the export's <c>last_hidden_state</c> output ([1, tokens, width]: the tokens after the final
+    /// LayerNorm, as Hugging Face exports name it).
+    /// </summary>
+    public static BackboneSpec ClassTokenVit(string name, string input, int size, int patch, int registers = 0, int hiddenWidth = 0) =>
+        new(name, [(input, size)], new PatchGrid(1 + registers + size / patch * (size / patch), 1 + registers, size / patch, size / patch), -1, ImageNetMean, ImageNetStd)
+        {
+            HiddenState = hiddenWidth > 0 ? "last_hidden_state" : null,
+            HiddenWidth = hiddenWidth,
+        };
 
     /// <summary>The frame as an input tensor [1,3,size,size]: resized (area), channels in input order, (pixel/255 − mean)/std.</summary>
     public DenseTensor<float> Preprocess(Mat bgr, int size)

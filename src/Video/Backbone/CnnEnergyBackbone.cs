@@ -76,7 +76,10 @@ public sealed class CnnEnergyBackbone : IFrameBackbone
         var tokens = Spec.Grid.Tokens;
         var attention = new float[tokens * tokens];
         for (var q = 0; q < tokens; q++) heat.CopyTo(attention.AsSpan(q * tokens + Spec.Grid.Offset, Spec.Grid.Patches));
-        return new FrameAttention(index, position, attention, heat);
+        // The hidden state is the same map, averaged over the locations (when the spec names it).
+        var hidden = Spec.HiddenState is null ? []
+            : Motion.HiddenStateFeatures.PoolLocations(map, Spec.HiddenWidth, $"{Spec.Name} '{_requested[0]}'");
+        return new FrameAttention(index, position, attention, heat) { Hidden = hidden };
     }
 
     /// <summary>

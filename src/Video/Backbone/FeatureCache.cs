@@ -6,20 +6,23 @@ namespace Vigil.Video.Backbone;
 
 /// <summary>
 /// Per-clip feature files, so the frozen backbone runs once per clip however often adapters are
-/// trained: <c>{clip sha256}-{backbone sha256 prefix}-{fps}-{motion}.features</c>, holding frames,
-/// dimension and the values. The motion feature is part of the key, so features of one choice are
-/// never read for another.
+/// trained: <c>{clip sha256}-{backbone sha256 prefix}-{fps}-{motion}.features</c> (with the pooled
+/// hidden state <c>…-{motion}-pooled.features</c>), holding frames, dimension and the values. The
+/// motion and hidden-state choices are part of the key, so features of one choice are never read for another.
 /// </summary>
 public static class FeatureCache
 {
-    /// <summary>The clip's features at <paramref name="framesPerSecond"/> with motion signal <paramref name="motion"/>, from the cache or computed and stored.</summary>
+    /// <summary>
+    /// The clip's features at <paramref name="framesPerSecond"/> with motion signal <paramref name="motion"/>
+    /// (and the pooled hidden state when <paramref name="hidden"/> says so), from the cache or computed and stored.
+    /// </summary>
     public static async Task<float[][]> GetOrComputeAsync(string clipPath, double framesPerSecond, IFrameBackbone backbone, string cacheDirectory, IMaterializer materializer,
-        CancellationToken cancellation = default, MotionFeature motion = MotionFeature.AmFlow)
+        CancellationToken cancellation = default, MotionFeature motion = MotionFeature.AmFlow, HiddenStates hidden = HiddenStates.None)
     {
-        var path = Path.Combine(cacheDirectory, Key(ModelFileHash.Sha256OfFile(clipPath), backbone.Model.SourceSha256, framesPerSecond, motion));
-        var dimension = MotionFeatures.Dimension(motion, backbone.Spec.Grid);
+        var path = Path.Combine(cacheDirectory, Key(ModelFileHash.Sha256OfFile(clipPath), backbone.Model.SourceSha256, framesPerSecond, motion, hidden));
+        var dimension = MotionFeatures.Dimension(motion, backbone.Spec.Grid) + (hidden == HiddenStates.Pooled ? backbone.Spec.HiddenValues : 0);
         if (File.Exists(path)) return Read(path, dimension);
-        var features = await VideoFlows.ExtractAsync(clipPath, framesPerSecond, backbone, materializer, cancellation, motion);
+        var features = await VideoFlows.ExtractAsync(clipPath, framesPerSecond, backbone, materializer, cancellation, motion, hidden);
         var values = features.Select(f => f.Values).ToArray();
         Directory.CreateDirectory(cacheDirectory);
         var temp = path + $".{Environment.ProcessId}.tmp";
@@ -33,9 +36,9 @@ public static class FeatureCache
         return values;
     }
 
-    /// <summary>The cache file name of a clip's features.</summary>
-    public static string Key(string clipSha256, string backboneSha256, double framesPerSecond, MotionFeature motion) =>
-        FormattableString.Invariant($"{clipSha256}-{backboneSha256[..16]}-{framesPerSecond:0.###}-{MotionFeatures.Name(motion)}.features");
+    /// <summary>The cache file name of a clip's features (without the hidden state, the name used before that option existed).</summary>
+    public static string Key(string clipSha256, string backboneSha256, double framesPerSecond, MotionFeature motion, HiddenStates hidden = HiddenStates.None) =>
+        FormattableString.Invariant($"{clipSha256}-{backboneSha256[..16]}-{framesPerSecond:0.###}-{MotionFeatures.Name(motion)}{(hidden == HiddenStates.None ? "" : "-" + HiddenStateFeatures.Name(hidden))}.features");
 
     private static float[][] Read(string path, int expectedDimension)
     {

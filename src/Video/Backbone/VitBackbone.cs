@@ -23,7 +23,7 @@ public sealed class VitBackbone : IFrameBackbone
         if (block < 0 || block >= model.AttentionOutputs.Count)
             throw new ArgumentException($"{spec.Name}: attention block {spec.Block} does not exist ({model.AttentionOutputs.Count} tapped)");
         _attentionOutput = model.AttentionOutputs[block];
-        _requested = [_attentionOutput];
+        _requested = spec.HiddenState is null ? [_attentionOutput] : [_attentionOutput, spec.HiddenState];
     }
 
     /// <summary>The tapped model (source sha256 for provenance).</summary>
@@ -32,10 +32,13 @@ public sealed class VitBackbone : IFrameBackbone
     /// <summary>How frames are fed and where the patches are.</summary>
     public BackboneSpec Spec { get; }
 
-    /// <summary>Loads <paramref name="modelPath"/>, tapping its attention (edit cached in <paramref name="cacheDirectory"/> by sha256).</summary>
+    /// <summary>
+    /// Loads <paramref name="modelPath"/>, tapping its attention and exposing the spec's hidden-state
+    /// tensor when it names one (edit cached in <paramref name="cacheDirectory"/> by sha256).
+    /// </summary>
     public static VitBackbone Load(string modelPath, BackboneSpec spec, string cacheDirectory, int intraOpThreads = 1)
     {
-        var tapped = AttentionTap.LoadOrEdit(modelPath, cacheDirectory, spec.AttentionBlocks);
+        var tapped = AttentionTap.LoadOrEdit(modelPath, cacheDirectory, spec.AttentionBlocks, spec.HiddenState is null ? null : [spec.HiddenState]);
         var session = OnnxSession.Load(tapped.TappedPath, new OnnxSessionOptions { ModelId = spec.Name, IntraOpThreads = intraOpThreads });
         return new VitBackbone(session, tapped, spec);
     }
@@ -63,7 +66,11 @@ public sealed class VitBackbone : IFrameBackbone
             for (var k = 0; k < attention.Length; k++) attention[k] /= heads;
         var heat = new float[Spec.Grid.Patches];
         Spec.Grid.ReceivedAttention(attention, heat);
-        return new FrameAttention(index, position, attention, heat);
+        // Every frame carries the pooled hidden state when the spec names one, so features with and
+        // without it come from the same run.
+        var hidden = Spec.HiddenState is null ? []
+            : Motion.HiddenStateFeatures.PoolTokens(result.Get<float>(Spec.HiddenState).Span, Spec.HiddenWidth, Spec.Grid.Offset, Spec.Grid.Patches, $"{Spec.Name} '{Spec.HiddenState}'");
+        return new FrameAttention(index, position, attention, heat) { Hidden = hidden };
     }
 
     /// <summary>The frame as the backbone's input tensor [1,3,size,size] (<see cref="BackboneSpec.Preprocess"/>).</summary>

@@ -55,15 +55,18 @@ public static class MotionFeatures
     /// <summary>
     /// A frame's features as they would be for the left-right mirrored video: every block's columns
     /// reversed, and the optical flow's horizontal component negated (motion to the right becomes
-    /// motion to the left). AM flow and heat are per-patch magnitudes and only move.
+    /// motion to the left). AM flow and heat are per-patch magnitudes and only move. The
+    /// <paramref name="trailing"/> values after the per-patch blocks (the pooled hidden state,
+    /// <see cref="HiddenStateFeatures"/>) hold no positions and are copied unchanged.
     /// </summary>
-    /// <exception cref="ArgumentException">The frame does not hold <see cref="Blocks"/> × rows × columns values.</exception>
-    public static void Mirror(ReadOnlySpan<float> frame, MotionFeature motion, int rows, int columns, Span<float> mirrored)
+    /// <exception cref="ArgumentException">The frame does not hold <see cref="Blocks"/> × rows × columns + <paramref name="trailing"/> values.</exception>
+    public static void Mirror(ReadOnlySpan<float> frame, MotionFeature motion, int rows, int columns, Span<float> mirrored, int trailing = 0)
     {
         var cells = rows * columns;
         var blocks = Blocks(motion);
-        if (frame.Length != blocks * cells || mirrored.Length != frame.Length)
-            throw new ArgumentException($"{Name(motion)} features on a {rows}x{columns} grid hold {blocks * cells} values, got {frame.Length} (into {mirrored.Length})");
+        if (trailing < 0 || frame.Length != blocks * cells + trailing || mirrored.Length != frame.Length)
+            throw new ArgumentException($"{Name(motion)} features on a {rows}x{columns} grid{(trailing > 0 ? $" with {trailing} pooled values" : "")} hold {blocks * cells + trailing} values, got {frame.Length} (into {mirrored.Length})");
+        frame[(blocks * cells)..].CopyTo(mirrored[(blocks * cells)..]);
         var negated = HorizontalFlowBlock(motion);
         for (var b = 0; b < blocks; b++)
         {
@@ -74,11 +77,11 @@ public static class MotionFeatures
         }
     }
 
-    /// <summary>The mirrored frame as a new array (<see cref="Mirror(ReadOnlySpan{float}, MotionFeature, int, int, Span{float})"/>).</summary>
-    public static float[] Mirror(ReadOnlySpan<float> frame, MotionFeature motion, int rows, int columns)
+    /// <summary>The mirrored frame as a new array (<see cref="Mirror(ReadOnlySpan{float}, MotionFeature, int, int, Span{float}, int)"/>).</summary>
+    public static float[] Mirror(ReadOnlySpan<float> frame, MotionFeature motion, int rows, int columns, int trailing = 0)
     {
         var mirrored = new float[frame.Length];
-        Mirror(frame, motion, rows, columns, mirrored);
+        Mirror(frame, motion, rows, columns, mirrored, trailing);
         return mirrored;
     }
 }

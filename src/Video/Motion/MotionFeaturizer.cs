@@ -7,7 +7,9 @@ namespace Vigil.Video.Motion;
 /// <see cref="MotionFeatures"/> describes for the chosen <see cref="MotionFeature"/>: keeps the
 /// previous frame's attention (and heat map) and computes AM flow and/or the heat maps' optical flow
 /// from it to the current frame. The first frame of a clip has no predecessor and gets no motion
-/// (0: the static-scene AM flow after centring, and zero optical flow). One instance per clip.
+/// (0: the static-scene AM flow after centring, and zero optical flow). With a pooled hidden-state
+/// block (<see cref="HiddenStateFeatures"/>) the frame's <see cref="FrameAttention.Hidden"/> is
+/// appended after the heat map. One instance per clip.
 /// </summary>
 public sealed class MotionFeaturizer
 {
@@ -18,16 +20,22 @@ public sealed class MotionFeaturizer
     // AM flow over all tokens (scratch, reused per frame).
     private readonly float[] _flow;
 
-    /// <summary>A featurizer on <paramref name="grid"/> computing <paramref name="motion"/>.</summary>
-    public MotionFeaturizer(PatchGrid grid, MotionFeature motion = MotionFeature.AmFlow)
+    /// <summary>
+    /// A featurizer on <paramref name="grid"/> computing <paramref name="motion"/>, then appending
+    /// <paramref name="hiddenValues"/> pooled hidden-state values per frame (0: none).
+    /// </summary>
+    public MotionFeaturizer(PatchGrid grid, MotionFeature motion = MotionFeature.AmFlow, int hiddenValues = 0)
     {
         _grid = grid;
         _motion = motion;
+        _hiddenValues = hiddenValues;
         _flow = MotionFeatures.HasAmFlow(motion) ? new float[grid.Tokens] : [];
-        Dimension = MotionFeatures.Dimension(motion, grid);
+        Dimension = MotionFeatures.Dimension(motion, grid) + hiddenValues;
     }
 
-    /// <summary>Values per frame: blocks × patches.</summary>
+    private readonly int _hiddenValues;
+
+    /// <summary>Values per frame: blocks × patches (+ the pooled hidden values).</summary>
     public int Dimension { get; }
 
     /// <summary>The features of the next frame.</summary>
@@ -53,6 +61,12 @@ public sealed class MotionFeaturizer
             block += 2;
         }
         for (var k = 0; k < patches; k++) values[block * patches + k] = frame.Heat[k] * patches;
+        if (_hiddenValues > 0)
+        {
+            if (frame.Hidden.Length != _hiddenValues)
+                throw new InvalidDataException($"frame {frame.Index}: the backbone gave {frame.Hidden.Length} pooled hidden-state values, the features need {_hiddenValues} (a backbone without a hidden-state tensor cannot serve --hidden-states pooled)");
+            frame.Hidden.CopyTo(values, (block + 1) * patches);
+        }
         _previous = frame;
         return new FrameFeatures(frame.Index, frame.Position, values, frame.Heat);
     }

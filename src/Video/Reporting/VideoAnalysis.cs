@@ -29,7 +29,8 @@ public static class VideoAnalysis
         var sha = ModelFileHash.Sha256OfFile(input);
         // The motion signal the adapter was trained on (its config names it); AM flow without an adapter.
         var motion = adapter?.Motion ?? MotionFeature.AmFlow;
-        var features = await VideoFlows.ExtractAsync(input, framesPerSecond, backbone, materializer, cancellation, motion);
+        var hidden = adapter?.HiddenStates ?? HiddenStates.None;
+        var features = await VideoFlows.ExtractAsync(input, framesPerSecond, backbone, materializer, cancellation, motion, hidden);
         if (identity is not null) identity = identity with { Motion = MotionFeatures.Name(motion) };
         if (features.Count == 0) throw new InvalidDataException($"{Path.GetFileName(input)}: no frames could be decoded");
         Directory.CreateDirectory(outDirectory);
@@ -52,7 +53,7 @@ public static class VideoAnalysis
         SegmentCsv.WriteSegments(csv, segments);
         files.Add(csv);
         var events = Path.Combine(outDirectory, "events.json");
-        WriteEvents(events, input, sha, segments, withheld, identity, backbone, motion);
+        WriteEvents(events, input, sha, segments, withheld, identity, backbone, motion, hidden);
         files.Add(events);
         var observations = Path.Combine(outDirectory, "observations.json");
         File.WriteAllText(observations, FhirActionObservations.ToJson(FhirActionObservations.BuildBundle(segments, input, sha, backbone, identity, DateTimeOffset.UtcNow)));
@@ -144,7 +145,7 @@ public static class VideoAnalysis
         return Enumerable.Range(0, count).Select(i => from + (int)Math.Round(i * (n - 1) / (double)(count - 1))).Distinct().ToArray();
     }
 
-    private static void WriteEvents(string path, string input, string sha, IReadOnlyList<ActionSegment> segments, string? withheld, AdapterIdentity? identity, IFrameBackbone backbone, MotionFeature motion)
+    private static void WriteEvents(string path, string input, string sha, IReadOnlyList<ActionSegment> segments, string? withheld, AdapterIdentity? identity, IFrameBackbone backbone, MotionFeature motion, HiddenStates hidden)
     {
         var document = new
         {
@@ -152,6 +153,7 @@ public static class VideoAnalysis
             input_sha256 = sha,
             backbone = new { name = backbone.Spec.Name, sha256 = backbone.Model.SourceSha256 },
             motion = MotionFeatures.Name(motion),
+            hidden_states = HiddenStateFeatures.Name(hidden),
             adapter = identity is null ? null : new { id = identity.Id, version = identity.Version, sha256 = identity.Sha256, validation = identity.Validation },
             not_for_clinical_use = identity?.NotForClinicalUse ?? true,
             notice = "NOT FOR CLINICAL USE: research demonstration adapter trained on generated clips.",

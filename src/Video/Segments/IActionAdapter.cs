@@ -20,6 +20,9 @@ public interface IActionAdapter
     /// <summary>The motion signal in the features the adapter was trained on (what inference must compute).</summary>
     MotionFeature Motion { get; }
 
+    /// <summary>Whether the features end with the backbone's pooled hidden state (<see cref="HiddenStateFeatures"/>); none unless the adapter says so.</summary>
+    HiddenStates HiddenStates => HiddenStates.None;
+
     /// <summary>Probabilities [frames, labels] for a window of [frames, features] (frames ≤ <see cref="WindowFrames"/>).</summary>
     float[][] Score(IReadOnlyList<float[]> window);
 }

@@ -23,8 +23,8 @@ public static class AdapterCards
             Id = id,
             Version = "1.0.0",
             Task = "video-action-segmentation",
-            Description = $"{MotionFeatures.Name(config.Motion)} {config.Kind} adapter (width {config.Hidden}) on the frozen {config.Backbone} backbone: per-frame multi-label action probabilities from windows of {config.WindowFrames} frames at {config.FramesPerSecond:0.##} fps.",
-            Inputs = [new CardTensor { Name = "features", ElementType = "float32", Shape = [CardDimension.Named("frames"), CardDimension.Fixed(config.FeatureDimension)], Meaning = $"motion {MotionFeatures.Name(config.Motion)}: {MotionFeatures.Describe(config.Motion)}" }],
+            Description = $"{MotionFeatures.Name(config.Motion)}{(config.HiddenStates == HiddenStates.Pooled ? " + pooled hidden states" : "")} {config.Kind} adapter (width {config.Hidden}) on the frozen {config.Backbone} backbone: per-frame multi-label action probabilities from windows of {config.WindowFrames} frames at {config.FramesPerSecond:0.##} fps.",
+            Inputs = [new CardTensor { Name = "features", ElementType = "float32", Shape = [CardDimension.Named("frames"), CardDimension.Fixed(config.FeatureDimension)], Meaning = $"motion {MotionFeatures.Name(config.Motion)}, hidden states {HiddenStateFeatures.Name(config.HiddenStates)}: {MotionFeatures.Describe(config.Motion)}{HiddenStateFeatures.Describe(config.HiddenStates)}" }],
             Outputs = [new CardTensor { Name = "probabilities", ElementType = "float32", Shape = [CardDimension.Named("frames"), CardDimension.Fixed(config.Labels.Count)], Meaning = "per frame and label, the probability the action is happening" }],
             Labels = config.Labels,
             IntendedUse = new CardIntendedUse

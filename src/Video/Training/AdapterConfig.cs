@@ -30,6 +30,13 @@ public sealed record AdapterConfig
     [JsonConverter(typeof(JsonStringEnumConverter))]
     public MotionFeature Motion { get; init; } = MotionFeature.AmFlow;
 
+    /// <summary>
+    /// Whether the features end with the backbone's pooled hidden state (<c>none</c> or <c>pooled</c>,
+    /// JSON <c>hidden_states</c>). A config without it (written before the option existed) is <c>none</c>.
+    /// </summary>
+    [JsonConverter(typeof(JsonStringEnumConverter))]
+    public HiddenStates HiddenStates { get; init; } = HiddenStates.None;
+
     /// <summary>Width of the adapter.</summary>
     public int Hidden { get; init; }
 
@@ -65,10 +72,23 @@ public sealed record AdapterConfig
         if (config is null || config.Format != "vigil.video.adapter/1") throw new InvalidDataException($"{source}: not a vigil.video.adapter/1 config");
         if (config.WindowFrames < 1 || config.FeatureDimension < 1 || config.Hidden < 1 || config.Labels.Count == 0)
             throw new InvalidDataException($"{source}: adapter config has non-positive sizes or no labels");
-        if (!Enum.IsDefined(config.Motion) || config.FeatureDimension % MotionFeatures.Blocks(config.Motion) != 0)
-            throw new InvalidDataException($"{source}: {config.FeatureDimension} values per frame cannot hold the {MotionFeatures.Blocks(config.Motion)} per-patch blocks of motion '{config.Motion}'");
+        if (!Enum.IsDefined(config.HiddenStates))
+            throw new InvalidDataException($"{source}: unknown hidden_states '{config.HiddenStates}'");
+        if (!Enum.IsDefined(config.Motion) || !Fits(config))
+            throw new InvalidDataException($"{source}: {config.FeatureDimension} values per frame cannot hold the {MotionFeatures.Blocks(config.Motion)} per-patch blocks of motion '{config.Motion}'"
+                + (config.HiddenStates == HiddenStates.Pooled ? $" and 1..{HiddenStateFeatures.MaxValues} pooled hidden-state values" : ""));
         if (config.Mean.Length != config.FeatureDimension || config.Std.Length != config.FeatureDimension)
             throw new InvalidDataException($"{source}: normalisation has {config.Mean.Length}/{config.Std.Length} values for {config.FeatureDimension} features");
         return config;
+    }
+
+    // Blocks × patches, plus 1..32 pooled hidden values when the config says pooled.
+    private static bool Fits(AdapterConfig config)
+    {
+        var blocks = MotionFeatures.Blocks(config.Motion);
+        if (config.HiddenStates == HiddenStates.None) return config.FeatureDimension % blocks == 0;
+        for (var pooled = 1; pooled <= HiddenStateFeatures.MaxValues; pooled++)
+            if (config.FeatureDimension > pooled && (config.FeatureDimension - pooled) % blocks == 0) return true;
+        return false;
     }
 }

@@ -25,7 +25,7 @@ public static class AdapterTrainer
         var (mean, std) = Normalisation(clips.SelectMany(c => c.Features), d);
         var config = new AdapterConfig
         {
-            Kind = o.Kind, WindowFrames = o.WindowFrames, FeatureDimension = d, Motion = o.Motion, Hidden = o.Hidden, Labels = o.Labels,
+            Kind = o.Kind, WindowFrames = o.WindowFrames, FeatureDimension = d, Motion = o.Motion, HiddenStates = o.HiddenStates, Hidden = o.Hidden, Labels = o.Labels,
             Mean = mean, Std = std, FramesPerSecond = o.FramesPerSecond, Backbone = backbone, BackboneSha256 = backboneSha256,
         };
 
@@ -36,8 +36,11 @@ public static class AdapterTrainer
         var count = 0;
         var mirror = o.MirrorGridColumns > 0 && o.MirrorGridCells > 0 && o.MirrorGridCells % o.MirrorGridColumns == 0;
         var rows = mirror ? o.MirrorGridCells / o.MirrorGridColumns : 0;
-        if (mirror && d != MotionFeatures.Blocks(o.Motion) * o.MirrorGridCells)
-            throw new ArgumentException($"{d} features per frame are not the {MotionFeatures.Blocks(o.Motion)} blocks of {o.MirrorGridCells} patches that {MotionFeatures.Name(o.Motion)} gives; the mirror augmentation needs that layout");
+        // Values after the per-patch blocks: the pooled hidden state (position-free, left as it is by the mirror).
+        var trailing = mirror ? d - MotionFeatures.Blocks(o.Motion) * o.MirrorGridCells : 0;
+        if (mirror && (o.HiddenStates == HiddenStates.None ? trailing != 0 : trailing is < 1 or > HiddenStateFeatures.MaxValues))
+            throw new ArgumentException($"{d} features per frame are not the {MotionFeatures.Blocks(o.Motion)} blocks of {o.MirrorGridCells} patches that {MotionFeatures.Name(o.Motion)} gives"
+                + (o.HiddenStates == HiddenStates.Pooled ? $" plus 1..{HiddenStateFeatures.MaxValues} pooled hidden-state values" : "") + "; the mirror augmentation needs that layout");
         var normalised = new float[d];
         var flipped = new float[d];
         foreach (var (features, truth) in clips)
@@ -55,7 +58,7 @@ public static class AdapterTrainer
                         for (var k = 0; k < d; k++) normalised[k] = (features[i][k] - mean[k]) / std[k];
                         // The mirrored frame, normalised: each value keeps its own statistics and moves
                         // with its patch; the horizontal optical flow also changes sign.
-                        if (mirrored) MotionFeatures.Mirror(normalised, o.Motion, rows, o.MirrorGridColumns, flipped);
+                        if (mirrored) MotionFeatures.Mirror(normalised, o.Motion, rows, o.MirrorGridColumns, flipped, trailing);
                         xs.AddRange(mirrored ? flipped : normalised);
                         foreach (var t in frameTruth[i]) ys.Add(t ? 1 : 0);
                     }

@@ -14,6 +14,12 @@ public sealed class AdapterTrainingOptions
     /// </summary>
     public MotionFeature Motion { get; init; } = MotionFeature.AmFlow;
 
+    /// <summary>
+    /// Whether the features end with the backbone's pooled hidden state (recorded in the adapter
+    /// config; the mirror augmentation leaves that position-free block unchanged).
+    /// </summary>
+    public HiddenStates HiddenStates { get; init; } = HiddenStates.None;
+
     /// <summary>Frames per training window.</summary>
     public int WindowFrames { get; init; } = 16;
 
@@ -38,7 +44,7 @@ public sealed class AdapterTrainingOptions
     /// <summary>
     /// Mirror augmentation: when positive, every training window is also added left-right mirrored,
     /// the features read as consecutive row-major grids of this many columns (16 for VitTrack's
-    /// patch grid) laid out for <see cref="Motion"/> (<see cref="MotionFeatures.Mirror(ReadOnlySpan{float}, MotionFeature, int, int)"/>:
+    /// patch grid) laid out for <see cref="Motion"/> (<see cref="MotionFeatures.Mirror(ReadOnlySpan{float}, MotionFeature, int, int, int)"/>:
     /// columns reversed, horizontal optical flow negated); actions look the same mirrored. 0 turns it off.
     /// </summary>
     public int MirrorGridColumns { get; init; } = 16;

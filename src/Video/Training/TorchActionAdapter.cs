@@ -42,6 +42,9 @@ public sealed class TorchActionAdapter : IActionAdapter, IDisposable
     /// <inheritdoc />
     public MotionFeature Motion => Config.Motion;
 
+    /// <inheritdoc />
+    public HiddenStates HiddenStates => Config.HiddenStates;
+
     /// <summary>Loads an adapter card written by <c>vigil video train</c>.</summary>
     /// <exception cref="ModelCardException">The card, its weights or its config are missing or do not match.</exception>
     public static TorchActionAdapter Load(string cardPath)

@@ -25,12 +25,12 @@ public static class VideoTraining
         {
             var materializer = system.Materializer();
             var clock = Stopwatch.StartNew();
-            var train = await LoadAsync(o.Clips, o.Labels, t.FramesPerSecond, t.Motion, backbone, o.Cache, materializer, log, cancellation);
-            log.WriteLine($"features ({MotionFeatures.Name(t.Motion)}): {train.Count} training clips, {train.Sum(c => c.Features.Length)} frames in {clock.Elapsed.TotalSeconds:0.0} s");
+            var train = await LoadAsync(o.Clips, o.Labels, t.FramesPerSecond, t.Motion, t.HiddenStates, backbone, o.Cache, materializer, log, cancellation);
+            log.WriteLine($"features ({MotionFeatures.Name(t.Motion)}, hidden states {HiddenStateFeatures.Name(t.HiddenStates)}): {train.Count} training clips, {train.Sum(c => c.Features.Length)} frames in {clock.Elapsed.TotalSeconds:0.0} s");
             var labels = t.Labels.Count > 0 ? t.Labels : train.SelectMany(c => c.Truth.Select(s => s.Label)).Distinct().Order(StringComparer.Ordinal).ToList();
             var options = new AdapterTrainingOptions
             {
-                Kind = t.Kind, Motion = t.Motion, WindowFrames = t.WindowFrames, Stride = t.Stride, Hidden = t.Hidden, FramesPerSecond = t.FramesPerSecond,
+                Kind = t.Kind, Motion = t.Motion, HiddenStates = t.HiddenStates, WindowFrames = t.WindowFrames, Stride = t.Stride, Hidden = t.Hidden, FramesPerSecond = t.FramesPerSecond,
                 Epochs = t.Epochs, Seed = t.Seed, LearningRate = t.LearningRate, Labels = labels,
                 // Mirror augmentation on this backbone's grid (VitTrack 16×16, ResNet18 14×14).
                 MirrorGridColumns = backbone.Spec.Grid.Columns, MirrorGridCells = backbone.Spec.Grid.Patches,
@@ -60,7 +60,7 @@ public static class VideoTraining
                 var split = "all training clips";
                 if (o.EvalClips is not null)
                 {
-                    var held = await LoadAsync(o.EvalClips, o.EvalLabels ?? Path.Combine(o.EvalClips, "labels.csv"), t.FramesPerSecond, t.Motion, backbone, o.Cache, materializer, log, cancellation);
+                    var held = await LoadAsync(o.EvalClips, o.EvalLabels ?? Path.Combine(o.EvalClips, "labels.csv"), t.FramesPerSecond, t.Motion, t.HiddenStates, backbone, o.Cache, materializer, log, cancellation);
                     evaluation = ClipEvaluation.Evaluate(adapter, held.Select(c => (c.Features, (IReadOnlyList<ActionSegment>)c.Truth)).ToList(),
                         t.FramesPerSecond, new HysteresisSegmenter(), t.Stride);
                     metrics["eval_clips"] = evaluation.Clips;
@@ -109,7 +109,7 @@ public static class VideoTraining
         try
         {
             // The features the adapter was trained on: its config names the motion signal.
-            var clips = await LoadAsync(clipsDirectory, labelsPath, adapter.Config.FramesPerSecond, adapter.Motion, backbone, cache, system.Materializer(), log, cancellation);
+            var clips = await LoadAsync(clipsDirectory, labelsPath, adapter.Config.FramesPerSecond, adapter.Motion, adapter.HiddenStates, backbone, cache, system.Materializer(), log, cancellation);
             return ClipEvaluation.Evaluate(adapter, clips.Select(c => (c.Features, (IReadOnlyList<ActionSegment>)c.Truth)).ToList(),
                 adapter.Config.FramesPerSecond, new HysteresisSegmenter(), Math.Max(1, adapter.WindowFrames / 4));
         }
@@ -121,7 +121,7 @@ public static class VideoTraining
 
     private sealed record LabelledClip(string Name, string Sha256, float[][] Features, List<ActionSegment> Truth);
 
-    private static async Task<List<LabelledClip>> LoadAsync(string directory, string labelsPath, double fps, MotionFeature motion, IFrameBackbone backbone, string cache,
+    private static async Task<List<LabelledClip>> LoadAsync(string directory, string labelsPath, double fps, MotionFeature motion, HiddenStates hidden, IFrameBackbone backbone, string cache,
         IMaterializer materializer, TextWriter log, CancellationToken cancellation)
     {
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"{directory}: clip folder not found");
@@ -131,7 +131,7 @@ public static class VideoTraining
         {
             var path = Path.Combine(directory, name);
             if (!File.Exists(path)) throw new FileNotFoundException($"{Path.GetFileName(labelsPath)} names {name}, which is not in {directory}", path);
-            var features = await FeatureCache.GetOrComputeAsync(path, fps, backbone, cache, materializer, cancellation, motion);
+            var features = await FeatureCache.GetOrComputeAsync(path, fps, backbone, cache, materializer, cancellation, motion, hidden);
             clips.Add(new LabelledClip(name, ModelFileHash.Sha256OfFile(path), features, truth));
         }
         return clips;

@@ -21,7 +21,7 @@ internal static class DinoShapedVit
     public const int Prefix = 1 + Registers;
     public const int Tokens = Prefix + Grid * Grid;
     public const int Blocks = 3;
-    private const int Dim = 8;
+    public const int Dim = 8;
     private const int Heads = 2;
     private const int HeadDim = Dim / Heads;
 
