@@ -9,11 +9,16 @@ namespace Vigil.Infrared.Breathing;
 /// adapted thermal detector of a model card, <see cref="Open"/>): each frame's temperatures become the
 /// white-hot grey image the detector reads (stretched between the frame's 1st and 99th percentiles, as
 /// <see cref="ThermalImages.FromTemperatures"/> does), the detector runs at its card's threshold, and the
-/// highest-scoring face is the patient's. A detector's box jitters by a few pixels from frame to frame,
-/// which the nostril and mouth regions (a few pixels each) would read as breathing, talking or head
-/// motion; so the box is smoothed over time (<see cref="Smoothing"/>: an exponential average of
-/// detections that overlap the current box; one that does not overlap restarts it) and held through up
-/// to <see cref="MaxMissedFrames"/> frames without a detection (scores near the threshold flicker).
+/// highest-scoring face is the patient's. Two departures from that mapping: a frame whose 1st–99th
+/// percentile span is under <see cref="MinContrastCelsius"/> is not stretched to full contrast (stretched
+/// sensor noise on an empty bed is texture the detector takes for faces). A detector's box jitters by a
+/// pixel or two from frame to frame, which the nostril and mouth regions (a few pixels each, on a face
+/// with sharp temperature edges) read as breathing, talking or head motion; so the box is smoothed
+/// (<see cref="Smoothing"/>: an exponential average of detections that overlap it; one that does not
+/// overlap restarts it), the reported box moves only when the smoothed one has moved by more than
+/// <see cref="Deadband"/> of the face width (a still face keeps a pixel-stable region), and the box is
+/// held through up to <see cref="MaxMissedFrames"/> frames without a detection (scores near the
+/// threshold flicker).
 /// Optionally the detector runs on every <see cref="DetectEvery"/>-th frame only, holding its box in
 /// between. Not thread-safe: one instance per stream, disposed with it.
 /// </summary>
@@ -26,6 +31,7 @@ public sealed class CardFaceDetector : IThermalFaceDetector, IDisposable
     private readonly Mat _bgr;
     private long _frames;
     private FaceBox? _held;
+    private FaceBox? _smooth;
     private int _missed;
 
     /// <summary>Wraps <paramref name="inner"/> (owned: disposed with this) at <paramref name="minScore"/>.</summary>
@@ -64,6 +70,12 @@ public sealed class CardFaceDetector : IThermalFaceDetector, IDisposable
     /// <summary>Frames without a detection through which the last box is still reported.</summary>
     public int MaxMissedFrames { get; init; } = 3;
 
+    /// <summary>The reported box follows the smoothed one only when an edge or the size has moved by more than this share of the face width.</summary>
+    public float Deadband { get; init; } = 0.06f;
+
+    /// <summary>Smallest temperature span (°C, or the frame's unit) stretched onto the 8-bit range: flatter frames keep their low contrast.</summary>
+    public float MinContrastCelsius { get; init; } = 2f;
+
     /// <inheritdoc/>
     public FaceBox? Detect(ThermalFrame frame)
     {
@@ -73,19 +85,21 @@ public sealed class CardFaceDetector : IThermalFaceDetector, IDisposable
         var faces = _inner.Detect(_bgr, _minScore);
         if (faces.Count == 0)
         {
-            if (++_missed > MaxMissedFrames) _held = null;
+            if (++_missed > MaxMissedFrames) _held = _smooth = null;
             return _held;
         }
         _missed = 0;
         var best = faces[0];
         foreach (var f in faces) if (f.Score > best.Score) best = f;
         var box = new FaceBox(best.X, best.Y, best.Width, best.Height, best.Score);
-        if (_held is { } h && Overlap(h, box) > 0.3f)
-        {
-            var a = Math.Clamp(Smoothing, 0f, 1f);
-            box = new FaceBox(h.X + a * (box.X - h.X), h.Y + a * (box.Y - h.Y), h.Width + a * (box.Width - h.Width), h.Height + a * (box.Height - h.Height), box.Score);
-        }
-        return _held = box;
+        if (_smooth is not { } s || _held is not { } held || Overlap(s, box) <= 0.3f) return _held = _smooth = box;
+        var a = Math.Clamp(Smoothing, 0f, 1f);
+        var next = new FaceBox(s.X + a * (box.X - s.X), s.Y + a * (box.Y - s.Y), s.Width + a * (box.Width - s.Width), s.Height + a * (box.Height - s.Height), box.Score);
+        _smooth = next;
+        var limit = Deadband * held.Width;
+        var moved = Math.Abs(next.X - held.X) > limit || Math.Abs(next.Y - held.Y) > limit
+            || Math.Abs(next.Width - held.Width) > limit || Math.Abs(next.Height - held.Height) > limit;
+        return _held = moved ? next : held with { Score = box.Score };
     }
 
     private static float Overlap(FaceBox a, FaceBox b)
@@ -128,7 +142,12 @@ public sealed class CardFaceDetector : IThermalFaceDetector, IDisposable
             }
         }
         else if (finite > 0) { lo = min; hi = min + 1; }
-        var range = hi > lo ? hi - lo : 1;
+        if (hi - lo < MinContrastCelsius)
+        {
+            var mid = (lo + hi) / 2;
+            (lo, hi) = (mid - MinContrastCelsius / 2, mid + MinContrastCelsius / 2);
+        }
+        var range = hi - lo;
         _grey.Create(frame.Height, frame.Width, MatType.CV_8UC1);
         for (var y = 0; y < frame.Height; y++)
         {
