@@ -149,6 +149,8 @@ internal static class AdaptCommand
             pairs = r.Pairs,
             skipped_pairs = r.SkippedPairs,
             constant_mae = R(r.ConstantMae),
+            constant = r.Constant is null ? null : Table(r.Constant),
+            aus_where_adda_beats_constant = r.Constant is null ? null : r.AddaThermal.Zip(r.Constant).Where(p => p.Item1.Mae < p.Item2.Mae).Select(p => p.Item1.Au).ToArray(),
             source_only_on_visible = Table(r.SourceOnlyVisible),
             source_only_on_thermal = Table(r.SourceOnlyThermal),
             adda_on_thermal = Table(r.AddaThermal),
