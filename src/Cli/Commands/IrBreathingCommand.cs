@@ -42,6 +42,9 @@ internal static class IrBreathingCommand
         };
     }
 
+    // JSON has no NaN: a score over no reported window is null.
+    private static string Number(double v) => double.IsFinite(v) ? v.ToString("0.000", CultureInfo.InvariantCulture) : "null";
+
     private static readonly string[] VideoExtensions = [".avi", ".mp4", ".mkv", ".mov", ".webm"];
 
     public static async Task<int> RunAsync(string[] args)
@@ -107,7 +110,7 @@ internal static class IrBreathingCommand
         }
         var score = BreathingScore.Of(windows, sequence);
         Console.WriteLine(json
-            ? FormattableString.Invariant($"{{\"seed\": {generate}, \"detector\": \"{detector.Name}\", \"windows\": {score.Windows}, \"reported\": {score.Reported}, \"coverage\": {score.Coverage:0.000}, \"clean_windows\": {score.CleanWindows}, \"clean_coverage\": {score.CleanCoverage:0.000}, \"artefact_windows_reported\": {score.ArtefactWindowsReported}, \"mae_bpm\": {score.MaeBpm:0.000}, \"max_error_bpm\": {score.MaxErrorBpm:0.000}}}")
+            ? FormattableString.Invariant($"{{\"seed\": {generate}, \"detector\": \"{detector.Name}\", \"windows\": {score.Windows}, \"reported\": {score.Reported}, \"coverage\": {score.Coverage:0.000}, \"clean_windows\": {score.CleanWindows}, \"clean_coverage\": {score.CleanCoverage:0.000}, \"artefact_windows_reported\": {score.ArtefactWindowsReported}, \"mae_bpm\": {Number(score.MaeBpm)}, \"max_error_bpm\": {Number(score.MaxErrorBpm)}}}")
             : summary + FormattableString.Invariant($"; against the truth: MAE {score.MaeBpm:0.00} /min (max {score.MaxErrorBpm:0.00}), coverage {score.Coverage:P0} of all windows, {score.CleanCoverage:P0} of artefact-free ones"));
         return 0;
     }
