@@ -15,7 +15,7 @@ namespace Vigil.Infrared.Breathing;
 /// pixel or two from frame to frame, which the nostril and mouth regions (a few pixels each, on a face
 /// with sharp temperature edges) read as breathing, talking or head motion; so the box is smoothed
 /// (<see cref="Smoothing"/>: an exponential average of detections that overlap it; one that does not
-/// overlap restarts it; a face overlapping the followed one is preferred to a higher-scoring one elsewhere), the reported box moves only when the smoothed one has moved by more than
+/// overlap restarts it), the reported box moves only when the smoothed one has moved by more than
 /// <see cref="Deadband"/> of the face width (a still face keeps a pixel-stable region), and the box is
 /// held through up to <see cref="MaxMissedFrames"/> frames without a detection (scores near the
 /// threshold flicker).
@@ -89,15 +89,9 @@ public sealed class CardFaceDetector : IThermalFaceDetector, IDisposable
             return _held;
         }
         _missed = 0;
-        // The face being followed wins over a higher-scoring one elsewhere (a lamp, a visitor), so the box does not flip between them.
-        FaceBox? best = null, followed = null;
-        foreach (var f in faces)
-        {
-            var candidate = new FaceBox(f.X, f.Y, f.Width, f.Height, f.Score);
-            if (best is null || f.Score > best.Value.Score) best = candidate;
-            if (_smooth is { } current && Overlap(current, candidate) > 0.3f && (followed is null || f.Score > followed.Value.Score)) followed = candidate;
-        }
-        var box = followed ?? best!.Value;
+        var best = faces[0];
+        foreach (var f in faces) if (f.Score > best.Score) best = f;
+        var box = new FaceBox(best.X, best.Y, best.Width, best.Height, best.Score);
         if (_smooth is not { } s || _held is not { } held || Overlap(s, box) <= 0.3f) return _held = _smooth = box;
         var a = Math.Clamp(Smoothing, 0f, 1f);
         var next = new FaceBox(s.X + a * (box.X - s.X), s.Y + a * (box.Y - s.Y), s.Width + a * (box.Width - s.Width), s.Height + a * (box.Height - s.Height), box.Score);

@@ -134,7 +134,7 @@ public sealed class CardFaceDetectorChainTests(ITestOutputHelper output) : TestK
     {
         var script = new Queue<ThermalFace[]>([
             [new ThermalFace(40, 30, 40, 50, 0.9f)],
-            [new ThermalFace(0, 0, 10, 10, 0.95f), new ThermalFace(44, 30, 40, 50, 0.9f)],
+            [new ThermalFace(44, 30, 40, 50, 0.9f), new ThermalFace(0, 0, 10, 10, 0.5f)],
             [], [], [],
             [],
             [new ThermalFace(100, 60, 30, 40, 0.8f)],
@@ -142,7 +142,7 @@ public sealed class CardFaceDetectorChainTests(ITestOutputHelper output) : TestK
         using var detector = new CardFaceDetector(new ScriptedDetector(script), 0.3f) { Smoothing = 0.25f, MaxMissedFrames = 3, Deadband = 0 };
         var frame = new ThermalFrame("flat", 0, TimeSpan.Zero, 160, 120, Enumerable.Repeat(22f, 160 * 120).ToArray(), null, false);
         Assert.Equal(40, detector.Detect(frame)!.Value.X);
-        Assert.Equal(41, detector.Detect(frame)!.Value.X, 3); // the followed face wins over a higher-scoring one elsewhere; moved a quarter of the way
+        Assert.Equal(41, detector.Detect(frame)!.Value.X, 3); // the highest score wins; moved a quarter of the way
         for (var i = 0; i < 3; i++) Assert.Equal(41, detector.Detect(frame)!.Value.X, 3); // held through 3 misses
         Assert.Null(detector.Detect(frame)); // the 4th miss: no face
         Assert.Equal(100, detector.Detect(frame)!.Value.X); // a new face restarts the box
