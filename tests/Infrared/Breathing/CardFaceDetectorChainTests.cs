@@ -86,7 +86,8 @@ public sealed class CardFaceDetectorChainTests(ITestOutputHelper output) : TestK
         var reported = windows.Where(w => w.Status == BreathingStatus.Ok).ToList();
         Assert.True(reported.Count >= 0.9 * windows.Count, $"{reported.Count}/{windows.Count} windows reported; first reason: {windows.FirstOrDefault(w => w.Status != BreathingStatus.Ok)?.Reason}");
         Assert.All(reported, w => Assert.InRange(w.RateBpm, RateBpm - 1, RateBpm + 1));
-        Assert.All(windows, w => Assert.Contains("ir-face-centernet@1.0.0", w.Provenance));
+        Assert.All(windows, w => Assert.Contains("ir-face-centernet@", w.Provenance));
+        Assert.All(windows, w => Assert.Contains(detector.Name, w.Provenance));
         Assert.All(windows, w => Assert.True(w.TrackedFraction > 0.95, $"tracked {w.TrackedFraction}"));
     }
 
