@@ -16,7 +16,7 @@ internal static class AdaptCommand
     {
         if (args.Length == 0 || args[0] is "-h" or "--help")
         {
-            Console.Error.WriteLine("usage: vigil adapt digits [--data DIR] [--seeds N] [--seed FIRST] [--steps N] [--source-steps N] [--json]");
+            Console.Error.WriteLine("usage: vigil adapt digits [--data DIR] [--seeds 3] [--seed 1] [--steps 1500] [--source-steps 800] [--json]");
             Console.Error.WriteLine("       vigil adapt --source DIR --target DIR --out CARD [--size PX] [--seed N] [--steps N] [--source-steps N]");
             Console.Error.WriteLine("       vigil adapt au [--out CARD] [--size PX] [--seed N] [--steps N] [--source-steps N] [--json]");
             Console.Error.WriteLine("  DIR for --source: one subfolder per class (its name is the label) holding images; --target: images in any subfolders (no labels).");
@@ -30,10 +30,15 @@ internal static class AdaptCommand
         });
     }
 
-    private static AddaOptions Options(CommandArguments a, int defaultSourceSteps) => new()
+    // Digits defaults: 800 source + 1,500 adversarial steps, the run that meets the floor in about
+    // 20 minutes per seed on the loaded 2-core box (4,000 steps took about 50 minutes per seed there; docs/infrared.md).
+    private const int DigitsSourceSteps = 800;
+    private const int DigitsAdversarialSteps = 1500;
+
+    private static AddaOptions Options(CommandArguments a, int defaultSourceSteps, int defaultSteps = 4000) => new()
     {
         SourceSteps = a.GetInt("source-steps", defaultSourceSteps),
-        AdversarialSteps = a.GetInt("steps", 4000),
+        AdversarialSteps = a.GetInt("steps", defaultSteps),
         BatchSize = a.GetInt("batch", 128),
         ReportEvery = 100,
     };
@@ -43,7 +48,7 @@ internal static class AdaptCommand
         var data = a.Get("data") ?? Path.Combine(RepositoryPaths.Shared, "data", "digits");
         var seeds = a.GetInt("seeds", 3);
         var first = a.GetInt("seed", 1);
-        var options = Options(a, 1000);
+        var options = Options(a, DigitsSourceSteps, DigitsAdversarialSteps);
         var json = a.Flag("json");
         a.RejectUnknown();
         if (a.Positional.Count > 0) throw new CommandLineException($"unexpected argument '{a.Positional[0]}'");
@@ -144,6 +149,8 @@ internal static class AdaptCommand
             pairs = r.Pairs,
             skipped_pairs = r.SkippedPairs,
             constant_mae = R(r.ConstantMae),
+            constant = r.Constant is null ? null : Table(r.Constant),
+            aus_where_adda_beats_constant = r.Constant is null ? null : r.AddaThermal.Zip(r.Constant).Where(p => p.Item1.Mae < p.Item2.Mae).Select(p => p.Item1.Au).ToArray(),
             source_only_on_visible = Table(r.SourceOnlyVisible),
             source_only_on_thermal = Table(r.SourceOnlyThermal),
             adda_on_thermal = Table(r.AddaThermal),

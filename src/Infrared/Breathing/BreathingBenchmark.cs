@@ -9,8 +9,9 @@ namespace Vigil.Infrared.Breathing;
 /// <summary>
 /// End-to-end frames/s of the breathing chain on CPU, per camera: raw Y16 file source → face detection
 /// → nostril region → breathing windows, for several cameras at once (one fused stream each), side by side
-/// with the same chain given the generator's known face geometry (no detector) and with the source alone,
-/// so the detector's share of the cost shows. Input files are generated first and not timed.
+/// with the same chain given the generator's known face geometry (no detector), with the warm-region
+/// detector, with the adapted card detector (when a card is given) and with the source alone, so each
+/// detector's share of the cost shows. Input files are generated first and not timed.
 /// </summary>
 public static class BreathingBenchmark
 {
@@ -22,8 +23,19 @@ public static class BreathingBenchmark
     /// <param name="Windows">Breathing windows produced.</param>
     public sealed record ChainResult(string Chain, double Seconds, IReadOnlyList<double> PerCameraFps, double AggregateFps, int Windows);
 
-    /// <summary>Runs the three chains on <paramref name="cameras"/> generated cameras of <paramref name="seconds"/> s at <paramref name="fps"/> frames/s, <paramref name="width"/>×<paramref name="height"/>.</summary>
-    public static async Task<IReadOnlyList<ChainResult>> RunAsync(IMaterializer materializer, int cameras, double seconds, double fps, int width, int height, TextWriter progress)
+    /// <summary>Name of the chain with the adapted card detector.</summary>
+    public const string CardChain = "centernet-detector";
+
+    /// <summary>Name of the chain with the warm-region detector.</summary>
+    public const string WarmRegionChain = "warm-region-detector";
+
+    /// <summary>
+    /// Runs the chains on <paramref name="cameras"/> generated cameras of <paramref name="seconds"/> s at <paramref name="fps"/> frames/s,
+    /// <paramref name="width"/>×<paramref name="height"/>; with <paramref name="faceCard"/> also the chain with that adapted detector
+    /// (one instance per camera, run on every <paramref name="detectEvery"/>-th frame).
+    /// </summary>
+    public static async Task<IReadOnlyList<ChainResult>> RunAsync(IMaterializer materializer, int cameras, double seconds, double fps, int width, int height, TextWriter progress,
+        string? faceCard = null, int detectEvery = 1)
     {
         if (cameras < 1) throw new ArgumentException($"--cameras must be at least 1, not {cameras}");
         if (!(seconds >= 30)) throw new ArgumentException($"--seconds must be at least 30 (one breathing window), not {seconds}");
@@ -63,8 +75,18 @@ public static class BreathingBenchmark
             {
                 await Chain("source-only", c => Open(c).RunWith(Sink.Aggregate<ThermalFrame, int>(0, (n, _) => n), materializer)),
                 await Chain("known-geometry", c => Breathing(c, files[c].Sequence.KnownGeometry)),
-                await Chain("warm-region-detector", c => Breathing(c, new WarmRegionFaceDetector())),
+                await Chain(WarmRegionChain, c => Breathing(c, new WarmRegionFaceDetector())),
             };
+            if (faceCard is not null)
+            {
+                using (var warm = CardFaceDetector.Open(faceCard, detectEvery))
+                    await Open(0).Take(50).Via(BreathingFlows.NostrilSignal(warm)).RunWith(Sink.Ignore<RegionSample>(), materializer);
+                results.Add(await Chain(CardChain, async c =>
+                {
+                    using var detector = CardFaceDetector.Open(faceCard, detectEvery);
+                    return await Breathing(c, detector);
+                }));
+            }
             return results;
         }
         finally

@@ -22,6 +22,20 @@ public sealed class AuStudentData
     /// <summary>SpeakingFaces ids whose halves are training data; the others are evaluation pairs.</summary>
     public static readonly int[] TrainingSpeakingFaces = [1, 2, 3, 4];
 
+    /// <summary>
+    /// RGB clips under assets/video read as labelled source: (path, every n-th frame, frames read at most).
+    /// The first four are session 5's; the action clips (arm wrestling, drinking, falls, AVA-style scenes)
+    /// and the walking clip add other people and strained expressions. None of them is an evaluation pair.
+    /// </summary>
+    public static readonly (string Clip, int Every, int MaxFrames)[] SourceClips =
+    [
+        ("head-pose-face-detection-female.gif", 1, 120), ("face-demographics-walking.gif", 1, 120), ("help.mkv", 2, 120), ("thanks.mkv", 2, 120),
+        ("one-by-one-person-detection.mp4", 5, 1400),
+        ("actions/demo.mp4", 3, 300), ("actions/test.avi", 3, 300), ("actions/S001C001P001R001A001_rgb.avi", 2, 300),
+        ("actions/demo_skeleton.mp4", 2, 300), ("actions/test.mp4", 3, 300), ("actions/demo_spatiotemporal_det.mp4", 3, 300),
+        ("actions/test_video_structuralize.mp4", 3, 300), ("actions/fall-01-cam0.mp4", 2, 300),
+    ];
+
     /// <summary>Source crops (RGB, labelled by the teacher).</summary>
     public List<float[]> SourceCrops { get; } = [];
     /// <summary>Teacher AU intensities of each source crop.</summary>
@@ -51,13 +65,13 @@ public sealed class AuStudentData
             using var image = Cv2.ImRead(file, ImreadModes.Color);
             d.AddSource(teacher, image, Path.GetFileName(file), 0, size);
         }
-        foreach (var (clip, every) in new[] { ("head-pose-face-detection-female.gif", 1), ("face-demographics-walking.gif", 1), ("help.mkv", 2), ("thanks.mkv", 2) })
+        foreach (var (clip, every, maxFrames) in SourceClips)
         {
             var path = Need(Path.Combine("assets/video", clip));
             using var capture = new VideoCapture(path);
             using var frame = new Mat();
             var index = 0;
-            while (capture.Read(frame) && !frame.Empty() && index < 120)
+            while (index < maxFrames && capture.Read(frame) && !frame.Empty())
             {
                 if (index++ % every != 0) continue;
                 using var bgr = frame.Channels() == 3 ? frame.Clone() : frame.CvtColor(ColorConversionCodes.BGRA2BGR);

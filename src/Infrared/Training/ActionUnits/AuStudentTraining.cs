@@ -34,6 +34,7 @@ public sealed class AuStudentOptions
 /// <param name="Pairs">Evaluation pairs used.</param>
 /// <param name="SkippedPairs">Evaluation pairs without a teacher face.</param>
 /// <param name="ConstantMae">MAE of always answering the source labels' mean (the floor any student must beat).</param>
+/// <param name="Constant">Per AU, the agreement of always answering the source labels' mean.</param>
 /// <param name="SourceOnlyVisible">Source-only student on the visible crop (in-domain imitation).</param>
 /// <param name="SourceOnlyThermal">Source-only student on the thermal crop.</param>
 /// <param name="AddaThermal">ADDA student on the thermal crop.</param>
@@ -41,7 +42,7 @@ public sealed class AuStudentOptions
 /// <param name="Card">The card written, if any.</param>
 public sealed record AuStudentResult(IReadOnlyList<string> ActionUnits, int SourceImages, int TargetImages, int Pairs, IReadOnlyList<string> SkippedPairs,
     double ConstantMae, IReadOnlyList<AuAgreement> SourceOnlyVisible, IReadOnlyList<AuAgreement> SourceOnlyThermal, IReadOnlyList<AuAgreement> AddaThermal,
-    double FinalDiscriminatorAccuracy, ModelCard? Card);
+    double FinalDiscriminatorAccuracy, ModelCard? Card, IReadOnlyList<AuAgreement>? Constant = null);
 
 /// <summary>
 /// The infrared AU student: the teacher labels RGB face crops, ADDA adapts a LeNet encoder to thermal
@@ -70,7 +71,8 @@ public static class AuStudentTraining
         using var et = AdaptationImages.Stack(data.Pairs.Select(p => p.Thermal).ToList(), size);
         var teacherRows = data.Pairs.Select(p => p.Teacher).ToList();
         var mean = Enumerable.Range(0, k).Select(j => (float)data.SourceLabels.Average(r => r[j])).ToArray();
-        var constantMae = AuAgreement.Measure(aus, teacherRows, teacherRows.Select(_ => mean).ToList()).Average(a => a.Mae);
+        var constant = AuAgreement.Measure(aus, teacherRows, teacherRows.Select(_ => mean).ToList());
+        var constantMae = constant.Average(a => a.Mae);
 
         var o = options.Adda;
         var progress = new LogProgress(log);
@@ -87,7 +89,7 @@ public static class AuStudentTraining
         if (options.OutCard is { } outCard)
             card = WriteCard(options, outCard, adda, teacher, data, aus, constantMae, sourceThermal, addaThermal);
         return new AuStudentResult(aus, data.SourceCrops.Count, data.TargetCrops.Count, data.Pairs.Count, data.SkippedPairs, constantMae,
-            sourceVisible, sourceThermal, addaThermal, lastD, card);
+            sourceVisible, sourceThermal, addaThermal, lastD, card, constant);
     }
 
     private static List<float[]> Rows(Tensor logits)
