@@ -10,7 +10,7 @@ namespace Vigil.Cli.Commands;
 /// <c>vigil ir faces train [--data DIR] --out DIR [--seed N] [--epochs N] [--limit N] [--json]</c> and
 /// <c>vigil ir faces eval [--data DIR] [--model CARD] [--part test|validation] [--adapted-only] [--json]</c>
 /// (the adapted detector and every RGB detector with every preprocessing, recall/precision at IoU 0.5) and
-/// <c>vigil ir faces calibrate --model CARD --version V [--data DIR]</c> (re-chooses the card's passes and threshold on validation).
+/// <c>vigil ir faces calibrate --model CARD --version V [--data DIR] [--flip] [--validation-only]</c> (re-chooses the card's passes and threshold on validation).
 /// </summary>
 internal static class IrFacesCommand
 {
@@ -18,7 +18,7 @@ internal static class IrFacesCommand
         "faces --input DIR --out F.csv [--model CARD]\n" +
         "       vigil ir faces train [--data DIR] --out DIR [--seed N] [--epochs N] [--batch N] [--lr X] [--scale-min X] [--scale-max X] [--iou-loss W] [--version V] [--limit N] [--json]\n" +
         "       vigil ir faces eval [--data DIR] [--model CARD] [--part test|validation] [--adapted-only] [--json]\n" +
-        "       vigil ir faces calibrate --model CARD --version V [--data DIR]";
+        "       vigil ir faces calibrate --model CARD --version V [--data DIR] [--flip] [--validation-only]";
 
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -36,7 +36,7 @@ internal static class IrFacesCommand
     {
         if (args.Length > 0 && args[0] == "train") return Task.FromResult(Train(new CommandArguments(args[1..], "json"), args));
         if (args.Length > 0 && args[0] == "eval") return Task.FromResult(Eval(new CommandArguments(args[1..], "json", "adapted-only")));
-        if (args.Length > 0 && args[0] == "calibrate") return Task.FromResult(Calibrate(new CommandArguments(args[1..])));
+        if (args.Length > 0 && args[0] == "calibrate") return Task.FromResult(Calibrate(new CommandArguments(args[1..], "flip", "validation-only")));
         return Task.FromResult(Detect(new CommandArguments(args)));
     }
 
@@ -158,8 +158,10 @@ internal static class IrFacesCommand
         var model = RequireCard(a.Require("model"));
         var version = a.Require("version");
         var data = a.Get("data") ?? DefaultData;
+        var flip = a.Flag("flip");
+        var validationOnly = a.Flag("validation-only");
         a.RejectUnknown();
-        var (choice, validation, test) = ThermalFaceTrainer.Recalibrate(model, data, version, Console.Error);
+        var (choice, validation, test) = ThermalFaceTrainer.Recalibrate(model, data, version, Console.Error, flip, includeTest: !validationOnly);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"wrote {model} {version}: {choice.Passes}, threshold {choice.Threshold:F3}; validation {Fmt(validation.AtOperatingThreshold)}; held-out test {Fmt(test?.AtOperatingThreshold)}"));
         return 0;

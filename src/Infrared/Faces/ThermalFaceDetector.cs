@@ -23,6 +23,8 @@ public sealed class ThermalFaceDetector : IThermalFaceDetector
     public const string Kind = "thermal-face-centres";
 
     private readonly OnnxSession _session;
+    private readonly IReadOnlyList<OnnxSession> _members;
+    private readonly float _fusionIoU;
     private readonly int _width;
     private readonly int _height;
     private readonly float _scale;
@@ -33,10 +35,11 @@ public sealed class ThermalFaceDetector : IThermalFaceDetector
     private readonly int _upHeight;
     private readonly float _upMaxWidth;
 
-    private ThermalFaceDetector(ModelCard card, OnnxSession session, ThermalFacePasses passes)
+    private ThermalFaceDetector(ModelCard card, OnnxSession session, IReadOnlyList<OnnxSession> members, ThermalFacePasses passes)
     {
         Card = card;
         _session = session;
+        _members = members;
         var p = card.Preprocessing!;
         _width = p.Width;
         _height = p.Height;
@@ -46,6 +49,7 @@ public sealed class ThermalFaceDetector : IThermalFaceDetector
         var parameters = card.Postprocessing!.Parameters;
         ScoreThreshold = (float)parameters.GetValueOrDefault("score_threshold", 0.5);
         _nms = (float)parameters.GetValueOrDefault("nms_iou_threshold", 0.3);
+        _fusionIoU = (float)parameters.GetValueOrDefault(FusionIoUParameter, 0.5);
         Passes = passes;
         _upWidth = UpscaledSide(_width, passes.Upscale);
         _upHeight = UpscaledSide(_height, passes.Upscale);
@@ -58,6 +62,15 @@ public sealed class ThermalFaceDetector : IThermalFaceDetector
     /// <summary>Card parameter: the upscaled pass keeps only boxes narrower than this, in source pixels (absent: all).</summary>
     public const string UpscaleMaxWidthParameter = "upscale_max_width";
 
+    /// <summary>Card parameter: 1 runs the mirrored image too and fuses its boxes with the image's (absent or 0: not).</summary>
+    public const string FlipParameter = "flip";
+
+    /// <summary>Card parameter: IoU above which boxes of different views (mirror, ensemble members) fuse into one (absent: 0.5).</summary>
+    public const string FusionIoUParameter = "fusion_iou";
+
+    /// <summary>Number of models run (the card's file and its <c>postprocessing.members</c>).</summary>
+    public int Models => 1 + _members.Count;
+
     /// <summary>The passes the detector runs (the card's, unless <see cref="Open(string, ThermalFacePasses?)"/> was given others).</summary>
     public ThermalFacePasses Passes { get; }
 
@@ -66,7 +79,8 @@ public sealed class ThermalFaceDetector : IThermalFaceDetector
     {
         ArgumentNullException.ThrowIfNull(card);
         var parameters = card.Postprocessing?.Parameters ?? new Dictionary<string, double>();
-        return new ThermalFacePasses(parameters.GetValueOrDefault(UpscaleParameter, 1), parameters.GetValueOrDefault(UpscaleMaxWidthParameter, double.PositiveInfinity));
+        return new ThermalFacePasses(parameters.GetValueOrDefault(UpscaleParameter, 1), parameters.GetValueOrDefault(UpscaleMaxWidthParameter, double.PositiveInfinity),
+            parameters.GetValueOrDefault(FlipParameter, 0) >= 0.5);
     }
 
     /// <summary>The card the detector was opened from.</summary>
@@ -76,7 +90,8 @@ public sealed class ThermalFaceDetector : IThermalFaceDetector
     public float ScoreThreshold { get; }
 
     /// <inheritdoc />
-    public string Name => Passes.Upscale > 1 ? $"{Card.Id} (adapted, palette, {Passes})" : $"{Card.Id} (adapted, palette)";
+    public string Name => (Passes == ThermalFacePasses.Single ? $"{Card.Id} (adapted, palette" : $"{Card.Id} (adapted, palette, {Passes}")
+        + (_members.Count > 0 ? $", ensemble of {Models})" : ")");
 
     /// <inheritdoc />
     public ModelProvenance Provenance => Card.Provenance;
@@ -100,28 +115,46 @@ public sealed class ThermalFaceDetector : IThermalFaceDetector
             throw new ModelCardException(card.CardPath, $"postprocessing.parameters.{UpscaleParameter}", $"is {upscale}; a factor from 1 (one pass) to 4 expected.");
         if (!(chosen.UpscaleMaxWidth > 0))
             throw new ModelCardException(card.CardPath, $"postprocessing.parameters.{UpscaleMaxWidthParameter}", $"is {chosen.UpscaleMaxWidth}; a positive width in pixels expected.");
-        var session = OpenSession(card);
-        var input = session.Inputs[0];
-        if (upscale > 1 && input.Rank == 4 && (input.Dimensions[2].IsFixed || input.Dimensions[3].IsFixed))
+        var sessions = new List<OnnxSession>();
+        try
         {
-            session.Dispose();
-            throw new ModelCardException(card.CardPath, $"postprocessing.parameters.{UpscaleParameter}",
-                $"asks for an upscaled pass, but {card.File} has a fixed input size {input.ShapeText}; re-export it with a symbolic height and width.");
+            sessions.Add(OpenSession(card, card.File, card.ModelPath, card.Sha256, "sha256"));
+            var members = card.Postprocessing!.Members ?? [];
+            for (var i = 0; i < members.Count; i++)
+            {
+                var m = members[i];
+                if (string.IsNullOrWhiteSpace(m.File) || Path.IsPathRooted(m.File) || m.File.Contains("..", StringComparison.Ordinal))
+                    throw new ModelCardException(card.CardPath, $"postprocessing.members[{i}].file", $"is \"{m.File}\"; a file name in the card's folder expected.");
+                sessions.Add(OpenSession(card, m.File, Path.Combine(Path.GetDirectoryName(card.CardPath)!, m.File), m.Sha256, $"postprocessing.members[{i}].sha256"));
+            }
+            foreach (var (session, i) in sessions.Select((s, i) => (s, i)))
+            {
+                var input = session.Inputs[0];
+                var file = i == 0 ? card.File : members[i - 1].File;
+                if (upscale > 1 && input.Rank == 4 && (input.Dimensions[2].IsFixed || input.Dimensions[3].IsFixed))
+                    throw new ModelCardException(card.CardPath, $"postprocessing.parameters.{UpscaleParameter}",
+                        $"asks for an upscaled pass, but {file} has a fixed input size {input.ShapeText}; re-export it with a symbolic height and width.");
+            }
         }
-        return new ThermalFaceDetector(card, session, chosen);
+        catch
+        {
+            foreach (var s in sessions) s.Dispose();
+            throw;
+        }
+        return new ThermalFaceDetector(card, sessions[0], sessions.Skip(1).ToList(), chosen);
     }
 
     // The side of the upscaled pass, rounded to the network's stride.
     private static int UpscaledSide(int side, double factor) =>
         (int)Math.Round(side * factor / ThermalFaceNetwork.Stride) * ThermalFaceNetwork.Stride;
 
-    private static OnnxSession OpenSession(ModelCard card)
+    private static OnnxSession OpenSession(ModelCard card, string file, string path, string expectedSha, string field)
     {
-        if (!File.Exists(card.ModelPath)) throw new ModelFileMissingException(card.CardPath, card.ModelPath, card.File);
-        var bytes = File.ReadAllBytes(card.ModelPath);
+        if (!File.Exists(path)) throw new ModelFileMissingException(card.CardPath, path, file);
+        var bytes = File.ReadAllBytes(path);
         var sha = ModelFileHash.Sha256Of(bytes);
-        if (!string.Equals(sha, card.Sha256, StringComparison.OrdinalIgnoreCase))
-            throw new ModelCardException(card.CardPath, "sha256", $"{card.ModelPath} has sha256 {sha}, the card says {card.Sha256}.");
+        if (!string.Equals(sha, expectedSha, StringComparison.OrdinalIgnoreCase))
+            throw new ModelCardException(card.CardPath, field, $"{path} has sha256 {sha}, the card says {expectedSha}.");
         return OnnxSession.Load(bytes, card.Id, new OnnxSessionOptions { IntraOpThreads = 1, ModelId = card.Id });
     }
 
@@ -132,20 +165,37 @@ public sealed class ThermalFaceDetector : IThermalFaceDetector
     public IReadOnlyList<ThermalFace> Detect(Mat bgr, float minScore)
     {
         ImageTensors.RequireBgr(bgr);
-        var faces = Pass(bgr, _width, _height, minScore);
+        if (!Passes.Flip && _members.Count == 0) return View(_session, bgr, minScore);
+        // Views decode at a fixed low floor so that a fused score does not depend on the threshold asked for.
+        var floor = Math.Min(minScore, ThermalFaceEvaluation.CurveFloor);
+        var views = new List<IReadOnlyList<ThermalFace>>();
+        using var mirrored = Passes.Flip ? new Mat() : null;
+        if (mirrored is not null) Cv2.Flip(bgr, mirrored, FlipMode.Y);
+        foreach (var session in _members.Prepend(_session))
+        {
+            views.Add(View(session, bgr, floor));
+            if (mirrored is not null) views.Add(View(session, mirrored, floor).ConvertAll(f => ThermalFaceFusion.Mirrored(f, bgr.Width)));
+        }
+        return ThermalFace.Suppress(ThermalFaceFusion.Fuse(views, _fusionIoU).Where(f => f.Score >= minScore), _nms);
+    }
+
+    // One model on one image: its passes, merged by NMS.
+    private List<ThermalFace> View(OnnxSession session, Mat bgr, float minScore)
+    {
+        var faces = Pass(session, bgr, _width, _height, minScore);
         if (Passes.Upscale > 1)
-            faces.AddRange(Pass(bgr, _upWidth, _upHeight, minScore).Where(f => f.Width < _upMaxWidth));
+            faces.AddRange(Pass(session, bgr, _upWidth, _upHeight, minScore).Where(f => f.Width < _upMaxWidth));
         return ThermalFace.Suppress(faces, _nms);
     }
 
     // One pass of the network on the image resized to width × height; boxes in source pixels.
-    private List<ThermalFace> Pass(Mat bgr, int width, int height, float minScore)
+    private List<ThermalFace> Pass(OnnxSession session, Mat bgr, int width, int height, float minScore)
     {
         using var resized = new Mat();
         var enlarging = width > bgr.Width || height > bgr.Height;
         Cv2.Resize(bgr, resized, new OpenCvSharp.Size(width, height), 0, 0, enlarging && width > _width ? InterpolationFlags.Linear : InterpolationFlags.Area);
         using var input = DenseTensor<float>.Wrap(ImageTensors.Nchw(resized, rgb: true, _scale, _mean, _std), 1, 3, height, width);
-        using var result = _session.Run(_session.Inputs[0].Name, input);
+        using var result = session.Run(session.Inputs[0].Name, input);
         var map = result.Get<float>(0).Span;
         var faces = ThermalFaceNetwork.Decode(map, height / ThermalFaceNetwork.Stride, width / ThermalFaceNetwork.Stride, minScore);
         float sx = bgr.Width / (float)width, sy = bgr.Height / (float)height;
@@ -153,5 +203,9 @@ public sealed class ThermalFaceDetector : IThermalFaceDetector
     }
 
     /// <inheritdoc />
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        _session.Dispose();
+        foreach (var m in _members) m.Dispose();
+    }
 }

@@ -4,11 +4,14 @@ namespace Vigil.Infrared.Faces;
 /// How the thermal face detector looks at an image: one pass at the card's size, or also a second
 /// pass upscaled by <paramref name="Upscale"/> whose boxes narrower than <paramref name="UpscaleMaxWidth"/>
 /// source pixels are merged with the first pass's before NMS. Stored in the card as the
-/// postprocessing parameters <c>upscale</c> and <c>upscale_max_width</c>.
+/// postprocessing parameters <c>upscale</c> and <c>upscale_max_width</c>. With <paramref name="Flip"/>
+/// (card parameter <c>flip</c> = 1) the mirrored image runs too and its un-mirrored boxes are fused
+/// with the image's (<see cref="ThermalFaceFusion"/>).
 /// </summary>
 /// <param name="Upscale">Factor of the second pass; 1 for one pass.</param>
 /// <param name="UpscaleMaxWidth">Widest box (source pixels) the second pass contributes; infinity for all.</param>
-public readonly record struct ThermalFacePasses(double Upscale, double UpscaleMaxWidth)
+/// <param name="Flip">Also run the mirrored image (horizontal-flip test-time augmentation).</param>
+public readonly record struct ThermalFacePasses(double Upscale, double UpscaleMaxWidth, bool Flip = false)
 {
     /// <summary>One pass at the card's size.</summary>
     public static ThermalFacePasses Single { get; } = new(1, double.PositiveInfinity);
@@ -23,5 +26,6 @@ public readonly record struct ThermalFacePasses(double Upscale, double UpscaleMa
 
     /// <inheritdoc />
     public override string ToString() =>
-        Upscale <= 1 ? "one pass" : $"+ x{Upscale:0.##} pass" + (double.IsPositiveInfinity(UpscaleMaxWidth) ? "" : $" (boxes < {UpscaleMaxWidth:0} px)");
+        (Upscale <= 1 ? "one pass" : $"+ x{Upscale:0.##} pass" + (double.IsPositiveInfinity(UpscaleMaxWidth) ? "" : $" (boxes < {UpscaleMaxWidth:0} px)"))
+        + (Flip ? " + flip" : "");
 }

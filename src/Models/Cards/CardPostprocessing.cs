@@ -9,4 +9,7 @@ public sealed class CardPostprocessing
     public string Description { get; init; } = "";
     /// <summary>Thresholds and constants, e.g. score_threshold, nms_iou_threshold.</summary>
     public IReadOnlyDictionary<string, double> Parameters { get; init; } = new Dictionary<string, double>();
+    /// <summary>Further model files of an ensemble, merged with the card's own (absent: one model).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<CardMemberModel>? Members { get; init; }
 }

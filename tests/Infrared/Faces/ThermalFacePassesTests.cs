@@ -33,6 +33,7 @@ public sealed class ThermalFacePassesTests : IDisposable
         var p = new JsonObject();
         foreach (var (k, v) in parameters) p[k] = v;
         json["postprocessing"]!["parameters"] = p;
+        json["postprocessing"]!.AsObject().Remove("members"); // the card's own file alone
         var path = Path.Combine(_dir, "m.card.json");
         File.WriteAllText(path, json.ToJsonString());
         return path;
@@ -109,7 +110,8 @@ public sealed class ThermalFacePassesTests : IDisposable
     {
         var card = ModelCardReader.Read(ShippedCard);
         var validation = ChipsDataset.Load(SharedData.Require("data/thermal-faces/chips")).Part(ChipsPart.Validation);
-        var choice = ThermalFaceCalibration.Choose(ShippedCard, validation, TextWriter.Null);
+        var flip = ThermalFaceDetector.PassesOf(card).Flip;
+        var choice = ThermalFaceCalibration.Choose(ShippedCard, validation, [.. ThermalFacePasses.Candidates.Select(c => c with { Flip = flip })], TextWriter.Null);
         Assert.Equal(ThermalFaceDetector.PassesOf(card), choice.Passes);
         Assert.Equal(card.Postprocessing!.Parameters["score_threshold"], choice.Threshold, 3);
         Assert.True(choice.Validation.Precision >= ThermalFaceCalibration.TargetPrecision, $"validation precision {choice.Validation.Precision:F3}");

@@ -108,8 +108,14 @@ public static class ThermalFaceTrainer
     /// the file has a fixed one (weights unchanged), measures the held-out test split once, and
     /// rewrites the card as <paramref name="version"/> with the new sha256, parameters and figures.
     /// </summary>
+    /// <param name="cardPath">The card, rewritten in place.</param>
+    /// <param name="data">The chips folder.</param>
+    /// <param name="version">The version the rewritten card gets.</param>
+    /// <param name="log">One line per candidate setting.</param>
+    /// <param name="flip">Every candidate also runs the mirrored image (card parameter <c>flip</c>).</param>
+    /// <param name="includeTest">Measure the held-out split (false: validation only, the card's test figures are dropped).</param>
     /// <returns>The choice and the validation and test figures at it.</returns>
-    public static (ThermalFaceOperatingChoice Choice, DetectorFigures Validation, DetectorFigures? Test) Recalibrate(string cardPath, string data, string version, TextWriter log)
+    public static (ThermalFaceOperatingChoice Choice, DetectorFigures Validation, DetectorFigures? Test) Recalibrate(string cardPath, string data, string version, TextWriter log, bool flip = false, bool includeTest = true)
     {
         ArgumentNullException.ThrowIfNull(log);
         var card = ModelCardReader.Read(cardPath);
@@ -122,7 +128,8 @@ public static class ThermalFaceTrainer
         var valImages = dataset.Part(ChipsPart.Validation).Where(i => i.Labelled).ToList();
         var rewritten = Rewrite(card, version, 0.5, ThermalFacePasses.Single, card.Training.Metrics);
         File.WriteAllText(cardPath, ModelCardReader.Write(rewritten) + "\n");
-        var (choice, validation, test) = ChooseAndMeasure(cardPath, dataset, valImages, includeTest: true, log);
+        var candidates = ThermalFacePasses.Candidates.Select(c => c with { Flip = flip }).ToList();
+        var (choice, validation, test) = ChooseAndMeasure(cardPath, dataset, valImages, includeTest, log, candidates);
         var bestEpoch = (int)card.Training.Metrics.GetValueOrDefault("best_epoch", 0);
         File.WriteAllText(cardPath, ModelCardReader.Write(Rewrite(card, version, choice.Threshold, choice.Passes, Metrics(bestEpoch, validation, test))) + "\n");
         return (choice, validation, test);
@@ -135,7 +142,7 @@ public static class ThermalFaceTrainer
         Inputs = [.. card.Inputs.Select(i => new CardTensor { Name = i.Name, ElementType = i.ElementType, Shape = [CardDimension.Named("N"), CardDimension.Fixed(3), CardDimension.Named("H"), CardDimension.Named("W")], Meaning = i.Meaning })],
         Outputs = [.. card.Outputs.Select(o => new CardTensor { Name = o.Name, ElementType = o.ElementType, Shape = [CardDimension.Named("N"), CardDimension.Fixed(ThermalFaceNetwork.Channels), CardDimension.Named("H/4"), CardDimension.Named("W/4")], Meaning = o.Meaning })],
         Stages = card.Stages, Preprocessing = card.Preprocessing, Labels = card.Labels,
-        Postprocessing = Postprocessing(threshold, passes), IntendedUse = card.IntendedUse, Origin = card.Origin,
+        Postprocessing = Postprocessing(threshold, passes, card.Postprocessing?.Members), IntendedUse = card.IntendedUse, Origin = card.Origin,
         Training = new CardTraining
         {
             Dataset = card.Training!.Dataset, DatasetSha256 = card.Training.DatasetSha256, Split = card.Training.Split, Seed = card.Training.Seed,
@@ -145,9 +152,9 @@ public static class ThermalFaceTrainer
 
     // The validation choice of passes and threshold for the card at cardPath, then its figures at that choice (test read once, last).
     private static (ThermalFaceOperatingChoice Choice, DetectorFigures Validation, DetectorFigures? Test) ChooseAndMeasure(
-        string cardPath, ChipsDataset dataset, IReadOnlyList<ChipsImage> valImages, bool includeTest, TextWriter log)
+        string cardPath, ChipsDataset dataset, IReadOnlyList<ChipsImage> valImages, bool includeTest, TextWriter log, IReadOnlyList<ThermalFacePasses>? candidates = null)
     {
-        var choice = ThermalFaceCalibration.Choose(cardPath, valImages, log);
+        var choice = ThermalFaceCalibration.Choose(cardPath, valImages, candidates ?? ThermalFacePasses.Candidates, log);
         using var detector = ThermalFaceDetector.Open(cardPath, choice.Passes);
         var validation = ThermalFaceEvaluation.Evaluate(detector, valImages, choice.Threshold);
         var testImages = dataset.Part(ChipsPart.Test).Where(i => i.Labelled).ToList();
@@ -173,7 +180,7 @@ public static class ThermalFaceTrainer
         return metrics;
     }
 
-    private static CardPostprocessing Postprocessing(double threshold, ThermalFacePasses passes)
+    private static CardPostprocessing Postprocessing(double threshold, ThermalFacePasses passes, IReadOnlyList<CardMemberModel>? members = null)
     {
         var parameters = new Dictionary<string, double> { ["score_threshold"] = Math.Round(threshold, 4), ["nms_iou_threshold"] = 0.3 };
         if (passes.Upscale > 1)
@@ -181,13 +188,17 @@ public static class ThermalFaceTrainer
             parameters[ThermalFaceDetector.UpscaleParameter] = passes.Upscale;
             if (!double.IsPositiveInfinity(passes.UpscaleMaxWidth)) parameters[ThermalFaceDetector.UpscaleMaxWidthParameter] = passes.UpscaleMaxWidth;
         }
+        if (passes.Flip) parameters[ThermalFaceDetector.FlipParameter] = 1;
+        if (passes.Flip || members is { Count: > 0 }) parameters[ThermalFaceDetector.FusionIoUParameter] = 0.5;
         return new CardPostprocessing
         {
             Kind = ThermalFaceDetector.Kind,
             Description = "Cells whose sigmoid(logit) reaches score_threshold become boxes (centre = (cell + 0.5 + offset) * 4, size = exp(log-size) * 4), scaled back to the source image. "
                 + "When upscale is present, the image also runs at upscale times the input size (160x120 -> 320x240 for 2) and that pass's boxes narrower than upscale_max_width source pixels (all when absent) join the first pass's. "
+                + "When flip is 1 the mirrored image runs too, and with members every listed model file runs as well; the boxes of each view (model x orientation, un-mirrored) are fused by weighted box fusion at fusion_iou (score-weighted mean corners, score = sum of scores / views). "
                 + "Then greedy NMS at nms_iou_threshold. The pass setting and threshold are the highest-recall point at precision >= 0.85 on the validation split (vigil ir faces calibrate).",
             Parameters = parameters,
+            Members = members,
         };
     }
 
