@@ -1,4 +1,5 @@
 using OpenCvSharp;
+using Vigil.BoneAge.Preprocessing;
 using Vigil.Imaging;
 using Vigil.Imaging.Dicom;
 using Vigil.Imaging.Processing;
@@ -25,7 +26,7 @@ public static class RadiographPreview
         ArgumentOutOfRangeException.ThrowIfLessThan(longSide, 16);
         var radiograph = RadiographLoader.Load(path, MaxPixels, (w, h) => Math.Max(1, Math.Max(w, h) / longSide));
         var image = radiograph.Image;
-        var (low, high) = radiograph.Window is { } window ? (window.Low, window.High) : Percentiles(image.Pixels);
+        var (low, high) = radiograph.Window is { } window ? (window.Low, window.High) : IntensitySteps.Percentiles(image, 0.5, 99.5);
         if (!(high > low)) high = low + 1;
         var scale = Math.Min(1.0, (double)longSide / Math.Max(image.Width, image.Height));
         if (scale < 1) image = ImageOps.Resize(image, Math.Max(1, (int)Math.Round(image.Width * scale)), Math.Max(1, (int)Math.Round(image.Height * scale)));
@@ -44,15 +45,4 @@ public static class RadiographPreview
 
     /// <summary>Whether <paramref name="e"/> means the file is not a readable image (as opposed to a bug).</summary>
     public static bool IsBadImage(Exception e) => e is ImageFormatException or DicomFormatException or InvalidDataException or OpenCVException;
-
-    // 0.5 % and 99.5 % of the intensities, from a strided sample (enough for a display window).
-    private static (double Low, double High) Percentiles(float[] pixels)
-    {
-        var step = Math.Max(1, pixels.Length / 200_000);
-        var sample = new List<float>(pixels.Length / step + 1);
-        for (var i = 0; i < pixels.Length; i += step) if (float.IsFinite(pixels[i])) sample.Add(pixels[i]);
-        if (sample.Count == 0) throw new ImageFormatException("the image holds no finite intensity");
-        sample.Sort();
-        return (sample[(int)(0.005 * (sample.Count - 1))], sample[(int)(0.995 * (sample.Count - 1))]);
-    }
 }
