@@ -28,7 +28,8 @@ public sealed class PpgWardTests() : Akka.TestKit.Xunit2.TestKit(AkkaTestConfig.
             Send(ward, a, "alice", s, s + 1);
             Send(ward, b, "bob", s, s + 1);
         }
-        var results = ReceiveN(14).Cast<PpgWindowResult>().ToList();
+        // A generous bound: the first graph of a cold process can take seconds on a busy 2-core CI box.
+        var results = ReceiveN(14, TimeSpan.FromSeconds(30)).Cast<PpgWindowResult>().ToList();
         Assert.Equal(TestSignals.Run(a).Select(r => r.Bpm), results.Where(r => r.PatientId == "alice").Select(r => r.Bpm));
         Assert.Equal(TestSignals.Run(b).Select(r => r.Bpm), results.Where(r => r.PatientId == "bob").Select(r => r.Bpm));
         ward.Tell(GetLiveEntities.Instance);
@@ -44,7 +45,7 @@ public sealed class PpgWardTests() : Akka.TestKit.Xunit2.TestKit(AkkaTestConfig.
         ward.Tell(a.Slice("carol", 0, 125)); // clock goes back
         Assert.Equal("carol", ExpectMsg<PpgIngestError>().PatientId);
         Send(ward, a, "carol", 5, 12);
-        var results = ReceiveN(3).Cast<PpgWindowResult>().Select(r => r.Bpm);
+        var results = ReceiveN(3, TimeSpan.FromSeconds(30)).Cast<PpgWindowResult>().Select(r => r.Bpm);
         Assert.Equal(TestSignals.Run(a).Select(r => r.Bpm), results);
     }
 
