@@ -12,6 +12,13 @@ namespace Vigil.Video;
 /// → per-frame features (AM flow and/or the heat maps' optical flow, and the heat map). Each materialization has its own featurizer state, so one flow definition
 /// serves many cameras.
 /// </summary>
+/// <remarks>
+/// Each heavy stage is its own asynchronous island (Akka.Streams <c>Async()</c>), so one camera's
+/// graph is a pipeline over the cores: while the backbone runs frame n, the source decodes frame
+/// n + 1 and the features of frame n − 1 are computed, instead of each waiting for the others. The
+/// islands' input buffers are small (<see cref="StageBuffer"/> frames), so a file source still reads
+/// only a few frames ahead of the backbone.
+/// </remarks>
 public static class VideoFlows
 {
     /// <summary>
@@ -19,10 +26,17 @@ public static class VideoFlows
     /// once on the thread pool, results in frame order; each frame's pixels are released after its run.
     /// </summary>
     public static Flow<SampledFrame, FrameAttention, NotUsed> Attention(IFrameBackbone backbone, int parallelism = 1) =>
-        Flow.Create<SampledFrame>().SelectAsync(parallelism, frame => Task.Run(() =>
+        Island(Flow.Create<SampledFrame>().SelectAsync(parallelism, frame => Task.Run(() =>
         {
             using (frame) return backbone.Run(frame.Image, frame.Index, frame.Position);
-        }));
+        })));
+
+    /// <summary>How many elements each stage's island buffers from upstream (decoded frames waiting for the backbone, at most).</summary>
+    public const int StageBuffer = 4;
+
+    // A stage as its own island, with a small input buffer (frames are large).
+    private static Flow<TIn, TOut, NotUsed> Island<TIn, TOut>(Flow<TIn, TOut, NotUsed> stage) =>
+        stage.AddAttributes(Attributes.CreateInputBuffer(1, StageBuffer)).Async();
 
     /// <summary>
     /// Attention maps → per-frame features on <paramref name="grid"/> with the motion signal
@@ -34,11 +48,11 @@ public static class VideoFlows
     /// <param name="hiddenValues">Pooled hidden-state values appended per frame (the backbone's
     /// <see cref="BackboneSpec.HiddenValues"/> for <c>--hidden-states pooled</c>; 0: none).</param>
     public static Flow<FrameAttention, FrameFeatures, NotUsed> Features(PatchGrid grid, MotionFeature motion = MotionFeature.AmFlow, int hiddenValues = 0) =>
-        Flow.Create<FrameAttention>().StatefulSelectMany<FrameAttention, FrameAttention, FrameFeatures, NotUsed>(() =>
+        Island(Flow.Create<FrameAttention>().StatefulSelectMany<FrameAttention, FrameAttention, FrameFeatures, NotUsed>(() =>
         {
             var featurizer = new MotionFeaturizer(grid, motion, hiddenValues);
             return attention => [featurizer.Next(attention)];
-        });
+        }));
 
     /// <summary>
     /// Frames → the features <paramref name="adapter"/> was trained on: the backbone's attention, then
@@ -71,9 +85,9 @@ public static class VideoFlows
     /// <paramref name="stride"/> frames, each scored; emits (first frame index, per-frame probabilities) per window.
     /// </summary>
     public static Flow<FrameFeatures, (int Start, float[][] Scores), NotUsed> Scores(Segments.IActionAdapter adapter, int stride) =>
-        Flow.Create<FrameFeatures>()
+        Island(Flow.Create<FrameFeatures>()
             .Sliding(adapter.WindowFrames, stride)
-            .Select(window => (window.First().Index, adapter.Score(window.Select(f => f.Values).ToList())));
+            .Select(window => (window.First().Index, adapter.Score(window.Select(f => f.Values).ToList()))));
 
     /// <summary>Every sampled frame's features (motion signal <paramref name="motion"/>, hidden states <paramref name="hidden"/>) of the video at <paramref name="path"/>, in order.</summary>
     public static async Task<IReadOnlyList<FrameFeatures>> ExtractAsync(string path, double framesPerSecond, IFrameBackbone backbone, IMaterializer materializer,
