@@ -18,10 +18,10 @@ public sealed class ThermalFaceDetectorTests
         var p = ThermalFaceEvaluation.Evaluate(detector, test, detector.ScoreThreshold).AtOperatingThreshold!;
         Assert.Equal(detector.Card.Training!.Metrics["test_recall_iou05"], p.Recall, 3);
         Assert.Equal(detector.Card.Training!.Metrics["test_precision_iou05"], p.Precision, 3);
-        // The floor is 0.85 / 0.8; the shipped card (2.1.0: 2.0.0 + 1.0.0 weights, flip TTA) meets the precision but not the recall
-        // (0.830 / 0.875, docs/infrared.md). This guards what it does reach.
-        Assert.True(p.Recall >= 0.82 && p.Precision >= 0.85, $"held-out recall {p.Recall:F3}, precision {p.Precision:F3} at {p.Threshold:F3}");
-        Assert.Equal(2, detector.Models);
+        // The floor: recall >= 0.85 at precision >= 0.8 on the held-out split (card 2.2.0: three seeds, flip TTA,
+        // 0.852 / 0.858, docs/infrared.md).
+        Assert.True(p.Recall >= 0.85 && p.Precision >= 0.8, $"held-out recall {p.Recall:F3}, precision {p.Precision:F3} at {p.Threshold:F3}");
+        Assert.Equal(3, detector.Models);
         Assert.True(detector.Passes.Flip);
         using var yunet = new YuNetThermalBaseline(SharedData.Require("assets/models"), new ThermalPreprocessing(ThermalPalette.InvertedGrey, 2));
         var rgb = ThermalFaceEvaluation.Evaluate(yunet, test, 0.6).BestRecallAtPrecision08!;

@@ -52,8 +52,8 @@ public sealed class ThermalFaceFusionTests
         {
             foreach (var f in Directory.GetFiles(Path.GetDirectoryName(ShippedCard)!)) File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
             var card = Path.Combine(dir, Path.GetFileName(ShippedCard));
-            using (var ok = ThermalFaceDetector.Open(card)) Assert.Equal(2, ok.Models);
-            var member = Path.Combine(dir, "ir-face-centernet-1.0.0.onnx");
+            using (var ok = ThermalFaceDetector.Open(card)) Assert.Equal(3, ok.Models);
+            var member = Path.Combine(dir, "ir-face-centernet-seed16.onnx");
             var bytes = File.ReadAllBytes(member);
             bytes[^10] ^= 0x5a;
             File.WriteAllBytes(member, bytes);
