@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Akka.Hosting;
 using Microsoft.Extensions.Logging;
 using Vigil.WardConsole;
 using Vigil.WardConsole.Security;
@@ -43,8 +44,15 @@ internal static class ConsoleBenchmark
             o.WardSimulation = patients;
             o.AuditDatabase = Path.Combine(dir, "audit.db");
             o.ApiKeys = [new ApiKeyEntry { Name = "bench", Role = WardRole.Admin, Sha256 = ApiKeyStore.Hash(key) }];
-        }, b => b.Logging.SetMinimumLevel(LogLevel.Warning)); // stdout carries the JSON
+        }, b =>
+        {
+            // stdout carries the JSON: ASP.NET's and Akka's own logs (Akka writes to stdout) keep to warnings.
+            b.Logging.SetMinimumLevel(LogLevel.Warning);
+            b.Services.AddAkka("vigil", akka => akka.AddHocon("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING", HoconAddMode.Prepend));
+        });
         await app.StartAsync();
+        string output;
+        int exitCode;
         try
         {
             var url = app.Urls.First();
@@ -107,9 +115,9 @@ internal static class ConsoleBenchmark
                 ["floors"] = floors,
                 ["floors_met"] = met,
             };
-            Console.WriteLine(json ? report.ToJsonString(new JsonSerializerOptions { WriteIndented = true })
-                : FormattableString.Invariant($"{connected}/{clients} live clients: lost {lost} updates; API p99 {loaded.P99:0.0} ms loaded vs {idle.P99:0.0} ms idle (warm-up excluded); floors {(met ? "met" : "MISSED")}"));
-            return met ? 0 : 1;
+            output = json ? report.ToJsonString(new JsonSerializerOptions { WriteIndented = true })
+                : FormattableString.Invariant($"{connected}/{clients} live clients: lost {lost} updates; API p99 {loaded.P99:0.0} ms loaded vs {idle.P99:0.0} ms idle (warm-up excluded); floors {(met ? "met" : "MISSED")}");
+            exitCode = met ? 0 : 1;
         }
         finally
         {
@@ -117,6 +125,9 @@ internal static class ConsoleBenchmark
             await app.DisposeAsync();
             try { Directory.Delete(dir, true); } catch (IOException) { }
         }
+        // Written after the console has stopped, so its shutdown log lines come before the report and the JSON is the last thing on stdout.
+        Console.WriteLine(output);
+        return exitCode;
     }
 
     private static void Progress(bool json, string line) { if (json) Console.Error.WriteLine(line); else Console.WriteLine(line); }
