@@ -27,16 +27,7 @@ public sealed class MotionServingTests() : Akka.TestKit.Xunit2.TestKit(AkkaTestC
 
     private async Task TrainAndServe(string dir)
     {
-        var backbonePath = SharedData.Require("assets/models/vittrack_2023sep.onnx");
-        var clips = Path.Combine(dir, "clips");
-        var written = ClipSet.Write(clips, 2, 7, new ClipGenerator { Frames = 40 });
-        var cache = Path.Combine(dir, "cache");
-        var card = Path.Combine(dir, "card", "tiny-of.card.json");
-        await VideoTraining.TrainAsync(new VideoTrainOptions
-        {
-            Clips = clips, Labels = Path.Combine(clips, "labels.csv"), OutCard = card, Backbone = backbonePath, Cache = cache,
-            Training = new AdapterTrainingOptions { Kind = AdapterKind.Tcn, Motion = MotionFeature.OpticalFlow, Epochs = 1, Hidden = 8, Labels = [.. ActionLabels.All] },
-        }, TextWriter.Null);
+        var (backbonePath, clip, cache, card) = await TrainTinyTcnAsync(dir, "tiny-of", 7, MotionFeature.OpticalFlow, HiddenStates.None);
 
         using var adapter = TorchActionAdapter.Load(card);
         Assert.Equal(MotionFeature.OpticalFlow, adapter.Motion);
@@ -45,7 +36,6 @@ public sealed class MotionServingTests() : Akka.TestKit.Xunit2.TestKit(AkkaTestC
         Assert.Contains("\"motion\":\"optical-flow\"", File.ReadAllText(Path.Combine(dir, "card", "tiny-of.adapter.json")));
 
         using var backbone = Backbones.Load(backbonePath, cache);
-        var clip = written[0].Path;
         var m = Sys.Materializer();
         // What training read: the cache file it wrote for this clip (a hit now: the stored values).
         var cachedFiles = Directory.GetFiles(cache, "*.features");
@@ -54,11 +44,7 @@ public sealed class MotionServingTests() : Akka.TestKit.Xunit2.TestKit(AkkaTestC
         var trained = await FeatureCache.GetOrComputeAsync(clip, adapter.Config.FramesPerSecond, backbone, cache, m, motion: MotionFeature.OpticalFlow);
         Assert.Equal(2, Directory.GetFiles(cache, "*.features").Length);
 
-        // What the served stream computes from the card alone.
-        var served = await VideoSources.File(clip, adapter.Config.FramesPerSecond).Via(VideoFlows.AdapterFeatures(backbone, adapter))
-            .RunWith(Sink.Seq<FrameFeatures>(), m).WaitAsync(TimeSpan.FromMinutes(2));
-        Assert.Equal(trained.Length, served.Count);
-        for (var i = 0; i < trained.Length; i++) Assert.Equal(trained[i], served[i].Values);
+        var served = await ServedEqualsTrainedAsync(clip, backbone, adapter, trained, m);
         // Motion is really there: some frame after the first has optical flow.
         Assert.Contains(served.Skip(1), f => f.Values.Take(512).Any(v => MathF.Abs(v) > 0.05f));
 
@@ -83,16 +69,7 @@ public sealed class MotionServingTests() : Akka.TestKit.Xunit2.TestKit(AkkaTestC
         var dir = Directory.CreateTempSubdirectory("vigil-video-hidden-").FullName;
         try
         {
-            var backbonePath = SharedData.Require("assets/models/vittrack_2023sep.onnx");
-            var clips = Path.Combine(dir, "clips");
-            var written = ClipSet.Write(clips, 2, 11, new ClipGenerator { Frames = 40 });
-            var cache = Path.Combine(dir, "cache");
-            var card = Path.Combine(dir, "card", "tiny-hidden.card.json");
-            await VideoTraining.TrainAsync(new VideoTrainOptions
-            {
-                Clips = clips, Labels = Path.Combine(clips, "labels.csv"), OutCard = card, Backbone = backbonePath, Cache = cache,
-                Training = new AdapterTrainingOptions { Kind = AdapterKind.Tcn, HiddenStates = HiddenStates.Pooled, Epochs = 1, Hidden = 8, Labels = [.. ActionLabels.All] },
-            }, TextWriter.Null);
+            var (backbonePath, clip, cache, card) = await TrainTinyTcnAsync(dir, "tiny-hidden", 11, MotionFeature.AmFlow, HiddenStates.Pooled);
 
             using var adapter = TorchActionAdapter.Load(card);
             Assert.Equal(HiddenStates.Pooled, adapter.HiddenStates);
@@ -103,7 +80,6 @@ public sealed class MotionServingTests() : Akka.TestKit.Xunit2.TestKit(AkkaTestC
             Assert.Contains("\"hidden_states\":\"pooled\"", File.ReadAllText(Path.Combine(dir, "card", "tiny-hidden.adapter.json")));
 
             using var backbone = Backbones.Load(backbonePath, cache);
-            var clip = written[0].Path;
             var m = Sys.Materializer();
             var cachedFiles = Directory.GetFiles(cache, "*.features");
             Assert.Equal(2, cachedFiles.Length);
@@ -111,10 +87,7 @@ public sealed class MotionServingTests() : Akka.TestKit.Xunit2.TestKit(AkkaTestC
             var trained = await FeatureCache.GetOrComputeAsync(clip, adapter.Config.FramesPerSecond, backbone, cache, m, hidden: HiddenStates.Pooled);
             Assert.Equal(2, Directory.GetFiles(cache, "*.features").Length);
 
-            var served = await VideoSources.File(clip, adapter.Config.FramesPerSecond).Via(VideoFlows.AdapterFeatures(backbone, adapter))
-                .RunWith(Sink.Seq<FrameFeatures>(), m).WaitAsync(TimeSpan.FromMinutes(2));
-            Assert.Equal(trained.Length, served.Count);
-            for (var i = 0; i < trained.Length; i++) Assert.Equal(trained[i], served[i].Values);
+            var served = await ServedEqualsTrainedAsync(clip, backbone, adapter, trained, m);
             // The pooled block is real: finite, not constant within a frame, and it changes between frames.
             Assert.All(served, f => Assert.True(f.Values[512..].All(float.IsFinite) && f.Values[512..].Distinct().Count() > 1));
             Assert.Contains(served.Skip(1), f => !f.Values[512..].SequenceEqual(served[0].Values[512..]));
@@ -144,6 +117,33 @@ public sealed class MotionServingTests() : Akka.TestKit.Xunit2.TestKit(AkkaTestC
             Assert.Contains("768", e.Message);
         }
         finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    // Two generated clips (seed), a one-epoch TCN on them with the given motion and hidden states; returns the backbone,
+    // the first clip, the feature cache training filled and the card (in dir/card/{name}.card.json).
+    private static async Task<(string Backbone, string Clip, string Cache, string Card)> TrainTinyTcnAsync(string dir, string name, int seed, MotionFeature motion, HiddenStates hidden)
+    {
+        var backbonePath = SharedData.Require("assets/models/vittrack_2023sep.onnx");
+        var clips = Path.Combine(dir, "clips");
+        var written = ClipSet.Write(clips, 2, seed, new ClipGenerator { Frames = 40 });
+        var cache = Path.Combine(dir, "cache");
+        var card = Path.Combine(dir, "card", name + ".card.json");
+        await VideoTraining.TrainAsync(new VideoTrainOptions
+        {
+            Clips = clips, Labels = Path.Combine(clips, "labels.csv"), OutCard = card, Backbone = backbonePath, Cache = cache,
+            Training = new AdapterTrainingOptions { Kind = AdapterKind.Tcn, Motion = motion, HiddenStates = hidden, Epochs = 1, Hidden = 8, Labels = [.. ActionLabels.All] },
+        }, TextWriter.Null);
+        return (backbonePath, written[0].Path, cache, card);
+    }
+
+    // What the served stream computes from the card alone, asserted equal to what training read for the clip.
+    private static async Task<IReadOnlyList<FrameFeatures>> ServedEqualsTrainedAsync(string clip, IFrameBackbone backbone, TorchActionAdapter adapter, float[][] trained, IMaterializer m)
+    {
+        var served = await VideoSources.File(clip, adapter.Config.FramesPerSecond).Via(VideoFlows.AdapterFeatures(backbone, adapter))
+            .RunWith(Sink.Seq<FrameFeatures>(), m).WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.Equal(trained.Length, served.Count);
+        for (var i = 0; i < trained.Length; i++) Assert.Equal(trained[i], served[i].Values);
+        return served;
     }
 
     // Declares a layout only; never scores (the flow is refused before any frame).
